@@ -1,0 +1,174 @@
+/**
+ * The result data of parakit's grader: one versioned zod schema shared by `check --json`,
+ * `gradebook.json` and the Gradescope output. Types are inferred from the schema; runners produce
+ * these objects and reporters only render them.
+ *
+ * @module
+ */
+import { z } from "zod";
+
+/** The version of the result data; bumped on any incompatible change. */
+export const RESULT_VERSION = 1;
+
+/** How one check ended. */
+export const CheckStatusSchema = z.enum([
+  "passed",
+  "failed",
+  "error",
+  "timeout",
+  "out-of-memory",
+  "crashed",
+  "inconclusive",
+  "skipped",
+]);
+/** How one check ended. */
+export type CheckStatus = z.infer<typeof CheckStatusSchema>;
+
+/** What a timed check measured. Every field is optional: a check records what it timed. */
+export const MeasurementsSchema = z.object({
+  /** The student's median time, in seconds. */
+  seconds: z.number().nonnegative().optional(),
+  /** The grader's reference (serial) median time, in seconds. */
+  referenceSeconds: z.number().nonnegative().optional(),
+  /** The median of reference ÷ student over the interleaved pairs. */
+  speedup: z.number().nonnegative().optional(),
+  /** The relative spread of the speedup over the pairs ((max - min) ÷ median of the middle half). */
+  spread: z.number().nonnegative().optional(),
+  /** The speedup needed to pass. */
+  threshold: z.number().nonnegative().optional(),
+  /** How many workers the student's code was given. */
+  workers: z.number().int().positive().optional(),
+  /** How many cores the sandbox could really use. */
+  cores: z.number().int().positive().optional(),
+  /** How many interleaved (reference, student) pairs were measured. */
+  pairs: z.number().int().nonnegative().optional(),
+  /** Tasks the pool ran during one timed call. */
+  tasks: z.number().int().nonnegative().optional(),
+  /** Average time per task, in seconds. */
+  taskSeconds: z.number().nonnegative().optional(),
+});
+/** What a timed check measured. */
+export type Measurements = z.infer<typeof MeasurementsSchema>;
+
+/** One check of one exercise. */
+export const CheckResultSchema = z.object({
+  /** The check's name, stable across runs (`sumRange is exact`). */
+  name: z.string().min(1),
+  /** How it ended. */
+  status: CheckStatusSchema,
+  /** Why, in one or two sentences; a hint where it failed. */
+  message: z.string(),
+  /** Points earned. */
+  score: z.number().nonnegative(),
+  /** Points available; 0 for a skipped check. */
+  maxScore: z.number().nonnegative(),
+  /** Measurements, where the check timed something. */
+  measurements: MeasurementsSchema.optional(),
+});
+/** One check of one exercise. */
+export type CheckResult = z.infer<typeof CheckResultSchema>;
+
+/** The machine a result was measured on, so that a regrade request can be answered. */
+export const MachineSchema = z.object({
+  /** Cores the grader could use. */
+  cores: z.number().int().positive(),
+  /** `Deno.version.deno`. */
+  deno: z.string(),
+  /** `Deno.build.os` and `Deno.build.arch`. */
+  platform: z.string(),
+  /** The 1-minute load average when the run started, where the OS reports it. */
+  load: z.number().nonnegative().optional(),
+});
+/** The machine a result was measured on. */
+export type Machine = z.infer<typeof MachineSchema>;
+
+/** How a whole exercise ended: `passed` when every check that ran passed. */
+export const ExerciseStatusSchema = z.enum(["passed", "failed", "inconclusive"]);
+/** How a whole exercise ended. */
+export type ExerciseStatus = z.infer<typeof ExerciseStatusSchema>;
+
+/** The result of checking one exercise. */
+export const ExerciseResultSchema = z.object({
+  /** The result data's version ({@linkcode RESULT_VERSION}). */
+  version: z.literal(RESULT_VERSION),
+  /** The exercise's folder name (`01_guess_run_times`). */
+  exercise: z.string().min(1),
+  /** `passed` when every check that ran passed. */
+  status: ExerciseStatusSchema,
+  /** Points earned. */
+  score: z.number().nonnegative(),
+  /** Points available. */
+  maxScore: z.number().nonnegative(),
+  /** The checks, in declaration order. */
+  checks: z.array(CheckResultSchema),
+  /** What the student's code printed, capped. */
+  output: z.string().optional(),
+  /** When the check ran (ISO 8601). */
+  checkedAt: z.string(),
+  /** How long the whole check took, in seconds. */
+  seconds: z.number().nonnegative(),
+  /** Where it ran. */
+  machine: MachineSchema,
+});
+/** The result of checking one exercise. */
+export type ExerciseResult = z.infer<typeof ExerciseResultSchema>;
+
+/** One student's row of a gradebook. */
+export const StudentResultSchema = z.object({
+  /** The student's id: the submission folder's name. */
+  student: z.string().min(1),
+  /** Points earned over every exercise. */
+  score: z.number().nonnegative(),
+  /** Points available over every exercise. */
+  maxScore: z.number().nonnegative(),
+  /** One result per exercise, in catalog order. */
+  exercises: z.array(ExerciseResultSchema),
+});
+/** One student's row of a gradebook. */
+export type StudentResult = z.infer<typeof StudentResultSchema>;
+
+/** `gradebook.json`. */
+export const GradebookSchema = z.object({
+  /** The result data's version. */
+  version: z.literal(RESULT_VERSION),
+  /** When the batch finished (ISO 8601). */
+  gradedAt: z.string(),
+  /** Where it ran. */
+  machine: MachineSchema,
+  /** One row per student, sorted by student id. */
+  students: z.array(StudentResultSchema),
+});
+/** `gradebook.json`. */
+export type Gradebook = z.infer<typeof GradebookSchema>;
+
+const FAILING: ReadonlySet<CheckStatus> = new Set([
+  "failed",
+  "error",
+  "timeout",
+  "out-of-memory",
+  "crashed",
+]);
+
+/**
+ * The status of an exercise from its checks: `failed` when any check failed or could not run,
+ * `inconclusive` when none failed but one could not be decided, `passed` when every check that ran
+ * passed. A run in which no check ran is not a pass.
+ *
+ * @param checks The exercise's checks.
+ * @returns The exercise's status.
+ *
+ * @example Usage
+ * ```ts
+ * import { exerciseStatus } from "./result.ts";
+ * import { equal } from "node:assert/strict";
+ *
+ * const check = { name: "exact", message: "", score: 1, maxScore: 1 };
+ * equal(exerciseStatus([{ ...check, status: "passed" }]), "passed");
+ * equal(exerciseStatus([{ ...check, status: "skipped" }]), "failed");
+ * ```
+ */
+export function exerciseStatus(checks: readonly CheckResult[]): ExerciseStatus {
+  if (checks.some((check) => FAILING.has(check.status))) return "failed";
+  if (checks.some((check) => check.status === "inconclusive")) return "inconclusive";
+  return checks.some((check) => check.status === "passed") ? "passed" : "failed";
+}

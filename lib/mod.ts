@@ -1,0 +1,19 @@
+/**
+ * parakit's multiprocessing library for Deno: a worker Pool, Processes, shared values and arrays,
+ * locks, queues, pipes and a Manager, after Python's `multiprocessing`.
+ *
+ * Workers cannot receive functions, so a task is a typed reference made once in the module that
+ * defines it, with {@linkcode defineTasks}.
+ *
+ * @example Usage
+ * ```ts
+ * import { defineTasks } from "./mod.ts";
+ * import { equal } from "node:assert/strict";
+ *
+ * const tasks = defineTasks(import.meta.url, { add: (a: number, b: number) => a + b });
+ * equal(tasks.add.name, "add");
+ * ```
+ *
+ * @module
+ */
+export * from "./task.ts";
