@@ -1,0 +1,27 @@
+import { equal } from "node:assert/strict";
+import { gradebookCsv } from "./csv.ts";
+import { fakeCheck, fakeExercise, fakeGradebook, fakeStudent } from "./_fake_results.ts";
+
+Deno.test("gradebookCsv() writes a header and one row per student, quoting odd names", () => {
+  equal(
+    gradebookCsv(fakeGradebook()),
+    [
+      "student,score,max_score,01_guess_run_times,02_try_pymp1",
+      "alice,3,3,1,2",
+      "bob,1,3,0,1",
+      '"Zoë <b>&amp; ""co"", 1",1,2,1,0',
+      "",
+    ].join("\n"),
+  );
+});
+
+Deno.test("gradebookCsv() follows the given exercise order and leaves missing results empty", () => {
+  const gradebook = fakeGradebook();
+  gradebook.students = [
+    fakeStudent("line\nbreak", [fakeExercise("02_try_pymp1", [fakeCheck("exact", "passed")])]),
+  ];
+  equal(
+    gradebookCsv(gradebook, { exercises: ["01_guess_run_times", "02_try_pymp1"] }),
+    'student,score,max_score,01_guess_run_times,02_try_pymp1\n"line\nbreak",1,1,,1\n',
+  );
+});
