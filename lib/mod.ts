@@ -17,3 +17,5 @@
  * @module
  */
 export * from "./task.ts";
+export { activeChildren, type ChildInfo, type ChildKind } from "./_children.ts";
+export * from "./cpu.ts";

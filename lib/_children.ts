@@ -1,0 +1,92 @@
+/**
+ * A per-isolate registry of every live worker that `lib/` started: pool workers, processes and
+ * manager servers, after Python's `multiprocessing.active_children()`.
+ *
+ * Code in `lib/` registers a worker when it starts it and unregisters it when it has exited; the
+ * grader reads {@linkcode activeChildren} after a student's code returns to report leaked workers.
+ *
+ * This file is private to `lib/`; `mod.ts` re-exports {@linkcode activeChildren} and its types.
+ *
+ * @module
+ */
+
+/** What started a child worker. */
+export type ChildKind = "pool" | "process" | "manager";
+
+/** One live worker that `lib/` started. */
+export interface ChildInfo {
+  /** What started it: a `Pool`, a `Process` or a `Manager`. */
+  readonly kind: ChildKind;
+  /** A number unique in this isolate, counted from 1 in start order. */
+  readonly id: number;
+  /** A readable name, such as `"PoolWorker-3"`. */
+  readonly name: string;
+}
+
+/** The handle a starter keeps to unregister its worker once it has exited. */
+export interface ChildRegistration {
+  /** The registered child. */
+  readonly info: ChildInfo;
+  /** Removes the child from the registry; calling it again does nothing. */
+  unregister(): void;
+}
+
+const REGISTRY_KEY = Symbol.for("parakit.children");
+
+interface Registry {
+  next: number;
+  live: Map<number, ChildInfo>;
+}
+
+/** One registry per isolate, shared by every copy of this module that the isolate loads. */
+function registry(): Registry {
+  const holder = globalThis as { [REGISTRY_KEY]?: Registry };
+  return holder[REGISTRY_KEY] ??= { next: 1, live: new Map() };
+}
+
+/**
+ * Registers a worker that is about to start.
+ *
+ * @param kind What starts it.
+ * @param name Its name; `"<Kind>-<id>"` when omitted (`"PoolWorker-3"`, `"Process-4"`).
+ * @returns The registration; call its `unregister()` once the worker has exited.
+ */
+export function registerChild(kind: ChildKind, name?: string): ChildRegistration {
+  const reg = registry();
+  const id = reg.next++;
+  const info: ChildInfo = Object.freeze({ kind, id, name: name ?? `${DEFAULT_NAMES[kind]}-${id}` });
+  reg.live.set(id, info);
+  return {
+    info,
+    unregister() {
+      reg.live.delete(id);
+    },
+  };
+}
+
+const DEFAULT_NAMES: Readonly<Record<ChildKind, string>> = {
+  pool: "PoolWorker",
+  process: "Process",
+  manager: "Manager",
+};
+
+/**
+ * Lists every worker that `lib/` started in this isolate and that has not exited yet (pool
+ * workers, processes, manager servers), oldest first, like Python's
+ * `multiprocessing.active_children()`. A closed and joined pool leaves nothing here.
+ *
+ * @returns A snapshot: one frozen entry per live child.
+ *
+ * @example Usage
+ * ```ts
+ * import { activeChildren } from "./_children.ts";
+ * import { ok } from "node:assert/strict";
+ *
+ * const children = activeChildren();
+ * ok(Array.isArray(children));
+ * ok(children.every((child) => ["pool", "process", "manager"].includes(child.kind)));
+ * ```
+ */
+export function activeChildren(): ChildInfo[] {
+  return [...registry().live.values()];
+}

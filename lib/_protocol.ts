@@ -1,0 +1,169 @@
+/**
+ * The one message protocol between `lib/` and its workers (`_worker.ts`): what the main side sends
+ * (`ToWorker`), what a worker answers (`FromWorker`), and what a worker is started with
+ * (`WorkerSetup`, its `workerData`).
+ *
+ * A unit of work is a {@linkcode Job}: one task applied to one or more argument lists (a chunk, in
+ * Python's words). Jobs travel in batches, several per message, so that many small tasks share one
+ * `postMessage`; a worker runs them one after another and answers in batches too. Task references
+ * travel once per worker as {@linkcode TaskDef}s; jobs then name their task by index.
+ *
+ * Arguments and results inside jobs are encoded with `encodeShared` (`_shareable.ts`) and revived
+ * with `reviveShared` on arrival.
+ *
+ * This file is private to `lib/`.
+ *
+ * @module
+ */
+
+/** A task reference as it travels: the module's URL and the function's name. */
+export interface TaskRef {
+  /** The absolute URL of the module that defines the task. */
+  readonly module: string;
+  /** The name the task is registered or exported under. */
+  readonly name: string;
+}
+
+/** Introduces a task to a worker under a small index that later jobs use. */
+export interface TaskDef extends TaskRef {
+  /** The index jobs use for this task; unique per worker. */
+  readonly index: number;
+}
+
+/** One unit of work: a task applied to each argument list of `items`, in order. */
+export interface Job {
+  /** Unique among the jobs in flight on the sending side. */
+  readonly id: number;
+  /** The task's index, introduced by a {@linkcode TaskDef} in this message or an earlier one. */
+  readonly task: number;
+  /** One encoded argument list per call: one item for `apply`, a chunk for `map`. */
+  readonly items: readonly (readonly unknown[])[];
+}
+
+/** Main to worker: run these jobs after the ones already queued. */
+export interface RunMessage {
+  readonly type: "run";
+  /** Tasks this worker has not seen before. */
+  readonly defs: readonly TaskDef[];
+  /** The jobs, in the order the worker runs them. */
+  readonly jobs: readonly Job[];
+}
+
+/** Main to worker: finish the queued jobs, answer them, then exit with code 0. */
+export interface ExitMessage {
+  readonly type: "exit";
+}
+
+/** Every message the main side sends to a worker. */
+export type ToWorker = RunMessage | ExitMessage;
+
+/** An error as it travels: enough to rebuild it with its worker-side stack. */
+export interface WireError {
+  /** The error's `name` (`"TypeError"`), or `"Error"` when a non-error value was thrown. */
+  readonly name: string;
+  /** The error's message, or the thrown value as text. */
+  readonly message: string;
+  /** The stack as the worker saw it, when there was one. */
+  readonly stack?: string;
+  /** The error's `code`, when it had a string one (`"ERR_WORKER_OUT_OF_MEMORY"`). */
+  readonly code?: string;
+  /** The error's `cause`, when that was an error too. */
+  readonly cause?: WireError;
+}
+
+/** A job whose every call returned. */
+export interface JobDone {
+  readonly id: number;
+  readonly ok: true;
+  /** One encoded result per item, in order. */
+  readonly values: unknown[];
+  /** Milliseconds spent inside the task function for this job, measured in the worker. */
+  readonly busyMs: number;
+}
+
+/** A job in which a call threw (or its result could not be sent); later items did not run. */
+export interface JobFailed {
+  readonly id: number;
+  readonly ok: false;
+  /** What was thrown. */
+  readonly error: WireError;
+  /** The index of the item that failed. */
+  readonly index: number;
+  /** Milliseconds spent inside the task function for this job, measured in the worker. */
+  readonly busyMs: number;
+}
+
+/** The outcome of one job. */
+export type JobResult = JobDone | JobFailed;
+
+/** Worker to main: these jobs finished, in the order they ran. */
+export interface DoneMessage {
+  readonly type: "done";
+  readonly results: readonly JobResult[];
+}
+
+/** Worker to main: the worker cannot run tasks (its initializer threw) and is exiting with code 1. */
+export interface FatalMessage {
+  readonly type: "fatal";
+  readonly error: WireError;
+}
+
+/** Every message a worker sends to the main side. */
+export type FromWorker = DoneMessage | FatalMessage;
+
+/** What a worker starts with, passed as its `workerData`. */
+export interface WorkerSetup {
+  /**
+   * `"pool"`: run jobs until told to exit. `"once"` (for `Process`): run the first job, answer it,
+   * then exit with code 0 when it succeeded, 1 when it threw (after printing the error to stderr,
+   * as Python prints a process's traceback).
+   */
+  readonly mode: "pool" | "once";
+  /** A task to run once before any job; its failure is fatal to the worker. */
+  readonly initializer?: TaskRef;
+  /** The initializer's encoded arguments. */
+  readonly initargs?: readonly unknown[];
+}
+
+/**
+ * Describes a thrown value for travel.
+ *
+ * @param thrown What was thrown.
+ * @param depth How many causes deep this is; causes stop after a few levels.
+ * @returns Its wire form.
+ */
+export function toWireError(thrown: unknown, depth = 0): WireError {
+  if (thrown instanceof Error) {
+    const code = (thrown as { code?: unknown }).code;
+    const cause = thrown.cause;
+    return {
+      name: thrown.name,
+      message: thrown.message,
+      ...(thrown.stack === undefined ? {} : { stack: thrown.stack }),
+      ...(typeof code === "string" ? { code } : {}),
+      ...(cause instanceof Error && depth < 4 ? { cause: toWireError(cause, depth + 1) } : {}),
+    };
+  }
+  return { name: "Error", message: describeThrown(thrown) };
+}
+
+function describeThrown(thrown: unknown): string {
+  if (typeof thrown === "string") return thrown;
+  try {
+    return `${typeof thrown === "object" ? JSON.stringify(thrown) : String(thrown)}`;
+  } catch {
+    return String(thrown);
+  }
+}
+
+/**
+ * True when an error is structured clone's refusal to copy a value (a function, a class with
+ * private state, a symbol...).
+ *
+ * @param error The caught error.
+ * @returns Whether it is a `DataCloneError`.
+ */
+export function isDataCloneError(error: unknown): boolean {
+  return typeof error === "object" && error !== null &&
+    (error as { name?: unknown }).name === "DataCloneError";
+}

@@ -1,0 +1,97 @@
+/**
+ * Task modules for lib's tests: small functions that return, throw, hang, exit or allocate.
+ *
+ * @module
+ */
+import { defineTasks } from "../task.ts";
+
+/** Returns its argument squared. */
+export function square(x: number): number {
+  return x * x;
+}
+
+/** Adds its two arguments. */
+export function add(a: number, b: number): number {
+  return a + b;
+}
+
+/** Returns its argument after `ms` milliseconds. */
+export async function slowIdentity(x: number, ms: number): Promise<number> {
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  return x;
+}
+
+/** Throws a TypeError naming its argument. */
+export function fail(x: number): never {
+  throw new TypeError(`Cannot take ${x}: it is odd`);
+}
+
+/** Fails for odd numbers, squares even ones. */
+export function squareEven(x: number): number {
+  if (x % 2 === 1) fail(x);
+  return x * x;
+}
+
+/** Returns a function, which cannot be cloned. */
+export function unclonable(): () => number {
+  return () => 1;
+}
+
+/** Ends its worker with the given exit code. */
+export function exitWith(code: number): never {
+  Deno.exit(code);
+}
+
+/** Throws an uncaught error at the worker's top level, outside the task. */
+export function throwLater(message: string): Promise<never> {
+  setTimeout(() => {
+    throw new Error(message);
+  }, 0);
+  return new Promise(() => {});
+}
+
+/** Allocates until the worker runs out of memory. */
+export function exhaustMemory(): number {
+  const hoard: number[][] = [];
+  while (true) hoard.push(new Array(1_000_000).fill(hoard.length));
+}
+
+/** Spins forever without yielding. */
+export function spin(): never {
+  while (true) {
+    // never yields
+  }
+}
+
+/** Returns the worker's thread id, to see which worker ran a task. */
+export async function threadId(): Promise<number> {
+  const { threadId } = await import("node:worker_threads");
+  return threadId;
+}
+
+/** Stores its argument for `initialized` to return (an initializer). */
+export function remember(value: string): void {
+  (globalThis as { remembered?: string }).remembered = value;
+}
+
+/** Returns what `remember` stored. */
+export function recall(): string | undefined {
+  return (globalThis as { remembered?: string }).remembered;
+}
+
+/** The same functions as typed tasks. */
+export const tasks = defineTasks(import.meta.url, {
+  square,
+  add,
+  slowIdentity,
+  fail,
+  squareEven,
+  unclonable,
+  exitWith,
+  throwLater,
+  exhaustMemory,
+  spin,
+  threadId,
+  remember,
+  recall,
+});
