@@ -1,0 +1,105 @@
+/**
+ * The one message protocol of the sandbox: the grader talks to the harness (the subprocess's main
+ * thread) over an authenticated loopback channel; the harness forwards student operations to the
+ * restricted student Worker and reference operations to the trusted reference Worker, and times each
+ * round trip with its own clock.
+ *
+ * The harness imports only the types of this file (`import type`), so the subprocess never loads zod.
+ *
+ * @module
+ */
+import { z } from "zod";
+
+/** An operation run in the restricted student Worker. Files are names inside the exercise folder. */
+export const StudentOpSchema = z.discriminatedUnion("op", [
+  /** Imports the file and returns the value of one export (`guesses`). */
+  z.object({ op: z.literal("get"), file: z.string(), name: z.string() }),
+  /**
+   * Imports the file and calls one exported function with `args`; with `pool`, a lib Pool of that
+   * many workers is passed after the arguments (kept warm between calls); with `manager`, a lib
+   * Manager after the pool.
+   */
+  z.object({
+    op: z.literal("call"),
+    file: z.string(),
+    name: z.string(),
+    args: z.array(z.unknown()),
+    pool: z.number().int().positive().optional(),
+    manager: z.boolean().optional(),
+  }),
+  /**
+   * Runs the exported task `name` of `file` (`addMany(counter, times)`) on a pool of `workers`
+   * workers, `workers` times at once, on one shared `Value("i", 0)`, and returns the final count.
+   */
+  z.object({
+    op: z.literal("counter"),
+    file: z.string(),
+    name: z.string(),
+    workers: z.number().int().positive(),
+    times: z.number().int().nonnegative(),
+  }),
+]);
+/** An operation run in the restricted student Worker. */
+export type StudentOp = z.infer<typeof StudentOpSchema>;
+
+/** An operation run by the grader's own trusted references (`grader/reference/`). */
+export const ReferenceOpSchema = z.object({
+  /** The reference's name (`sumRange`, `countPrimes`). */
+  name: z.string(),
+  /** Its arguments. */
+  args: z.array(z.unknown()),
+});
+/** An operation run by the grader's own trusted references. */
+export type ReferenceOp = z.infer<typeof ReferenceOpSchema>;
+
+/** A request from the grader to the harness. */
+export const RequestSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("student"), id: z.number().int(), op: StudentOpSchema }),
+  z.object({ kind: z.literal("reference"), id: z.number().int(), op: ReferenceOpSchema }),
+]);
+/** A request from the grader to the harness. */
+export type Request = z.infer<typeof RequestSchema>;
+
+/** Why a student operation did not return a value. */
+export const FaultSchema = z.object({
+  /**
+   * `error`: it threw or its module failed to load; `missing-export`: the file has no such export;
+   * `exit`: the student's code called `Deno.exit` or `close()`; `crashed`: the Worker died.
+   */
+  kind: z.enum(["error", "missing-export", "exit", "crashed"]),
+  /** The error's name (`TypeError`). */
+  name: z.string(),
+  /** The error's message, capped. */
+  message: z.string(),
+  /** The student file the error points at, relative to the exercise folder (`sum_range.ts`). */
+  file: z.string().optional(),
+  /** The line in that file. */
+  line: z.number().int().optional(),
+  /** The export that was asked for. */
+  export: z.string().optional(),
+});
+/** Why a student operation did not return a value. */
+export type Fault = z.infer<typeof FaultSchema>;
+
+/** What the harness answers to one request. */
+export const ReplySchema = z.object({
+  /** The request's id. */
+  id: z.number().int(),
+  /** The returned value (bigints travel tagged, see `_wire.ts`). */
+  value: z.unknown().optional(),
+  /** The fault, when there is no value. */
+  fault: FaultSchema.optional(),
+  /** The round trip measured by the harness's main thread, in seconds. */
+  seconds: z.number().nonnegative(),
+  /** The lib Pool's `stats()` before and after the call, when a pool was passed. */
+  statsBefore: z.unknown().optional(),
+  /** The lib Pool's `stats()` after the call. */
+  statsAfter: z.unknown().optional(),
+  /** How many lib Processes were still alive after the call, where the lib can tell. */
+  activeChildren: z.number().int().nonnegative().optional(),
+});
+/** What the harness answers to one request. */
+export type Reply = z.infer<typeof ReplySchema>;
+
+/** The first message on the channel: proves the peer is the harness of this run. */
+export const HelloSchema = z.object({ token: z.string().min(16) });

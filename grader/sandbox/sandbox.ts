@@ -1,0 +1,578 @@
+/**
+ * The grader's side of the sandbox: copies the catalog's student files into a temporary workspace
+ * laid out like the kit, starts the harness subprocess with narrow permissions, talks to it over an
+ * authenticated loopback channel, watches its memory and time from outside, and ends it (the only
+ * sure stop for a spinning Worker).
+ *
+ * @module
+ */
+import { fileURLToPath, pathToFileURL } from "node:url";
+import {
+  type Fault,
+  HelloSchema,
+  type ReferenceOp,
+  type Reply,
+  ReplySchema,
+  type StudentOp,
+} from "./_protocol.ts";
+import { decodeWire, encodeWire, type HarnessConfig } from "./_wire.ts";
+
+export type { Fault, ReferenceOp, Reply, StudentOp };
+
+/** How a sandbox run ended when it did not answer. */
+export type SandboxFailureStatus = "timeout" | "out-of-memory" | "crashed";
+
+/** Raised by a {@linkcode Sandbox} call when the subprocess was ended or died. */
+export class SandboxFailure extends Error {
+  /** How it ended. */
+  readonly status: SandboxFailureStatus;
+
+  /**
+   * Makes a sandbox failure.
+   *
+   * @param status How the run ended.
+   * @param message What happened, for the student.
+   */
+  constructor(status: SandboxFailureStatus, message: string) {
+    super(message);
+    this.name = "SandboxFailure";
+    this.status = status;
+  }
+}
+
+/** Options of {@linkcode Sandbox.open}. */
+export interface SandboxOptions {
+  /** The kit's root: its `lib/` is copied into the workspace. */
+  kitRoot: string;
+  /** The exercise folder's name (`01_guess_run_times`). */
+  slug: string;
+  /** The folder that holds the student files. */
+  sourceDir: string;
+  /** The student files to copy (the catalog's `files`). */
+  files: readonly string[];
+  /** The resident memory cap of the subprocess, in MiB. */
+  memoryMb?: number;
+  /** The JavaScript heap cap of each isolate, in MiB. */
+  heapMb?: number;
+  /** How many bytes of the student's output are kept. */
+  outputBytes?: number;
+  /** How long the subprocess may take to start and connect, in milliseconds. */
+  startMs?: number;
+  /** Ends the subprocess when aborted. */
+  signal?: AbortSignal;
+}
+
+/** Options of one sandbox call. */
+export interface CallOptions {
+  /** Wall-time limit of the call, in milliseconds; past it the subprocess is ended. */
+  timeoutMs?: number;
+}
+
+/** The default limits. */
+export const SANDBOX_DEFAULTS = {
+  memoryMb: 1536,
+  heapMb: 1024,
+  outputBytes: 16 * 1024,
+  startMs: 15_000,
+  timeoutMs: 10_000,
+} as const;
+
+const HARNESS_DIR = new URL(".", import.meta.url);
+const REFERENCE_DIR = new URL("../reference/", import.meta.url);
+const MEMORY_POLL_MS = 50;
+
+/** Keeps the first bytes of a stream, counts the rest. */
+class CappedText {
+  #cap: number;
+  #parts: string[] = [];
+  #kept = 0;
+  #dropped = 0;
+  #decoder = new TextDecoder();
+
+  constructor(cap: number) {
+    this.#cap = cap;
+  }
+
+  add(chunk: Uint8Array): void {
+    const room = this.#cap - this.#kept;
+    if (room <= 0) {
+      this.#dropped += chunk.length;
+      return;
+    }
+    const kept = chunk.subarray(0, room);
+    this.#parts.push(this.#decoder.decode(kept, { stream: true }));
+    this.#kept += kept.length;
+    this.#dropped += chunk.length - kept.length;
+  }
+
+  text(): string {
+    const text = this.#parts.join("");
+    return this.#dropped > 0 ? `${text}\n[... ${this.#dropped} more bytes of output cut]` : text;
+  }
+}
+
+async function copyWorkspace(options: SandboxOptions, root: string): Promise<void> {
+  const exerciseDir = `${root}/exercises/${options.slug}`;
+  await Deno.mkdir(exerciseDir, { recursive: true });
+  for (const file of options.files) {
+    const source = `${options.sourceDir}/${file}`;
+    try {
+      const info = await Deno.lstat(source);
+      if (!info.isFile) continue;
+      await Deno.copyFile(source, `${exerciseDir}/${file}`);
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+    }
+  }
+  const libDir = `${root}/lib`;
+  await Deno.mkdir(libDir, { recursive: true });
+  for await (const entry of Deno.readDir(`${options.kitRoot}/lib`)) {
+    if (!entry.isFile || !entry.name.endsWith(".ts") || entry.name.endsWith("_test.ts")) continue;
+    await Deno.copyFile(`${options.kitRoot}/lib/${entry.name}`, `${libDir}/${entry.name}`);
+  }
+}
+
+async function residentMb(pid: number): Promise<number> {
+  try {
+    const status = await Deno.readTextFile(`/proc/${pid}/status`);
+    const match = /VmRSS:\s+(\d+)\s+kB/.exec(status);
+    return match ? Number(match[1]) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+function randomToken(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(24));
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
+}
+
+/**
+ * One running sandbox: a harness subprocess holding one exercise's student code. Calls run one at a
+ * time, in order. When a call times out, the memory cap is passed or the process dies, the current
+ * call and every later one reject with a {@linkcode SandboxFailure}; open a new sandbox to go on.
+ *
+ * @example Usage
+ * ```ts ignore
+ * const sandbox = await Sandbox.open({ kitRoot, slug, sourceDir, files });
+ * const reply = await sandbox.student({ op: "call", file: "sum_range.ts", name: "sumRange", args: [1, 11] });
+ * await sandbox.close();
+ * ```
+ */
+export class Sandbox {
+  #process: Deno.ChildProcess;
+  #conn: Deno.Conn;
+  #workspace: string;
+  #stdout: CappedText;
+  #stderr: CappedText;
+  #failure: SandboxFailure | undefined;
+  #nextId = 1;
+  #pending = new Map<number, { resolve: (reply: Reply) => void; reject: (e: Error) => void }>();
+  #queue: Promise<unknown> = Promise.resolve();
+  #memoryTimer: ReturnType<typeof setInterval> | undefined;
+  #memoryMb: number;
+  #closed = false;
+  #exited: Promise<Deno.CommandStatus>;
+  #streams: Promise<unknown>;
+  #onAbort: () => void;
+  #signal: AbortSignal | undefined;
+
+  private constructor(
+    parts: {
+      process: Deno.ChildProcess;
+      conn: Deno.Conn;
+      workspace: string;
+      stdout: CappedText;
+      stderr: CappedText;
+      streams: Promise<unknown>;
+      memoryMb: number;
+      signal?: AbortSignal;
+    },
+  ) {
+    this.#process = parts.process;
+    this.#conn = parts.conn;
+    this.#workspace = parts.workspace;
+    this.#stdout = parts.stdout;
+    this.#stderr = parts.stderr;
+    this.#streams = parts.streams;
+    this.#memoryMb = parts.memoryMb;
+    this.#signal = parts.signal;
+    this.#exited = this.#process.status;
+    this.#exited.then((status) => this.#onExit(status));
+    this.#memoryTimer = setInterval(() => this.#watchMemory(), MEMORY_POLL_MS);
+    this.#onAbort = () => this.#fail(new SandboxFailure("crashed", "the check was cancelled"));
+    this.#signal?.addEventListener("abort", this.#onAbort, { once: true });
+    this.#readReplies();
+  }
+
+  /**
+   * Copies the student files into a fresh workspace and starts the harness subprocess.
+   *
+   * @param options Where the files come from and the limits.
+   * @returns The running sandbox.
+   * @throws {SandboxFailure} If the subprocess does not start and connect in time.
+   */
+  static async open(options: SandboxOptions): Promise<Sandbox> {
+    const memoryMb = options.memoryMb ?? SANDBOX_DEFAULTS.memoryMb;
+    const heapMb = options.heapMb ?? SANDBOX_DEFAULTS.heapMb;
+    const outputBytes = options.outputBytes ?? SANDBOX_DEFAULTS.outputBytes;
+    const workspace = await Deno.makeTempDir({ prefix: "parakit-sandbox-" });
+    await copyWorkspace(options, workspace);
+    const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const port = (listener.addr as Deno.NetAddr).port;
+    const token = randomToken();
+    const harnessDir = fileURLToPath(HARNESS_DIR);
+    const referenceDir = fileURLToPath(REFERENCE_DIR);
+    const env: Record<string, string> = { NO_COLOR: "1" };
+    for (const name of ["PATH", "HOME", "DENO_DIR", "XDG_CACHE_HOME"]) {
+      const value = Deno.env.get(name);
+      if (value !== undefined) env[name] = value;
+    }
+    const command = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--no-config",
+        "--no-lock",
+        "--no-prompt",
+        `--allow-read=${workspace},${harnessDir},${referenceDir}`,
+        `--allow-net=127.0.0.1:${port}`,
+        "--unstable-worker-options",
+        `--v8-flags=--max-old-space-size=${heapMb}`,
+        fileURLToPath(new URL("harness.ts", HARNESS_DIR)),
+      ],
+      cwd: workspace,
+      clearEnv: true,
+      env,
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "piped",
+    });
+    const process = command.spawn();
+    const stdout = new CappedText(outputBytes);
+    const stderr = new CappedText(outputBytes);
+    const streams = Promise.all([
+      process.stdout.pipeTo(new WritableStream({ write: (chunk) => stdout.add(chunk) })),
+      process.stderr.pipeTo(new WritableStream({ write: (chunk) => stderr.add(chunk) })),
+    ]).catch(() => {});
+    const config: HarnessConfig = {
+      token,
+      port,
+      exerciseUrl: pathToFileURL(`${workspace}/exercises/${options.slug}/`).href,
+      libUrl: pathToFileURL(`${workspace}/lib/mod.ts`).href,
+      readable: [workspace],
+    };
+    const writer = process.stdin.getWriter();
+    await writer.write(new TextEncoder().encode(JSON.stringify(config)));
+    await writer.close();
+    let conn: Deno.Conn;
+    try {
+      conn = await accept(listener, token, options.startMs ?? SANDBOX_DEFAULTS.startMs, process);
+    } catch (error) {
+      try {
+        process.kill("SIGKILL");
+      } catch { /* already gone */ }
+      await process.status;
+      await streams;
+      await Deno.remove(workspace, { recursive: true }).catch(() => {});
+      const detail = stderr.text().trim().split("\n").slice(0, 3).join(" ");
+      throw new SandboxFailure(
+        "crashed",
+        `The sandbox did not start: ${(error as Error).message}${detail ? `: ${detail}` : ""}`,
+      );
+    } finally {
+      try {
+        listener.close();
+      } catch {
+        // Closed by the accept loop.
+      }
+    }
+    return new Sandbox({
+      process,
+      conn,
+      workspace,
+      stdout,
+      stderr,
+      streams,
+      memoryMb,
+      signal: options.signal,
+    });
+  }
+
+  /** What the student's code printed so far (stdout then stderr), capped. */
+  get output(): string {
+    const out = this.#stdout.text();
+    const err = this.#stderr.text();
+    return [out, err].filter((text) => text.trim() !== "").join("\n");
+  }
+
+  /** Why the sandbox stopped answering, or `undefined` while it runs. */
+  get failure(): SandboxFailure | undefined {
+    return this.#failure;
+  }
+
+  /** The subprocess's pid. */
+  get pid(): number {
+    return this.#process.pid;
+  }
+
+  /**
+   * Runs one operation in the student's restricted Worker.
+   *
+   * @param op The operation.
+   * @param options The call's time limit.
+   * @returns The harness's reply: value or fault, and the round trip in seconds.
+   * @throws {SandboxFailure} If the sandbox timed out, ran out of memory or died.
+   */
+  student(op: StudentOp, options: CallOptions = {}): Promise<Reply> {
+    return this.#call("student", op, options);
+  }
+
+  /**
+   * Runs one of the grader's own references in the trusted Worker.
+   *
+   * @param op The reference and its arguments.
+   * @param options The call's time limit.
+   * @returns The harness's reply.
+   * @throws {SandboxFailure} If the sandbox timed out, ran out of memory or died.
+   */
+  reference(op: ReferenceOp, options: CallOptions = {}): Promise<Reply> {
+    return this.#call("reference", op, options);
+  }
+
+  #call(kind: "student" | "reference", op: unknown, options: CallOptions): Promise<Reply> {
+    const next = this.#queue.then(() => this.#send(kind, op, options));
+    this.#queue = next.catch(() => {});
+    return next;
+  }
+
+  #send(kind: string, op: unknown, options: CallOptions): Promise<Reply> {
+    if (this.#failure) return Promise.reject(this.#failure);
+    if (this.#closed) return Promise.reject(new SandboxFailure("crashed", "the sandbox is closed"));
+    const id = this.#nextId++;
+    const timeoutMs = options.timeoutMs ?? SANDBOX_DEFAULTS.timeoutMs;
+    return new Promise<Reply>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#fail(
+          new SandboxFailure(
+            "timeout",
+            `it did not finish within ${
+              formatSeconds(timeoutMs / 1000)
+            } (an endless loop, a deadlock or a promise that never resolves?)`,
+          ),
+        );
+      }, timeoutMs);
+      this.#pending.set(id, {
+        resolve: (reply) => {
+          clearTimeout(timer);
+          resolve(reply);
+        },
+        reject: (error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      });
+      const line = new TextEncoder().encode(encodeWire({ kind, id, op }) + "\n");
+      writeAll(this.#conn, line).catch(() => {});
+    });
+  }
+
+  async #readReplies(): Promise<void> {
+    const decoder = new TextDecoder();
+    let buffer = "";
+    try {
+      for await (const chunk of this.#conn.readable) {
+        buffer += decoder.decode(chunk, { stream: true });
+        let newline = buffer.indexOf("\n");
+        while (newline >= 0) {
+          const line = buffer.slice(0, newline);
+          buffer = buffer.slice(newline + 1);
+          newline = buffer.indexOf("\n");
+          const parsed = ReplySchema.safeParse(decodeWire(line));
+          if (!parsed.success) continue;
+          const waiter = this.#pending.get(parsed.data.id);
+          this.#pending.delete(parsed.data.id);
+          waiter?.resolve(parsed.data);
+        }
+      }
+    } catch {
+      // The process ended; #onExit reports why.
+    }
+  }
+
+  async #watchMemory(): Promise<void> {
+    if (this.#failure || this.#closed) return;
+    const mb = await residentMb(this.#process.pid);
+    if (mb > this.#memoryMb) {
+      this.#fail(
+        new SandboxFailure(
+          "out-of-memory",
+          `it used more than ${this.#memoryMb} MiB of memory (${Math.round(mb)} MiB)`,
+        ),
+      );
+    }
+  }
+
+  async #onExit(status: Deno.CommandStatus): Promise<void> {
+    if (this.#failure || this.#closed) return;
+    await this.#streams;
+    const err = this.#stderr.text();
+    if (status.code === 133 || /out of memory|heap limit/i.test(err)) {
+      this.#fail(
+        new SandboxFailure("out-of-memory", "it ran out of memory and the process aborted"),
+      );
+    } else {
+      this.#fail(
+        new SandboxFailure(
+          "crashed",
+          `the sandbox process ended unexpectedly (exit code ${status.code}${
+            status.signal ? `, signal ${status.signal}` : ""
+          })`,
+        ),
+      );
+    }
+  }
+
+  #fail(failure: SandboxFailure): void {
+    if (this.#failure) return;
+    this.#failure = failure;
+    this.#kill();
+    for (const waiter of this.#pending.values()) waiter.reject(failure);
+    this.#pending.clear();
+  }
+
+  #kill(): void {
+    clearInterval(this.#memoryTimer);
+    try {
+      this.#process.kill("SIGKILL");
+    } catch {
+      // Already gone.
+    }
+  }
+
+  /** Ends the subprocess and removes the workspace. Safe to call more than once. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#signal?.removeEventListener("abort", this.#onAbort);
+    this.#kill();
+    try {
+      this.#conn.close();
+    } catch {
+      // Already closed.
+    }
+    await this.#exited;
+    await this.#streams;
+    for (const waiter of this.#pending.values()) {
+      waiter.reject(new SandboxFailure("crashed", "the sandbox was closed"));
+    }
+    this.#pending.clear();
+    await Deno.remove(this.#workspace, { recursive: true }).catch(() => {});
+  }
+
+  /** Closes the sandbox. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}
+
+async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
+  let written = 0;
+  while (written < bytes.length) written += await conn.write(bytes.subarray(written));
+}
+
+async function accept(
+  listener: Deno.Listener,
+  token: string,
+  startMs: number,
+  process: Deno.ChildProcess,
+): Promise<Deno.Conn> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`no answer within ${formatSeconds(startMs / 1000)}`)),
+      startMs,
+    );
+  });
+  const exited = process.status.then((status) => {
+    throw new Error(`the harness exited with code ${status.code}`);
+  });
+  const connect = (async () => {
+    for await (const conn of listener) {
+      const hello = await readLine(conn).catch(() => undefined);
+      const parsed = hello === undefined ? undefined : HelloSchema.safeParse(decodeWire(hello));
+      if (parsed?.success && parsed.data.token === token) return conn;
+      conn.close();
+    }
+    throw new Error("the channel closed");
+  })();
+  try {
+    return await Promise.race([connect, timeout, exited]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Reads one line byte by byte, so nothing after it is consumed. */
+async function readLine(conn: Deno.Conn): Promise<string> {
+  const bytes: number[] = [];
+  const one = new Uint8Array(1);
+  while (bytes.length < 4096) {
+    const n = await conn.read(one);
+    if (n === null) throw new Error("closed");
+    if (one[0] === 10) return new TextDecoder().decode(new Uint8Array(bytes));
+    bytes.push(one[0]!);
+  }
+  throw new Error("line too long");
+}
+
+/**
+ * Formats seconds for messages: `1.5 s`, `250 ms`.
+ *
+ * @param seconds The duration.
+ * @returns The text.
+ *
+ * @example Usage
+ * ```ts
+ * import { formatSeconds } from "./sandbox.ts";
+ * import { equal } from "node:assert/strict";
+ *
+ * equal(formatSeconds(1.5), "1.5 s");
+ * equal(formatSeconds(0.25), "250 ms");
+ * ```
+ */
+export function formatSeconds(seconds: number): string {
+  if (seconds >= 1) return `${Number(seconds.toFixed(seconds >= 10 ? 1 : 2))} s`;
+  if (seconds >= 0.001) return `${Number((seconds * 1000).toFixed(seconds >= 0.01 ? 0 : 1))} ms`;
+  return `${Number((seconds * 1e6).toFixed(0))} µs`;
+}
+
+/**
+ * Describes a fault for the student: what went wrong and where.
+ *
+ * @param fault The fault.
+ * @returns One or two sentences.
+ *
+ * @example Usage
+ * ```ts
+ * import { describeFault } from "./sandbox.ts";
+ * import { equal } from "node:assert/strict";
+ *
+ * equal(
+ *   describeFault({ kind: "error", name: "Error", message: "TODO: sum", file: "a.ts", line: 3 }),
+ *   "a.ts:3 threw Error: TODO: sum",
+ * );
+ * ```
+ */
+export function describeFault(fault: Fault): string {
+  const where = fault.file ? `${fault.file}${fault.line ? `:${fault.line}` : ""}` : "the code";
+  switch (fault.kind) {
+    case "missing-export":
+      return `${fault.message}: export it as the exercise's README says`;
+    case "exit":
+      return `${where}: ${fault.message}; return a value instead`;
+    case "crashed":
+      return `${where} crashed: ${fault.message}`;
+    case "error":
+      return `${where} threw ${fault.name}: ${fault.message}`;
+  }
+}

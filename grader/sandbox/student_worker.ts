@@ -1,0 +1,184 @@
+/**
+ * The restricted Worker that holds the student's code. It reads only the workspace (the student
+ * files and the lib copy), with no write, net, env, run, ffi or sys rights. It imports the student's
+ * files on demand, runs one operation at a time, and replies with the value or a fault that names
+ * the file, line and export. It keeps no clock the grader trusts: the harness times each round trip.
+ *
+ * @module
+ */
+import type { Fault, StudentOp } from "./_protocol.ts";
+
+/** The parts of the lib this driver uses, typed loosely: the lib is the workspace's copy. */
+interface Lib {
+  Pool?: new (options: { processes: number }) => LibPool;
+  Manager?: new () => { start?: () => unknown; shutdown?: () => unknown };
+  Value?: new (type: string, init: number) => { value: number };
+  taskFromExport?: (url: string, name: string) => unknown;
+  activeChildren?: () => unknown[];
+}
+
+interface LibPool {
+  starmap(task: unknown, items: unknown[][], options?: { chunksize?: number }): Promise<unknown[]>;
+  stats?: () => unknown;
+  terminate?: () => unknown;
+}
+
+const MESSAGE_CAP = 2000;
+
+const scope = self as unknown as {
+  postMessage(message: unknown): void;
+  onmessage: ((event: MessageEvent) => void) | null;
+  close(): void;
+};
+
+const exit = Deno.exit;
+(Deno as { exit: (code?: number) => never }).exit = (code?: number): never => {
+  scope.postMessage({ exit: code ?? 0 });
+  return exit(code);
+};
+const close = scope.close.bind(scope);
+scope.close = () => {
+  scope.postMessage({ exit: 0 });
+  close();
+};
+
+let exerciseUrl = "";
+let libUrl = "";
+const pools = new Map<number, LibPool>();
+
+async function lib(): Promise<Lib> {
+  return await import(libUrl) as Lib;
+}
+
+function fileOf(text: string): { file?: string; line?: number } {
+  const escaped = exerciseUrl.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const match = new RegExp(`${escaped}([^\\s:)]+):(\\d+)`).exec(text);
+  return match ? { file: match[1], line: Number(match[2]) } : {};
+}
+
+function faultOf(error: unknown, fallback: { file?: string; export?: string }): Fault {
+  const err = error instanceof Error ? error : new Error(String(error));
+  const message = err.message.length > MESSAGE_CAP
+    ? `${err.message.slice(0, MESSAGE_CAP)}...`
+    : err.message;
+  const where = fileOf(`${err.message}\n${err.stack ?? ""}`);
+  return {
+    kind: "error",
+    name: err.name || "Error",
+    message,
+    ...fallback,
+    ...where,
+  };
+}
+
+async function load(file: string): Promise<Record<string, unknown>> {
+  return await import(new URL(file, exerciseUrl).href) as Record<string, unknown>;
+}
+
+async function exported(file: string, name: string): Promise<unknown> {
+  const module = await load(file);
+  if (!(name in module)) {
+    throw Object.assign(new Error(`${file} has no export named "${name}"`), {
+      missingExport: true,
+    });
+  }
+  return module[name];
+}
+
+async function poolOf(workers: number): Promise<LibPool> {
+  const known = pools.get(workers);
+  if (known) return known;
+  const { Pool } = await lib();
+  if (!Pool) throw new Error("the lib has no Pool yet");
+  const pool = new Pool({ processes: workers });
+  pools.set(workers, pool);
+  return pool;
+}
+
+async function activeChildren(): Promise<number | undefined> {
+  const { activeChildren } = await lib();
+  return activeChildren ? activeChildren().length : undefined;
+}
+
+async function run(op: StudentOp): Promise<Record<string, unknown>> {
+  switch (op.op) {
+    case "get":
+      return { value: await exported(op.file, op.name) };
+    case "call": {
+      const fn = await exported(op.file, op.name) as (...args: unknown[]) => unknown;
+      if (typeof fn !== "function") {
+        throw Object.assign(new Error(`${op.file}: "${op.name}" is not a function`), {
+          missingExport: true,
+        });
+      }
+      const args = [...op.args];
+      let pool: LibPool | undefined;
+      if (op.pool) {
+        pool = await poolOf(op.pool);
+        args.push(pool);
+      }
+      if (op.manager) {
+        const { Manager } = await lib();
+        if (!Manager) throw new Error("the lib has no Manager yet");
+        const manager = new Manager();
+        await manager.start?.();
+        args.push(manager);
+        try {
+          return await finishCall(fn, args, pool);
+        } finally {
+          await manager.shutdown?.();
+        }
+      }
+      return await finishCall(fn, args, pool);
+    }
+    case "counter": {
+      const { Value, taskFromExport } = await lib();
+      if (!Value || !taskFromExport) throw new Error("the lib has no Value or taskFromExport yet");
+      await exported(op.file, op.name);
+      const counter = new Value("i", 0);
+      const task = taskFromExport(new URL(op.file, exerciseUrl).href, op.name);
+      const pool = await poolOf(op.workers);
+      const items = Array.from({ length: op.workers }, () => [counter, op.times]);
+      await pool.starmap(task, items, { chunksize: 1 });
+      return { value: counter.value };
+    }
+  }
+}
+
+async function finishCall(
+  fn: (...args: unknown[]) => unknown,
+  args: unknown[],
+  pool: LibPool | undefined,
+): Promise<Record<string, unknown>> {
+  const statsBefore = pool?.stats?.();
+  const value = await fn(...args);
+  const statsAfter = pool?.stats?.();
+  return { value, statsBefore, statsAfter, activeChildren: await activeChildren() };
+}
+
+scope.onmessage = (event: MessageEvent) => {
+  const data = event.data as { exerciseUrl?: string; libUrl?: string; id?: number; op?: StudentOp };
+  if (data.exerciseUrl !== undefined && data.libUrl !== undefined) {
+    exerciseUrl = data.exerciseUrl;
+    libUrl = data.libUrl;
+    return;
+  }
+  const { id, op } = data as { id: number; op: StudentOp };
+  run(op).then(
+    (reply) => {
+      try {
+        scope.postMessage({ id, ...reply });
+      } catch (error) {
+        scope.postMessage({
+          id,
+          fault: faultOf(error, { file: op.file, export: op.name }),
+        });
+      }
+    },
+    (error: unknown) => {
+      const fault = faultOf(error, { file: op.file, export: op.name });
+      if ((error as { missingExport?: boolean })?.missingExport) fault.kind = "missing-export";
+      scope.postMessage({ id, fault });
+    },
+  );
+};
