@@ -87,6 +87,64 @@ export const ExerciseStatusSchema = z.enum(["passed", "failed", "inconclusive"])
 /** How a whole exercise ended. */
 export type ExerciseStatus = z.infer<typeof ExerciseStatusSchema>;
 
+/** One step of a scaling sweep: the student's parallel code at one worker count. */
+export const SweepPointSchema = z.object({
+  /** How many workers the student's code was given. */
+  workers: z.number().int().positive(),
+  /** The median of reference ÷ student over the interleaved pairs of this step. */
+  speedup: z.number().nonnegative(),
+  /** The relative spread of the speedup over the pairs. */
+  spread: z.number().nonnegative(),
+  /** How many interleaved (reference, student) pairs were measured. */
+  pairs: z.number().int().nonnegative(),
+  /** The student's median time, in seconds. */
+  seconds: z.number().nonnegative(),
+  /** The reference (serial) median time, in seconds. */
+  referenceSeconds: z.number().nonnegative(),
+  /** `true` when the timing's inconclusive rule held: the step was too noisy to trust. */
+  inconclusive: z.boolean(),
+});
+/** One step of a scaling sweep. */
+export type SweepPoint = z.infer<typeof SweepPointSchema>;
+
+/** Amdahl's law fitted to a sweep (`grader/amdahl.ts`). */
+export const AmdahlFitSchema = z.object({
+  /** The serial fraction f, by least squares on 1/speedup, clamped to [0, 1]. */
+  serialFraction: z.number().min(0).max(1),
+  /** The same before clamping (below 0 for a superlinear speedup). */
+  rawSerialFraction: z.number(),
+  /** The root-mean-square relative error of the fitted curve at the fitted steps. */
+  rmsError: z.number().nonnegative(),
+  /** The Karp–Flatt metric per step with at least 2 processors (p = min(workers, cores)). */
+  karpFlatt: z.array(z.object({ workers: z.number().int().positive(), value: z.number() })),
+  /** The core count the projection is for. */
+  projectCores: z.number().int().positive(),
+  /** The most Amdahl's law allows on `projectCores` cores with this f. */
+  projectedSpeedup: z.number().positive(),
+  /** `true` when task-dispatch overhead, not the serial fraction, bends the curve. */
+  overhead: z.boolean(),
+  /** What showed the overhead, when `overhead` is set. */
+  overheadReason: z.string().optional(),
+  /** The fit in words: "Your code is ≈ 6% serial; on 16 cores it could reach at most ≈ 8.4×." */
+  message: z.string(),
+});
+/** Amdahl's law fitted to a sweep. */
+export type AmdahlFit = z.infer<typeof AmdahlFitSchema>;
+
+/** A scaling sweep (`deno task sweep N`, `check N --sweep`): speedup against workers, and its fit. */
+export const SweepSchema = z.object({
+  /** How many cores the student's code could use. */
+  cores: z.number().int().positive(),
+  /** The steps, by worker count: 1, 2, ... cores, then 2 × cores (oversubscribed). */
+  points: z.array(SweepPointSchema),
+  /** Amdahl's law fitted to the points; absent when fewer than 2 cores left nothing to fit. */
+  fit: AmdahlFitSchema.optional(),
+  /** `true` when any step was inconclusive: the fit is then a rough guide only. */
+  inconclusive: z.boolean(),
+});
+/** A scaling sweep and its fit. */
+export type Sweep = z.infer<typeof SweepSchema>;
+
 /** The result of checking one exercise. */
 export const ExerciseResultSchema = z.object({
   /** The result data's version ({@linkcode RESULT_VERSION}). */
@@ -109,6 +167,8 @@ export const ExerciseResultSchema = z.object({
   seconds: z.number().nonnegative(),
   /** Where it ran. */
   machine: MachineSchema,
+  /** The scaling sweep, when the check ran with `--sweep`. */
+  sweep: SweepSchema.optional(),
 });
 /** The result of checking one exercise. */
 export type ExerciseResult = z.infer<typeof ExerciseResultSchema>;
