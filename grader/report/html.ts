@@ -1,0 +1,240 @@
+/**
+ * Renders a gradebook as the class report: one self-contained HTML file (no network, no CDN; a
+ * Content-Security-Policy forbids any fetch) with the pass rate per exercise and per check, the
+ * distribution of speedups across the class against the threshold (an SVG chart per timed check),
+ * the slowest runs, the failing checks, and a per-student table sortable by any column (tablesort,
+ * inlined).
+ *
+ * @module
+ */
+// @ts-types="@types/escape-html"
+import escapeHtml from "escape-html";
+import TABLESORT from "tablesort/dist/tablesort.min.js" with { type: "text" };
+import TABLESORT_NUMBER from "tablesort/dist/sorts/tablesort.number.min.js" with { type: "text" };
+import type { Gradebook } from "../result.ts";
+import {
+  checkRates,
+  exerciseRates,
+  failures,
+  type Rate,
+  slowestRuns,
+  speedupSeries,
+} from "./_class_stats.ts";
+import { speedupHistogramSvg } from "./_html_chart.ts";
+import { HTML_STYLE } from "./_html_style.ts";
+import { machineText } from "./gradescope.ts";
+
+/** How a batch spent its time, as shown at the top of the report. */
+export interface BatchTiming {
+  /** Wall time of the whole batch, in seconds. */
+  totalSeconds: number;
+  /** Wall time spent in correctness runs (which may run in parallel). */
+  correctnessSeconds: number;
+  /** Wall time spent in timed runs (which never overlap other work). */
+  timedSeconds: number;
+  /** Everything else: discovering submissions, copying, writing files. */
+  overheadSeconds: number;
+  /** Students graded in this run. */
+  graded: number;
+  /** Students whose saved results were reused (a resumed batch). */
+  reused: number;
+}
+
+/** Options for {@linkcode classReportHtml}. */
+export interface ClassReportOptions {
+  /** The page's title. Default `"parakit class report"`. */
+  title?: string;
+  /** How the batch spent its time, when the report comes from a batch. */
+  timing?: BatchTiming;
+  /** How many slowest runs to list. Default 10. */
+  slowest?: number;
+  /**
+   * Extra SVG figures per student (for example a scaling sweep), keyed by student id; each is
+   * embedded under the student's row as it is, so it must be a self-contained SVG.
+   */
+  studentFigures?: Readonly<Record<string, string>>;
+}
+
+const DEFAULTS = { title: "parakit class report", slowest: 10 } as const;
+
+/**
+ * Renders the class report of a gradebook.
+ *
+ * @param gradebook The gradebook.
+ * @param options The title, the batch's timing, how many slow runs to list.
+ * @returns The whole HTML document.
+ *
+ * @example Usage
+ * ```ts
+ * import { classReportHtml } from "./html.ts";
+ * import { ok } from "node:assert/strict";
+ *
+ * const html = await classReportHtml({
+ *   version: 1,
+ *   gradedAt: "2026-11-25T00:00:00.000Z",
+ *   machine: { cores: 2, deno: "2.9.6", platform: "linux x86_64" },
+ *   students: [],
+ * });
+ * ok(html.startsWith("<!doctype html>"));
+ * ok(html.includes('id="students"'));
+ * ```
+ */
+export async function classReportHtml(
+  gradebook: Gradebook,
+  options: ClassReportOptions = {},
+): Promise<string> {
+  const title = options.title ?? DEFAULTS.title;
+  const exercises = exerciseRates(gradebook);
+  const charts = await Promise.all(
+    speedupSeries(gradebook).map(async (series) => {
+      const thresholds = series.points.flatMap((p) =>
+        p.threshold === undefined ? [] : [p.threshold]
+      );
+      const svg = await speedupHistogramSvg(
+        series.points.map((p) => p.speedup),
+        { threshold: median(thresholds), title: `${series.exercise}: ${series.check}` },
+      );
+      const passed = series.points.filter((p) => p.status === "passed").length;
+      return `<figure class="chart">${svg}<figcaption>${escapeHtml(series.exercise)}: ${
+        escapeHtml(series.check)
+      }: ${series.points.length} measured, ${passed} at or above the threshold${
+        thresholds.length > 0 ? ` (${formatNumber(median(thresholds) ?? 0)}×)` : ""
+      }</figcaption></figure>`;
+    }),
+  );
+  return [
+    "<!doctype html>",
+    '<html lang="en"><head><meta charset="utf-8">',
+    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; ` +
+    `style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">`,
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${escapeHtml(title)}</title><style>${HTML_STYLE}</style></head><body>`,
+    `<h1>${escapeHtml(title)}</h1>`,
+    `<p class="meta">${gradebook.students.length} students, graded ${
+      escapeHtml(gradebook.gradedAt)
+    } on ${escapeHtml(machineText(gradebook.machine))}.</p>`,
+    options.timing ? timingSection(options.timing) : "",
+    "<h2>Pass rate per exercise</h2>",
+    rateTable(exercises, false),
+    "<h2>Speedups across the class</h2>",
+    charts.length > 0
+      ? `<div class="charts" id="speedups">${charts.join("")}</div>`
+      : '<p id="speedups">No speedup was measured in this batch.</p>',
+    "<h2>Pass rate per check</h2>",
+    rateTable(checkRates(gradebook), true),
+    "<h2>Slowest runs</h2>",
+    slowestTable(gradebook, options.slowest ?? DEFAULTS.slowest),
+    "<h2>Failing checks</h2>",
+    failureTable(gradebook),
+    "<h2>Students</h2>",
+    '<p class="meta">Click a column header to sort.</p>',
+    studentTable(gradebook, exercises.map((rate) => rate.exercise), options.studentFigures ?? {}),
+    `<script>${TABLESORT}\n${TABLESORT_NUMBER}\n`,
+    `new Tablesort(document.getElementById("students"));</script>`,
+    "</body></html>",
+    "",
+  ].join("\n");
+}
+
+function timingSection(timing: BatchTiming): string {
+  const perStudent = timing.graded > 0 ? timing.totalSeconds / timing.graded : 0;
+  return `<p class="meta" id="timing">Batch: ${
+    formatSeconds(timing.totalSeconds)
+  } for ${timing.graded} graded (${
+    formatSeconds(perStudent)
+  } each) and ${timing.reused} reused; correctness ${
+    formatSeconds(timing.correctnessSeconds)
+  }, timed runs ${formatSeconds(timing.timedSeconds)}, overhead ${
+    formatSeconds(timing.overheadSeconds)
+  }.</p>`;
+}
+
+function rateTable(rates: Rate[], perCheck: boolean): string {
+  if (rates.length === 0) return "<p>No results.</p>";
+  const rows = rates.map((rate) => {
+    const share = rate.total > 0 ? rate.passed / rate.total : 0;
+    const others = Object.entries(rate.statuses)
+      .filter(([status]) => status !== "passed")
+      .map(([status, count]) => `${count} ${status}`)
+      .join(", ");
+    return `<tr><td>${escapeHtml(rate.exercise)}</td>${
+      perCheck ? `<td>${escapeHtml(rate.check ?? "")}</td>` : ""
+    }<td class="num">${rate.passed} / ${rate.total}</td><td><span class="bar"><span style="width:${
+      (share * 100).toFixed(1)
+    }%"></span></span> ${(share * 100).toFixed(0)}%</td><td>${escapeHtml(others)}</td></tr>`;
+  });
+  return `<table class="rates"><thead><tr><th>exercise</th>${
+    perCheck ? "<th>check</th>" : ""
+  }<th>passed</th><th>rate</th><th>others</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
+}
+
+function slowestTable(gradebook: Gradebook, limit: number): string {
+  const runs = slowestRuns(gradebook, limit);
+  if (runs.length === 0) return "<p>No runs.</p>";
+  return `<table><thead><tr><th>student</th><th>exercise</th><th>seconds</th><th>status</th></tr>` +
+    `</thead><tbody>${
+      runs.map((run) =>
+        `<tr><td>${escapeHtml(run.student)}</td><td>${escapeHtml(run.exercise)}</td>` +
+        `<td class="num">${run.seconds.toFixed(1)}</td><td>${escapeHtml(run.status)}</td></tr>`
+      ).join("")
+    }</tbody></table>`;
+}
+
+function failureTable(gradebook: Gradebook): string {
+  const rows = failures(gradebook);
+  if (rows.length === 0) return '<p id="failures">No check failed.</p>';
+  return `<table id="failures"><thead><tr><th>exercise</th><th>check</th><th>student</th>` +
+    `<th>status</th><th>message</th></tr></thead><tbody>${
+      rows.map((row) =>
+        `<tr><td>${escapeHtml(row.exercise)}</td><td>${escapeHtml(row.check)}</td><td>${
+          escapeHtml(row.student)
+        }</td><td class="status-${escapeHtml(row.status)}">${escapeHtml(row.status)}</td><td>${
+          escapeHtml(row.message)
+        }</td></tr>`
+      ).join("")
+    }</tbody></table>`;
+}
+
+function studentTable(
+  gradebook: Gradebook,
+  exercises: string[],
+  figures: Readonly<Record<string, string>>,
+): string {
+  const head = `<tr><th>student</th><th data-sort-method="number">score</th>` +
+    `<th data-sort-method="number">max</th><th data-sort-method="number">%</th>${
+      exercises.map((name) => `<th data-sort-method="number">${escapeHtml(name)}</th>`).join("")
+    }</tr>`;
+  const rows = gradebook.students.map((row) => {
+    const byExercise = new Map(row.exercises.map((result) => [result.exercise, result]));
+    const share = row.maxScore > 0 ? (row.score / row.maxScore) * 100 : 0;
+    const cells = exercises.map((name) => {
+      const result = byExercise.get(name);
+      if (!result) return '<td data-sort="-1">—</td>';
+      return `<td class="status-${result.status}" data-sort="${result.score}">${
+        formatNumber(result.score)
+      } / ${formatNumber(result.maxScore)} ${result.status}</td>`;
+    });
+    const figure = figures[row.student];
+    return `<tr><td data-sort="${escapeHtml(row.student)}">${escapeHtml(row.student)}${
+      figure ? `<details><summary>sweep</summary>${figure}</details>` : ""
+    }</td><td class="num">${formatNumber(row.score)}</td><td class="num">${
+      formatNumber(row.maxScore)
+    }</td><td class="num">${share.toFixed(0)}</td>${cells.join("")}</tr>`;
+  });
+  return `<table id="students"><thead>${head}</thead><tbody>${rows.join("")}</tbody></table>`;
+}
+
+function median(values: number[]): number | undefined {
+  if (values.length === 0) return undefined;
+  const sorted = values.toSorted((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+function formatNumber(value: number): string {
+  return Number.isInteger(value) ? String(value) : value.toFixed(2);
+}
+
+function formatSeconds(seconds: number): string {
+  return seconds >= 90 ? `${(seconds / 60).toFixed(1)} min` : `${seconds.toFixed(1)} s`;
+}
