@@ -1,0 +1,205 @@
+/**
+ * The one place where `lib/`'s shared-memory primitives wait: a blocking driver on `Atomics.wait`
+ * and an async driver on `Atomics.waitAsync`, both running the same algorithm.
+ *
+ * Each primitive writes its algorithm once, as a generator that yields a {@linkcode WaitRequest}
+ * ("sleep while `array[index]` still holds `value`") and receives the {@linkcode WaitOutcome}.
+ * {@linkcode runBlocking} and {@linkcode runAsync} own the deadline and the abort signal, so the
+ * blocking `acquire()` and the async `acquireAsync()` cannot drift apart.
+ *
+ * This file is private to `lib/`.
+ *
+ * @module
+ */
+
+/** Options of every wait in `lib/`: how long to wait at most, and a signal that stops waiting. */
+export interface WaitOptions {
+  /**
+   * The longest wait in milliseconds; `Infinity` (the default) waits for ever. `0` only tries.
+   */
+  timeout?: number;
+  /**
+   * Stops the wait with the signal's reason. A blocking wait checks it before it sleeps (nothing
+   * else runs on a thread that is blocked); an async wait stops as soon as it fires.
+   */
+  signal?: AbortSignal;
+}
+
+/**
+ * Sleep while `array[index] === value`. An `unbounded` request ignores the deadline and the
+ * signal: for taking back a lock that must be held again before returning (a condition's wait).
+ */
+export interface WaitRequest {
+  readonly array: Int32Array;
+  readonly index: number;
+  readonly value: number;
+  readonly unbounded?: boolean;
+}
+
+/**
+ * What a wait came back with: `"ok"` (woken, or the value had already changed: check again),
+ * `"timed-out"` (the deadline passed) or `"aborted"` (the signal fired).
+ */
+export type WaitOutcome = "ok" | "timed-out" | "aborted";
+
+/** An algorithm that waits: yields requests, gets outcomes, returns its result. */
+export type WaitSteps<T> = Generator<WaitRequest, T, WaitOutcome>;
+
+/**
+ * The error of a wait that ran out of time. Callers catch it to tell a timeout from other errors.
+ *
+ * @example Usage
+ * ```ts
+ * import { TimeoutError } from "./_wait.ts";
+ * import { equal } from "node:assert/strict";
+ *
+ * const error = new TimeoutError("Cannot acquire lock: timed out after 10 ms");
+ * equal(error.name, "TimeoutError");
+ * ```
+ */
+export class TimeoutError extends Error {
+  /**
+   * Makes the error.
+   *
+   * @param message What timed out.
+   * @param options The error's cause, if any.
+   */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "TimeoutError";
+  }
+}
+
+/**
+ * Checks a wait's options at the boundary.
+ *
+ * @param options The options.
+ * @param caller What was being done, for the message (`"acquire lock"`).
+ * @returns The timeout in milliseconds (`Infinity` when none).
+ * @throws {RangeError} If the timeout is negative or not a number.
+ * @throws {TypeError} If the signal is not an AbortSignal.
+ */
+export function checkWaitOptions(options: WaitOptions, caller: string): number {
+  const timeout = options.timeout ?? Infinity;
+  if (typeof timeout !== "number" || Number.isNaN(timeout) || timeout < 0) {
+    throw new RangeError(
+      `Cannot ${caller}: timeout must be a non-negative number of milliseconds: received ${
+        String(timeout)
+      }`,
+    );
+  }
+  if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
+    throw new TypeError(`Cannot ${caller}: signal must be an AbortSignal`);
+  }
+  return timeout;
+}
+
+/** The message tail of a timeout: `timed out after 10 ms`. */
+export function timedOut(caller: string, timeout: number): TimeoutError {
+  return new TimeoutError(`Cannot ${caller}: timed out after ${timeout} ms`);
+}
+
+/**
+ * Runs a waiting algorithm on this thread with `Atomics.wait`: the thread sleeps (no event loop
+ * turns) until woken, the deadline, or for ever.
+ *
+ * @param steps The algorithm.
+ * @param timeout The longest total wait in milliseconds.
+ * @param signal Checked before each sleep.
+ * @returns What the algorithm returns.
+ */
+export function runBlocking<T>(steps: WaitSteps<T>, timeout: number, signal?: AbortSignal): T {
+  const deadline = performance.now() + timeout;
+  let step = steps.next();
+  while (!step.done) {
+    const { array, index, value, unbounded } = step.value;
+    let outcome: WaitOutcome;
+    if (signal?.aborted && !unbounded) {
+      outcome = "aborted";
+    } else {
+      const left = unbounded ? Infinity : deadline - performance.now();
+      if (left <= 0) {
+        outcome = "timed-out";
+      } else {
+        Atomics.wait(array, index, value, left === Infinity ? undefined : left);
+        outcome = "ok";
+      }
+    }
+    step = steps.next(outcome);
+  }
+  return step.value;
+}
+
+/**
+ * Runs a waiting algorithm with `Atomics.waitAsync`: the thread keeps running its event loop. An
+ * abort wakes every waiter of the watched word (they all check again: a spurious wake is harmless).
+ *
+ * A pending `Atomics.waitAsync` does not keep a Deno process alive: a program whose only work is an
+ * async wait that nothing can end exits, as it should.
+ *
+ * @param steps The algorithm.
+ * @param timeout The longest total wait in milliseconds.
+ * @param signal Stops the wait as soon as it fires.
+ * @returns What the algorithm returns.
+ */
+export async function runAsync<T>(
+  steps: WaitSteps<T>,
+  timeout: number,
+  signal?: AbortSignal,
+): Promise<T> {
+  const deadline = performance.now() + timeout;
+  let step = steps.next();
+  while (!step.done) {
+    const { array, index, value, unbounded } = step.value;
+    let outcome: WaitOutcome;
+    if (signal?.aborted && !unbounded) {
+      outcome = "aborted";
+    } else {
+      const left = unbounded ? Infinity : deadline - performance.now();
+      if (left <= 0) {
+        outcome = "timed-out";
+      } else {
+        const waiting = Atomics.waitAsync(
+          array,
+          index,
+          value,
+          left === Infinity ? undefined : left,
+        );
+        if (waiting.async) {
+          const wake = () => Atomics.notify(array, index);
+          if (!unbounded) signal?.addEventListener("abort", wake, { once: true });
+          try {
+            await waiting.value;
+          } finally {
+            signal?.removeEventListener("abort", wake);
+          }
+        }
+        outcome = signal?.aborted && !unbounded ? "aborted" : "ok";
+      }
+    }
+    step = steps.next(outcome);
+  }
+  return step.value;
+}
+
+/** The abort error a wait throws: the signal's reason when it is an error. */
+export function abortError(signal: AbortSignal | undefined, caller: string): unknown {
+  return signal?.reason ?? new DOMException(`Cannot ${caller}: aborted`, "AbortError");
+}
+
+const SELF_KEY = Symbol.for("parakit.selfId");
+
+/**
+ * A nonzero id of this thread (isolate), the same for every copy of `lib/` it loads: what a lock
+ * records as its owner. `threadId` is not enough: it is 0 both on the main thread and in a web
+ * Worker. A random 31-bit id collides with another live thread's with odds near 1 in 10^8.
+ */
+export function selfId(): number {
+  const holder = globalThis as { [SELF_KEY]?: number };
+  if (holder[SELF_KEY] === undefined) {
+    let id = 0;
+    while (id === 0) id = crypto.getRandomValues(new Int32Array(1))[0]! & 0x7fffffff;
+    holder[SELF_KEY] = id;
+  }
+  return holder[SELF_KEY];
+}
