@@ -1,0 +1,95 @@
+import { deepEqual, equal, ok, throws } from "node:assert/strict";
+import { stripVTControlCharacters } from "node:util";
+import type { Sweep } from "../result.ts";
+import { renderSweepTerminal } from "./sweep_terminal.ts";
+
+const STEP = { spread: 0.04, pairs: 5, seconds: 0.5, referenceSeconds: 0.5 };
+
+const SWEEP: Sweep = {
+  cores: 2,
+  inconclusive: false,
+  points: [
+    { ...STEP, workers: 4, speedup: 1.7, inconclusive: false },
+    { ...STEP, workers: 1, speedup: 0.97, inconclusive: false },
+    { ...STEP, workers: 2, speedup: 1.86, inconclusive: false },
+  ],
+  fit: {
+    serialFraction: 0.075,
+    rawSerialFraction: 0.075,
+    rmsError: 0,
+    karpFlatt: [{ workers: 2, value: 0.075 }, { workers: 4, value: 0.176 }],
+    projectCores: 16,
+    projectedSpeedup: 7.5,
+    overhead: false,
+    message: "Your code is ≈ 7.5% serial; on 16 cores it could reach at most ≈ 7.5×.",
+  },
+};
+
+// deno-lint-ignore no-control-regex
+const ESCAPE = /\x1b\[/;
+
+function chartRows(text: string): string[] {
+  return text.split("\n").filter((line) => /^ +\d+\.\d\d× [┤┼]/.test(line));
+}
+
+Deno.test("renderSweepTerminal() draws a plain-text chart of the given height", () => {
+  const text = renderSweepTerminal(SWEEP, { height: 10, width: 30 });
+  ok(!ESCAPE.test(text), "no escape codes in plain text");
+  const rows = chartRows(text);
+  equal(rows.length, 11, "height + 1 rows of y labels");
+  ok(rows[0]!.startsWith("  2.00×"), "the top is the ideal at the cores");
+  ok(rows.at(-1)!.startsWith("  0.75×"), "the bottom is a quarter below the lowest point");
+  ok(rows.some((row) => row.includes("·")), "the ideal line is dotted");
+  ok(rows.some((row) => row.includes("-")), "the fit is dashed");
+  ok(rows.some((row) => /[─╭╮╯╰]/.test(row.slice(9))), "the student's line is solid");
+});
+
+Deno.test("renderSweepTerminal() labels the x axis at the measured worker counts", () => {
+  const text = renderSweepTerminal(SWEEP, { width: 30 });
+  const lines = text.split("\n");
+  const axis = lines.findIndex((line) => line.trimStart().startsWith("└"));
+  ok(axis > 0);
+  const ticks = [...lines[axis]!].flatMap((char, i) => (char === "┬" ? [i] : []));
+  const labels = lines[axis + 1]!;
+  deepEqual(ticks.map((i) => labels[i]), ["1", "2", "4"]);
+  ok(labels.endsWith("workers (2 cores)"));
+  equal(ticks[1]! - ticks[0]!, (ticks[2]! - ticks[1]!) / 2, "the axis is linear in workers");
+});
+
+Deno.test("renderSweepTerminal() lists the steps, the Karp–Flatt metric and the fit's words", () => {
+  const lines = renderSweepTerminal(SWEEP).split("\n");
+  const header = lines.indexOf("workers  speedup  spread  pairs  Karp–Flatt");
+  ok(header > 0);
+  deepEqual(lines.slice(header + 1, header + 4).map((line) => line.trim().split(/\s+/)), [
+    ["1", "0.97×", "4%", "5", "–"],
+    ["2", "1.86×", "4%", "5", "7.5%"],
+    ["4", "1.70×", "4%", "5", "18%", "(oversubscribed)"],
+  ]);
+  equal(lines.at(-1), SWEEP.fit!.message);
+  ok(lines.some((line) => line.includes("--- Amdahl fit (f ≈ 7.5%)")));
+});
+
+Deno.test("renderSweepTerminal() colours the series only when asked", () => {
+  const text = renderSweepTerminal(SWEEP, { color: true });
+  ok(ESCAPE.test(text));
+  equal(chartRows(stripVTControlCharacters(text)).length, 13);
+});
+
+Deno.test("renderSweepTerminal() marks inconclusive steps and works without a fit", () => {
+  const { fit: _fit, ...rest } = SWEEP;
+  const text = renderSweepTerminal({
+    ...rest,
+    inconclusive: true,
+    points: rest.points.map((point) => ({ ...point, inconclusive: point.workers === 2 })),
+  });
+  ok(text.includes("(inconclusive)"));
+  ok(text.includes("read the fit as a rough guide only"));
+  ok(!text.includes("Amdahl fit"));
+  ok(!chartRows(text).some((row) => row.includes("-")), "no fit line");
+});
+
+Deno.test("renderSweepTerminal() rejects an empty sweep and bad sizes", () => {
+  throws(() => renderSweepTerminal({ ...SWEEP, points: [] }), /the sweep has no points/);
+  throws(() => renderSweepTerminal(SWEEP, { height: 2 }), /height must be an integer from 8/);
+  throws(() => renderSweepTerminal(SWEEP, { width: 1.5 }), RangeError);
+});
