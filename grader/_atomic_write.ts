@@ -1,0 +1,33 @@
+/**
+ * Writes a file whole: write-file-atomic writes a temporary file beside it, flushes it, then renames
+ * it over the target, so a crash leaves either the old file or the new one, never half of one.
+ *
+ * @module
+ */
+// @ts-types="@types/write-file-atomic"
+import writeFileAtomic from "write-file-atomic";
+import { Buffer } from "node:buffer";
+import { dirname } from "node:path";
+
+/**
+ * Writes text or bytes to a file whole, creating its folder when missing.
+ *
+ * @param path The file to write.
+ * @param text Its new contents.
+ * @returns When the file is in place.
+ */
+export async function writeWhole(path: string, text: string | Uint8Array): Promise<void> {
+  await Deno.mkdir(dirname(path), { recursive: true });
+  await writeFileAtomic(path, typeof text === "string" ? text : Buffer.from(text));
+}
+
+/**
+ * Writes a value as indented JSON to a file whole, creating its folder when missing.
+ *
+ * @param path The file to write.
+ * @param value The value.
+ * @returns When the file is in place.
+ */
+export function writeJsonWhole(path: string, value: unknown): Promise<void> {
+  return writeWhole(path, `${JSON.stringify(value, null, 2)}\n`);
+}

@@ -1,0 +1,1 @@
+throw new Error("a submission's own lib/ must be ignored");

@@ -1,0 +1,2 @@
+/** Does not parse, on purpose. */
+export const guesses = { serial: 0.8, parallelWithAlloc: 5 straightParallel: 4 };
