@@ -38,6 +38,11 @@ export function adopted(): unknown {
   return state;
 }
 
+/** The state being adopted, without taking it: for a subclass before it calls `super()`. */
+export function peekAdopted(): unknown {
+  return pending;
+}
+
 /**
  * Checks that a received state is an object whose named fields are SharedArrayBuffers.
  *
