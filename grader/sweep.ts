@@ -1,0 +1,277 @@
+/**
+ * The scaling sweep: the student's parallel code timed with 1, 2, … `cores` workers and one
+ * oversubscribed step at 2 × `cores`, each step interleaved with the grader's serial reference, with
+ * the speedup check's statistics (median of the pairs, spread, re-measuring a too-wide step, then
+ * `inconclusive`), and Amdahl's law fitted to the points.
+ *
+ * {@linkcode runSweep} is the method, over two callbacks that return seconds, so the clock lives where
+ * the caller puts it (the sandbox harness, or a fake in tests). {@linkcode sandboxSubject} times a
+ * sweep target in a running {@linkcode Sandbox}, checking each answer before it counts.
+ *
+ * @module
+ */
+import { isDeepStrictEqual } from "node:util";
+import { fitAmdahl, type FitAmdahlOptions } from "./amdahl.ts";
+import type { Sweep, SweepPoint } from "./result.ts";
+import type { ReferenceOp, Sandbox, StudentOp } from "./sandbox/sandbox.ts";
+import { show } from "./checks/check.ts";
+import { COMPARE_DEFAULTS, summarizePairs } from "./timing.ts";
+
+/** What a sweep times: the serial reference and the student's code at a worker count. */
+export interface SweepSubject {
+  /** Runs the serial reference once and returns its time in seconds. */
+  reference(): Promise<number>;
+  /** Runs the student's parallel code once with `workers` workers and returns its time in seconds. */
+  candidate(workers: number): Promise<number>;
+}
+
+/** Options of {@linkcode runSweep}. */
+export interface SweepOptions {
+  /** Unmeasured pairs per step, run first (JIT warm-up, each pool spun up). */
+  warmup?: number;
+  /** Pairs per step and round. */
+  pairs?: number;
+  /** The widest spread a step may keep; a wider one is measured again, then marked inconclusive. */
+  maxSpread?: number;
+  /** Extra rounds for the steps whose spread is too wide. */
+  retries?: number;
+  /** Add the oversubscribed step at 2 × `cores` workers. */
+  oversubscribe?: boolean;
+  /** How the fit projects and what it takes for noise. */
+  fit?: FitAmdahlOptions;
+  /** Called before each pair, for a progress line. */
+  onPair?: (index: number, total: number, workers: number) => void;
+}
+
+/** The defaults of {@linkcode SweepOptions}: the speedup check's own counts. */
+export const SWEEP_DEFAULTS: Readonly<Required<Omit<SweepOptions, "fit" | "onPair">>> = Object
+  .freeze({ ...COMPARE_DEFAULTS, oversubscribe: true });
+
+/**
+ * The worker counts of a sweep: 1, 2, … `cores`, then 2 × `cores` when oversubscribing.
+ *
+ * @param cores The cores the student's code can use.
+ * @param oversubscribe Add the step at 2 × `cores`.
+ * @returns The worker counts, ascending.
+ * @throws {RangeError} If `cores` is not a positive integer.
+ *
+ * @example Usage
+ * ```ts
+ * import { sweepSteps } from "./sweep.ts";
+ * import { deepEqual } from "node:assert/strict";
+ *
+ * deepEqual(sweepSteps(2), [1, 2, 4]);
+ * deepEqual(sweepSteps(4, false), [1, 2, 3, 4]);
+ * ```
+ */
+export function sweepSteps(cores: number, oversubscribe = true): number[] {
+  if (!Number.isInteger(cores) || cores < 1) {
+    throw new RangeError(`Cannot plan sweep: cores must be a positive integer: received ${cores}`);
+  }
+  const steps = Array.from({ length: cores }, (_, i) => i + 1);
+  if (oversubscribe) steps.push(2 * cores);
+  return steps;
+}
+
+/**
+ * Runs a sweep. Every pair is (reference, student at one worker count), and the steps take turns
+ * pair by pair (round-robin), so a burst of load on the machine touches every step alike. After
+ * `warmup` unmeasured rounds, `pairs` rounds are measured; a step whose spread is wider than
+ * `maxSpread` is measured for another `pairs` rounds, at most `retries` times, pooling its pairs,
+ * and is then marked inconclusive. Amdahl's law is fitted to the medians.
+ *
+ * @param subject What to time.
+ * @param cores The cores the student's code can use.
+ * @param options Counts, the oversubscribed step and the fit's options.
+ * @returns The sweep: its points in worker order and the fit.
+ * @throws {RangeError} If `cores` or a count is out of range, or a callback returns something that is
+ * not a non-negative finite number of seconds.
+ *
+ * @example Usage
+ * ```ts
+ * import { runSweep } from "./sweep.ts";
+ * import { equal } from "node:assert/strict";
+ *
+ * // A fake clock: the reference takes 1 s, the student's code 0.05 s plus 0.95 s shared out.
+ * const sweep = await runSweep({
+ *   reference: () => Promise.resolve(1),
+ *   candidate: (workers) => Promise.resolve(0.05 + 0.95 / Math.min(workers, 2)),
+ * }, 2);
+ * equal(sweep.points.length, 3);
+ * equal(sweep.fit?.message, "Your code is ≈ 5% serial; on 16 cores it could reach at most ≈ 9.1×.");
+ * ```
+ */
+export async function runSweep(
+  subject: SweepSubject,
+  cores: number,
+  options: SweepOptions = {},
+): Promise<Sweep> {
+  const { warmup, pairs, maxSpread, retries, oversubscribe } = { ...SWEEP_DEFAULTS, ...options };
+  for (
+    const [name, value, least] of [
+      ["warmup", warmup, 0],
+      ["pairs", pairs, 1],
+      ["retries", retries, 0],
+    ] as const
+  ) {
+    if (!Number.isInteger(value) || value < least) {
+      throw new RangeError(
+        `Cannot run sweep: ${name} must be an integer of at least ${least}: received ${value}`,
+      );
+    }
+  }
+  if (!(maxSpread >= 0)) {
+    throw new RangeError(`Cannot run sweep: maxSpread must be at least 0: received ${maxSpread}`);
+  }
+  const steps = sweepSteps(cores, oversubscribe);
+  const samples = new Map<number, [number, number][]>(steps.map((workers) => [workers, []]));
+  const total = steps.length * (warmup + pairs * (1 + retries));
+  let index = 0;
+
+  async function pair(workers: number): Promise<[number, number]> {
+    options.onPair?.(index++, total, workers);
+    const reference = seconds(await subject.reference(), "reference");
+    const candidate = seconds(await subject.candidate(workers), `candidate(${workers})`);
+    return [reference, candidate];
+  }
+
+  for (let round = 0; round < warmup; round++) {
+    for (const workers of steps) await pair(workers);
+  }
+  let pending = steps;
+  for (let round = 0; round <= retries && pending.length > 0; round++) {
+    for (let i = 0; i < pairs; i++) {
+      for (const workers of pending) samples.get(workers)!.push(await pair(workers));
+    }
+    pending = pending.filter((workers) => summarizePairs(samples.get(workers)!).spread > maxSpread);
+  }
+
+  const points: SweepPoint[] = steps.map((workers) => {
+    const measured = samples.get(workers)!;
+    const summary = summarizePairs(measured);
+    return {
+      workers,
+      speedup: summary.speedup,
+      spread: summary.spread,
+      pairs: measured.length,
+      seconds: summary.seconds,
+      referenceSeconds: summary.referenceSeconds,
+      inconclusive: summary.spread > maxSpread,
+    };
+  });
+  const fit = fitAmdahl(
+    points.filter((point) => point.speedup > 0),
+    cores,
+    options.fit,
+  );
+  return {
+    cores,
+    points,
+    ...(fit === undefined ? {} : { fit }),
+    inconclusive: points.some((point) => point.inconclusive),
+  };
+}
+
+function seconds(value: number, what: string): number {
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
+    throw new RangeError(
+      `Cannot run sweep: ${what} must return a non-negative number of seconds: received ${value}`,
+    );
+  }
+  return value;
+}
+
+/** What to time for one exercise: the grader's serial reference and the student's parallel call. */
+export interface SweepTarget {
+  /** The reference operation (`{ name: "sumRange", args: [1, 200_000_001] }`). */
+  reference: ReferenceOp;
+  /** The student's operation at a worker count (a `call` with `pool: workers`). */
+  student(workers: number): StudentOp;
+  /** How long one call may take, in milliseconds. */
+  timeoutMs?: number;
+}
+
+/** Raised when the student's code gives a wrong answer or fails during a sweep: nothing wrong is timed. */
+export class SweepAnswerError extends Error {
+  /**
+   * Makes a sweep answer error.
+   *
+   * @param message What went wrong, for the student.
+   * @param options The underlying cause.
+   */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "SweepAnswerError";
+  }
+}
+
+/**
+ * The subject of a sweep in a running sandbox: both sides run in the sandbox subprocess and are
+ * timed by its harness. The reference's first answer is kept, and every answer of the student's
+ * code must equal it, or the sweep stops with a {@linkcode SweepAnswerError}: timing only counts for
+ * correct code.
+ *
+ * @param sandbox The running sandbox that holds the student's code.
+ * @param target What to time.
+ * @returns The subject for {@linkcode runSweep}.
+ *
+ * @example Usage
+ * ```ts
+ * import { sandboxSubject } from "./sweep.ts";
+ * import { equal } from "node:assert/strict";
+ *
+ * // A stand-in for a running Sandbox: the harness's replies carry the value and the seconds.
+ * const sandbox = {
+ *   reference: () => Promise.resolve({ id: 1, value: 10n, seconds: 1 }),
+ *   student: () => Promise.resolve({ id: 2, value: 10n, seconds: 0.5 }),
+ * };
+ * const subject = sandboxSubject(sandbox, {
+ *   reference: { name: "sumRange", args: [1, 5] },
+ *   student: (workers) => ({
+ *     op: "call",
+ *     file: "parallel_sum.ts",
+ *     name: "parallelSum",
+ *     args: [1, 5],
+ *     pool: workers,
+ *   }),
+ * });
+ * equal(await subject.reference(), 1);
+ * equal(await subject.candidate(2), 0.5);
+ * ```
+ */
+export function sandboxSubject(
+  sandbox: Pick<Sandbox, "reference" | "student">,
+  target: SweepTarget,
+): SweepSubject {
+  const call = target.timeoutMs === undefined ? {} : { timeoutMs: target.timeoutMs };
+  let expected: { value: unknown } | undefined;
+  return {
+    async reference() {
+      const reply = await sandbox.reference(target.reference, call);
+      if (reply.fault) {
+        throw new Error(
+          `The grader's reference ${target.reference.name} failed: ${reply.fault.message}`,
+        );
+      }
+      expected ??= { value: reply.value };
+      return reply.seconds;
+    },
+    async candidate(workers) {
+      const op = target.student(workers);
+      const reply = await sandbox.student(op, call);
+      if (reply.fault) {
+        throw new SweepAnswerError(
+          `${op.name} failed with ${workers} workers: ${reply.fault.name}: ${reply.fault.message}`,
+        );
+      }
+      if (expected !== undefined && !isDeepStrictEqual(reply.value, expected.value)) {
+        throw new SweepAnswerError(
+          `${op.name} returned ${show(reply.value)} with ${workers} workers, expected ${
+            show(expected.value)
+          }: fix it first (deno task check), the sweep times only correct code`,
+        );
+      }
+      return reply.seconds;
+    },
+  };
+}

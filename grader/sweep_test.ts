@@ -1,0 +1,182 @@
+import { deepEqual, equal, ok, rejects, throws } from "node:assert/strict";
+import {
+  runSweep,
+  sandboxSubject,
+  SweepAnswerError,
+  sweepSteps,
+  type SweepSubject,
+} from "./sweep.ts";
+import type { Reply } from "./sandbox/sandbox.ts";
+
+/** A fake clock: Amdahl's law with serial fraction `f` on `cores`, and a log of what ran. */
+function amdahlSubject(f: number, cores: number, log: string[] = []): SweepSubject {
+  return {
+    reference() {
+      log.push("ref");
+      return Promise.resolve(1);
+    },
+    candidate(workers) {
+      log.push(`w${workers}`);
+      return Promise.resolve(f + (1 - f) / Math.min(workers, cores));
+    },
+  };
+}
+
+Deno.test("sweepSteps() counts up to the cores, then oversubscribes at twice the cores", () => {
+  deepEqual(sweepSteps(1), [1, 2]);
+  deepEqual(sweepSteps(2), [1, 2, 4]);
+  deepEqual(sweepSteps(3), [1, 2, 3, 6]);
+  deepEqual(sweepSteps(3, false), [1, 2, 3]);
+  throws(() => sweepSteps(0), /cores must be a positive integer: received 0/);
+  throws(() => sweepSteps(2.5), RangeError);
+});
+
+Deno.test("runSweep() interleaves reference and student, step by step, after a warm-up", async () => {
+  const log: string[] = [];
+  const progress: [number, number, number][] = [];
+  await runSweep(amdahlSubject(0.1, 2, log), 2, {
+    warmup: 1,
+    pairs: 2,
+    onPair: (index, total, workers) => progress.push([index, total, workers]),
+  });
+  const round = ["ref", "w1", "ref", "w2", "ref", "w4"];
+  deepEqual(log, [...round, ...round, ...round], "one warm-up round, then two measured rounds");
+  deepEqual(progress.map(([index]) => index), [0, 1, 2, 3, 4, 5, 6, 7, 8]);
+  deepEqual(progress.map(([, , workers]) => workers), [1, 2, 4, 1, 2, 4, 1, 2, 4]);
+  equal(progress[0]![1], 3 * (1 + 2 * 3), "the total counts every possible retry");
+});
+
+Deno.test("runSweep() reports each step's medians and recovers a known serial fraction", async () => {
+  const sweep = await runSweep(amdahlSubject(0.25, 4), 4, { pairs: 3 });
+  equal(sweep.cores, 4);
+  equal(sweep.inconclusive, false);
+  deepEqual(sweep.points.map((point) => point.workers), [1, 2, 3, 4, 8]);
+  for (const point of sweep.points) {
+    const processors = Math.min(point.workers, 4);
+    ok(Math.abs(point.speedup - 1 / (0.25 + 0.75 / processors)) < 1e-12);
+    equal(point.pairs, 3);
+    equal(point.spread, 0);
+    equal(point.referenceSeconds, 1);
+    ok(Math.abs(point.seconds - (0.25 + 0.75 / processors)) < 1e-12);
+    equal(point.inconclusive, false);
+  }
+  ok(sweep.fit !== undefined);
+  ok(Math.abs(sweep.fit.serialFraction - 0.25) < 1e-12);
+  equal(sweep.fit.overhead, false);
+  equal(sweep.fit.message, "Your code is ≈ 25% serial; on 16 cores it could reach at most ≈ 3.4×.");
+});
+
+Deno.test("runSweep() flags dispatch overhead when oversubscribing slows the code", async () => {
+  const subject: SweepSubject = {
+    reference: () => Promise.resolve(1),
+    candidate: (workers) => Promise.resolve(workers === 4 ? 1 : 0.05 + 0.95 / workers),
+  };
+  const sweep = await runSweep(subject, 2, { pairs: 1 });
+  equal(sweep.fit?.overhead, true);
+  ok(sweep.fit?.overheadReason?.includes("at 4"));
+});
+
+Deno.test("runSweep() re-measures only a noisy step, then marks it inconclusive", async () => {
+  const counts = new Map<number, number>();
+  const subject: SweepSubject = {
+    reference: () => Promise.resolve(1),
+    candidate(workers) {
+      const n = (counts.get(workers) ?? 0) + 1;
+      counts.set(workers, n);
+      // The 2-worker step alternates between 0.3 s and 0.9 s: its spread never settles.
+      if (workers === 2) return Promise.resolve(n % 2 === 0 ? 0.3 : 0.9);
+      return Promise.resolve(workers === 1 ? 1 : 0.55);
+    },
+  };
+  const sweep = await runSweep(subject, 2, { warmup: 0, pairs: 4, retries: 2, maxSpread: 0.35 });
+  deepEqual(Object.fromEntries(counts), { 1: 4, 2: 12, 4: 4 });
+  deepEqual(sweep.points.map((point) => [point.workers, point.pairs, point.inconclusive]), [
+    [1, 4, false],
+    [2, 12, true],
+    [4, 4, false],
+  ]);
+  equal(sweep.inconclusive, true);
+});
+
+Deno.test("runSweep() has no fit on one core but still measures", async () => {
+  const sweep = await runSweep(amdahlSubject(0, 1), 1, { pairs: 1 });
+  deepEqual(sweep.points.map((point) => point.workers), [1, 2]);
+  equal(sweep.fit, undefined);
+});
+
+Deno.test("runSweep() rejects bad counts and bad seconds", async () => {
+  const subject = amdahlSubject(0.1, 2);
+  await rejects(runSweep(subject, 0), /cores must be a positive integer/);
+  await rejects(runSweep(subject, 2, { pairs: 0 }), /pairs must be an integer of at least 1/);
+  await rejects(runSweep(subject, 2, { maxSpread: -1 }), /maxSpread must be at least 0/);
+  await rejects(
+    runSweep({ ...subject, candidate: () => Promise.resolve(NaN) }, 2),
+    /candidate\(1\) must return a non-negative number of seconds: received NaN/,
+  );
+});
+
+function fakeSandbox(studentValue: (workers: number) => unknown) {
+  const calls: string[] = [];
+  let id = 0;
+  return {
+    calls,
+    reference(op: { name: string }): Promise<Reply> {
+      calls.push(`reference ${op.name}`);
+      return Promise.resolve({ id: ++id, value: 15n, seconds: 1 });
+    },
+    student(op: { op: string; pool?: number }): Promise<Reply> {
+      calls.push(`student ${op.op} pool=${op.pool}`);
+      const value = studentValue(op.pool ?? 1);
+      if (value instanceof Error) {
+        return Promise.resolve({
+          id: ++id,
+          seconds: 0.1,
+          fault: { kind: "error", name: value.name, message: value.message },
+        });
+      }
+      return Promise.resolve({ id: ++id, value, seconds: 1 / (op.pool ?? 1) });
+    },
+  };
+}
+
+const TARGET = {
+  reference: { name: "sumRange", args: [1, 6] },
+  student: (workers: number) => ({
+    op: "call" as const,
+    file: "parallel_sum.ts",
+    name: "parallelSum",
+    args: [1, 6],
+    pool: workers,
+  }),
+};
+
+Deno.test("sandboxSubject() times both sides in the sandbox with the pool size of the step", async () => {
+  const sandbox = fakeSandbox(() => 15n);
+  const sweep = await runSweep(sandboxSubject(sandbox, TARGET), 2, { warmup: 0, pairs: 1 });
+  deepEqual(sandbox.calls, [
+    "reference sumRange",
+    "student call pool=1",
+    "reference sumRange",
+    "student call pool=2",
+    "reference sumRange",
+    "student call pool=4",
+  ]);
+  deepEqual(sweep.points.map((point) => point.speedup), [1, 2, 4]);
+});
+
+Deno.test("sandboxSubject() stops the sweep at a wrong answer or a fault", async () => {
+  const wrong = fakeSandbox((workers) => (workers === 2 ? 14n : 15n));
+  await rejects(
+    runSweep(sandboxSubject(wrong, TARGET), 2, { warmup: 0, pairs: 1 }),
+    (error: unknown) =>
+      error instanceof SweepAnswerError &&
+      /parallelSum returned 14n with 2 workers, expected 15n: fix it first/.test(error.message),
+  );
+  const faulty = fakeSandbox((workers) => (workers === 4 ? new RangeError("boom") : 15n));
+  await rejects(
+    runSweep(sandboxSubject(faulty, TARGET), 2, { warmup: 0, pairs: 1 }),
+    (error: unknown) =>
+      error instanceof SweepAnswerError &&
+      error.message === "parallelSum failed with 4 workers: RangeError: boom",
+  );
+});
