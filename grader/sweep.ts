@@ -12,10 +12,20 @@
  */
 import { isDeepStrictEqual } from "node:util";
 import { fitAmdahl, type FitAmdahlOptions } from "./amdahl.ts";
-import type { Sweep, SweepPoint } from "./result.ts";
-import type { ReferenceOp, Sandbox, StudentOp } from "./sandbox/sandbox.ts";
+import type { CatalogEntry } from "./catalog.ts";
+import { TIMED_RANGE as SUM_TIMED_RANGE } from "./checks/02_try_pymp1.ts";
 import { show } from "./checks/check.ts";
-import { COMPARE_DEFAULTS, summarizePairs } from "./timing.ts";
+import { sweepChartSvg } from "./report/svg.ts";
+import type { Sweep, SweepPoint } from "./result.ts";
+import { KIT_ROOT, type Source, sourceDir } from "./runner.ts";
+import {
+  type ReferenceOp,
+  Sandbox,
+  SANDBOX_DEFAULTS,
+  type SandboxOptions,
+  type StudentOp,
+} from "./sandbox/sandbox.ts";
+import { COMPARE_DEFAULTS, summarizePairs, usableCores } from "./timing.ts";
 
 /** What a sweep times: the serial reference and the student's code at a worker count. */
 export interface SweepSubject {
@@ -274,4 +284,140 @@ export function sandboxSubject(
       return reply.seconds;
     },
   };
+}
+
+/**
+ * What the sweep times for each exercise with a timed parallel check, by folder name: the same
+ * input and reference as that check.
+ */
+export const SWEEP_TARGETS: Readonly<Record<string, SweepTarget>> = Object.freeze({
+  "02_try_pymp1": {
+    reference: { name: "sumRange", args: [...SUM_TIMED_RANGE] },
+    student: (workers: number): StudentOp => ({
+      op: "call",
+      file: "parallel_sum.ts",
+      name: "parallelSum",
+      args: [...SUM_TIMED_RANGE],
+      pool: workers,
+    }),
+  },
+});
+
+/** Options of {@linkcode sweepExercise}. */
+export interface SweepExerciseOptions extends SweepOptions {
+  /** The kit's root folder. Default: this kit. */
+  kitRoot?: string;
+  /** Where the student files come from. Default `{ kind: "exercises" }`. */
+  source?: Source;
+  /** The cores to sweep up to; default: what the process can really use. */
+  cores?: number;
+  /** Wall-time limit of one call, in milliseconds. Default: the sandbox's. */
+  timeoutMs?: number;
+  /** Limits of the sandbox subprocess. */
+  sandbox?: Pick<SandboxOptions, "memoryMb" | "heapMb" | "outputBytes">;
+  /** Ends the sandbox when aborted. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Sweeps one exercise: opens a sandbox with the student files, runs {@linkcode runSweep} on the
+ * exercise's {@linkcode SWEEP_TARGETS} entry (every answer checked), and closes the sandbox.
+ *
+ * @param entry The exercise's catalog entry.
+ * @param options Where the files come from, the cores, limits and the sweep's counts.
+ * @returns The sweep.
+ * @throws {RangeError} If the exercise has no timed parallel check to sweep.
+ * @throws {SweepAnswerError} If the student's code fails or answers wrongly.
+ * @throws {SandboxFailure} If the sandbox timed out, ran out of memory or died.
+ *
+ * @example Usage
+ * ```ts ignore
+ * import { sweepExercise } from "./sweep.ts";
+ * const sweep = await sweepExercise(entry, { source: { kind: "solutions" } });
+ * ```
+ */
+export async function sweepExercise(
+  entry: CatalogEntry,
+  options: SweepExerciseOptions = {},
+): Promise<Sweep> {
+  const target = SWEEP_TARGETS[entry.slug];
+  if (target === undefined) {
+    throw new RangeError(
+      `Cannot sweep exercise ${entry.id}: it has no timed parallel check: sweepable exercises are ${sweepableList()}`,
+    );
+  }
+  const kitRoot = options.kitRoot ?? KIT_ROOT;
+  const source = options.source ?? { kind: "exercises" };
+  const cores = options.cores ?? await usableCores();
+  await using sandbox = await Sandbox.open({
+    kitRoot,
+    slug: entry.slug,
+    sourceDir: await sourceDir(entry, source, kitRoot),
+    files: entry.files,
+    ...options.sandbox,
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+  });
+  const timed = {
+    ...target,
+    timeoutMs: options.timeoutMs ?? target.timeoutMs ?? SANDBOX_DEFAULTS.timeoutMs,
+  };
+  return await runSweep(sandboxSubject(sandbox, timed), cores, options);
+}
+
+function sweepableList(): string {
+  return Object.keys(SWEEP_TARGETS).map((slug) => String(Number(slug.slice(0, 2)))).join(", ");
+}
+
+/**
+ * Where a sweep's chart goes: `.parakit/sweep-NN.svg` in the kit's root.
+ *
+ * @param entry The exercise.
+ * @param kitRoot The kit's root.
+ * @returns The file's path.
+ *
+ * @example Usage
+ * ```ts
+ * import { sweepSvgPath } from "./sweep.ts";
+ * import { equal } from "node:assert/strict";
+ *
+ * const entry = { id: 2, slug: "02_try_pymp1", title: "T", files: ["a.ts"], hint: "h" };
+ * equal(sweepSvgPath(entry, "/kit"), "/kit/.parakit/sweep-02.svg");
+ * ```
+ */
+export function sweepSvgPath(entry: CatalogEntry, kitRoot: string = KIT_ROOT): string {
+  return `${kitRoot}/.parakit/sweep-${String(entry.id).padStart(2, "0")}.svg`;
+}
+
+/**
+ * Draws a sweep as SVG and writes it to {@linkcode sweepSvgPath}, creating `.parakit/`.
+ *
+ * @param sweep The sweep.
+ * @param entry The exercise it measured.
+ * @param kitRoot The kit's root.
+ * @returns The path written.
+ *
+ * @example Usage
+ * ```ts
+ * import { writeSweepSvg } from "./sweep.ts";
+ * import { ok } from "node:assert/strict";
+ *
+ * const kit = await Deno.makeTempDir();
+ * const entry = { id: 2, slug: "02_try_pymp1", title: "T", files: ["a.ts"], hint: "h" };
+ * const step = { spread: 0, pairs: 5, seconds: 1, referenceSeconds: 1, inconclusive: false };
+ * const sweep = { cores: 1, inconclusive: false, points: [{ ...step, workers: 1, speedup: 1 }] };
+ * const path = await writeSweepSvg(sweep, entry, kit);
+ * ok((await Deno.readTextFile(path)).startsWith("<svg"));
+ * await Deno.remove(kit, { recursive: true });
+ * ```
+ */
+export async function writeSweepSvg(
+  sweep: Sweep,
+  entry: CatalogEntry,
+  kitRoot: string = KIT_ROOT,
+): Promise<string> {
+  const path = sweepSvgPath(entry, kitRoot);
+  const svg = await sweepChartSvg(sweep, { title: `${entry.slug}: speedup against workers` });
+  await Deno.mkdir(`${kitRoot}/.parakit`, { recursive: true });
+  await Deno.writeTextFile(path, svg);
+  return path;
 }

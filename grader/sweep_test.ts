@@ -1,10 +1,15 @@
 import { deepEqual, equal, ok, rejects, throws } from "node:assert/strict";
+import { TIMED_RANGE } from "./checks/02_try_pymp1.ts";
 import {
   runSweep,
   sandboxSubject,
+  SWEEP_TARGETS,
   SweepAnswerError,
+  sweepExercise,
   sweepSteps,
   type SweepSubject,
+  sweepSvgPath,
+  writeSweepSvg,
 } from "./sweep.ts";
 import type { Reply } from "./sandbox/sandbox.ts";
 
@@ -179,4 +184,45 @@ Deno.test("sandboxSubject() stops the sweep at a wrong answer or a fault", async
       error instanceof SweepAnswerError &&
       error.message === "parallelSum failed with 4 workers: RangeError: boom",
   );
+});
+
+const ENTRY = { id: 2, slug: "02_try_pymp1", title: "T", files: ["parallel_sum.ts"], hint: "h" };
+
+Deno.test("sweepExercise() refuses an exercise without a timed parallel check", async () => {
+  await rejects(
+    sweepExercise({ ...ENTRY, id: 1, slug: "01_guess_run_times" }),
+    /Cannot sweep exercise 1: it has no timed parallel check: sweepable exercises are 2/,
+  );
+});
+
+Deno.test("SWEEP_TARGETS times the speedup check's input with the step's pool", () => {
+  const target = SWEEP_TARGETS["02_try_pymp1"];
+  ok(target !== undefined);
+  deepEqual(target.reference, { name: "sumRange", args: [...TIMED_RANGE] });
+  deepEqual(target.student(3), {
+    op: "call",
+    file: "parallel_sum.ts",
+    name: "parallelSum",
+    args: [...TIMED_RANGE],
+    pool: 3,
+  });
+});
+
+Deno.test("writeSweepSvg() writes .parakit/sweep-NN.svg in the kit", async () => {
+  const kit = await Deno.makeTempDir({ prefix: "parakit-sweep-test-" });
+  try {
+    const step = { spread: 0, pairs: 1, seconds: 1, referenceSeconds: 1, inconclusive: false };
+    const path = await writeSweepSvg(
+      { cores: 2, inconclusive: false, points: [{ ...step, workers: 1, speedup: 1 }] },
+      ENTRY,
+      kit,
+    );
+    equal(path, `${kit}/.parakit/sweep-02.svg`);
+    equal(sweepSvgPath(ENTRY, kit), path);
+    const svg = await Deno.readTextFile(path);
+    ok(svg.startsWith("<svg"));
+    ok(svg.includes("02_try_pymp1: speedup against workers"));
+  } finally {
+    await Deno.remove(kit, { recursive: true });
+  }
 });
