@@ -1,0 +1,346 @@
+/**
+ * Exercise 3's checks, one part per structure: the shared counter is exact under every worker count
+ * tried, again and again (a missing lock loses updates); the pipeline returns the squares in order
+ * and joins its processes; the word count through a Manager dict is right; `countPrimes` is right
+ * and faster than the grader's serial count by the speedup threshold. A part that deadlocks ends in
+ * a `timeout` that names it; processes left running are reported.
+ *
+ * @module
+ */
+import { referenceCountPrimes } from "../reference/prime_count.ts";
+import { formatSeconds, type Reply } from "../sandbox/sandbox.ts";
+import { compareInterleaved, speedupThreshold } from "../timing.ts";
+import { answerOf, type CheckContext, type CheckSpec, type Outcome, show } from "./check.ts";
+
+/** The worker counts the counter is tried with, each twice. */
+export const COUNTER_WORKERS = [2, 3, 4] as const;
+/** Increments per worker. */
+export const COUNTER_TIMES = 20_000;
+/** The limit timed by the speedup check: about 0.3 s serially here. */
+export const PRIME_LIMIT = 3_000_000;
+
+const WORDS = ["the", "The", "pool", "POOL", "worker", "lock", "queue", "Queue", "value", "sum"];
+
+/**
+ * The texts a run's word count is checked on, drawn from the seed; words of mixed case and
+ * whitespace of several kinds.
+ *
+ * @param seed The run's seed.
+ * @returns The texts.
+ *
+ * @example Usage
+ * ```ts
+ * import { wordTexts } from "./03_explore_structures.ts";
+ * import { deepEqual } from "node:assert/strict";
+ *
+ * deepEqual(wordTexts(3), wordTexts(3));
+ * ```
+ */
+export function wordTexts(seed: number): string[] {
+  let state = seed >>> 0 || 1;
+  const next = (n: number) => {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    return (state >>> 8) % n;
+  };
+  const spaces = [" ", "  ", "\t", "\n"];
+  return Array.from({ length: 24 }, () => {
+    const count = 1 + next(30);
+    return Array.from({ length: count }, () => WORDS[next(WORDS.length)]!)
+      .map((word, i) => (i === 0 ? word : spaces[next(spaces.length)] + word)).join("");
+  });
+}
+
+/**
+ * The expected word count: words split on /\s+/, lower-cased, empty strings left out.
+ *
+ * @param texts The texts.
+ * @returns The count of each word.
+ *
+ * @example Usage
+ * ```ts
+ * import { countWords } from "./03_explore_structures.ts";
+ * import { deepEqual } from "node:assert/strict";
+ *
+ * deepEqual(countWords(["The pool", " the\tlock "]), { the: 2, pool: 1, lock: 1 });
+ * ```
+ */
+export function countWords(texts: readonly string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const text of texts) {
+    for (const word of text.split(/\s+/)) {
+      if (word === "") continue;
+      const key = word.toLowerCase();
+      counts[key] = (counts[key] ?? 0) + 1;
+    }
+  }
+  return counts;
+}
+
+function sameCounts(a: Record<string, number>, b: Record<string, number>): boolean {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return [...keys].every((key) => a[key] === b[key]);
+}
+
+function leftRunning(reply: Reply): Outcome | undefined {
+  if (reply.activeChildren !== undefined && reply.activeChildren > 0) {
+    return {
+      status: "failed",
+      message:
+        `${reply.activeChildren} process(es) were still running after it returned: join every Process before returning`,
+    };
+  }
+  return undefined;
+}
+
+function workersOf(context: CheckContext): number {
+  return Math.max(2, context.cores);
+}
+
+const PRIMES = "countPrimes: correct";
+
+/** Exercise 3's checks, in order. */
+export const CHECKS: readonly CheckSpec[] = [
+  {
+    name: "counter: no update is lost",
+    points: 1,
+    async run(context) {
+      const sandbox = await context.sandbox();
+      for (let round = 0; round < 2; round++) {
+        for (const workers of COUNTER_WORKERS) {
+          context.progress(`${workers} workers × ${COUNTER_TIMES} increments (round ${round + 1})`);
+          const answer = answerOf(
+            await sandbox.student(
+              {
+                op: "counter",
+                file: "counter.ts",
+                name: "addMany",
+                workers,
+                times: COUNTER_TIMES,
+              },
+              { timeoutMs: context.timeoutMs },
+            ),
+          );
+          if (!answer.ok) return answer.outcome;
+          const expected = workers * COUNTER_TIMES;
+          if (answer.value !== expected) {
+            return {
+              status: "failed",
+              message: `${workers} workers each added ${COUNTER_TIMES}: the counter reads ${
+                show(answer.value)
+              }, expected ${expected}. ${
+                typeof answer.value === "number" && answer.value < expected
+                  ? `${
+                    expected - answer.value
+                  } updates were lost: two workers read the same old value; hold counter.getLock() around each read-modify-write`
+                  : ""
+              }`.trim(),
+            };
+          }
+        }
+      }
+      return {
+        status: "passed",
+        message: `Exact for ${COUNTER_WORKERS.join(", ")} workers × ${COUNTER_TIMES}, twice each`,
+      };
+    },
+  },
+  {
+    name: "pipeline: squares in order, processes joined",
+    points: 1,
+    async run(context) {
+      const items = Array.from({ length: 40 }, (_, i) => (i * 7 + context.seed) % 101 - 50);
+      const sandbox = await context.sandbox();
+      context.progress(`pipeline(${items.length} items)`);
+      const reply = await sandbox.student(
+        { op: "call", file: "pipeline.ts", name: "pipeline", args: [items] },
+        { timeoutMs: context.timeoutMs },
+      );
+      const answer = answerOf(reply);
+      if (!answer.ok) return answer.outcome;
+      const expected = items.map((x) => x * x);
+      if (
+        !Array.isArray(answer.value) || answer.value.length !== expected.length ||
+        answer.value.some((x, i) => x !== expected[i])
+      ) {
+        return {
+          status: "failed",
+          message: `pipeline([${items.slice(0, 4).join(", ")}, ...]) returned ${
+            show(answer.value)
+          }, expected [${
+            expected.slice(0, 4).join(", ")
+          }, ...] (${expected.length} squares, in order)`,
+        };
+      }
+      return leftRunning(reply) ?? {
+        status: "passed",
+        message: `${items.length} squares in order; no process left running`,
+      };
+    },
+  },
+  {
+    name: "wordCount: counts merged in a Manager dict",
+    points: 1,
+    async run(context) {
+      const texts = wordTexts(context.seed);
+      const sandbox = await context.sandbox();
+      context.progress(`wordCount(${texts.length} texts, pool, manager)`);
+      const reply = await sandbox.student(
+        {
+          op: "call",
+          file: "word_count.ts",
+          name: "wordCount",
+          args: [texts],
+          pool: workersOf(context),
+          manager: true,
+        },
+        { timeoutMs: context.timeoutMs },
+      );
+      const answer = answerOf(reply);
+      if (!answer.ok) return answer.outcome;
+      const expected = countWords(texts);
+      const value = answer.value;
+      if (typeof value !== "object" || value === null || !sameCounts(value as never, expected)) {
+        return {
+          status: "failed",
+          message: `wordCount returned ${show(value)}, expected ${
+            show(expected)
+          } (seed ${context.seed}); a read-then-write on a manager dict is not atomic: count locally, merge under a lock`,
+        };
+      }
+      return leftRunning(reply) ?? {
+        status: "passed",
+        message: `${Object.keys(expected).length} words counted right over ${texts.length} texts`,
+      };
+    },
+  },
+  {
+    name: PRIMES,
+    points: 1,
+    async run(context) {
+      const sandbox = await context.sandbox();
+      for (const limit of [0, 2, 3, 100, 10_007, 200_000]) {
+        context.progress(`countPrimes(${limit}, pool)`);
+        const answer = answerOf(
+          await sandbox.student(
+            {
+              op: "call",
+              file: "prime_count.ts",
+              name: "countPrimes",
+              args: [limit],
+              pool: workersOf(context),
+            },
+            { timeoutMs: context.timeoutMs },
+          ),
+        );
+        if (!answer.ok) return answer.outcome;
+        const expected = referenceCountPrimes(limit);
+        if (answer.value !== expected) {
+          return {
+            status: "failed",
+            message: `countPrimes(${limit}) returned ${
+              show(answer.value)
+            }, expected ${expected} (the primes below ${limit}); did every block's callback run before you returned?`,
+          };
+        }
+      }
+      return { status: "passed", message: "Right for limits 0, 2, 3, 100, 10007 and 200000" };
+    },
+  },
+  {
+    name: "countPrimes: faster than the serial count",
+    points: 1,
+    timed: true,
+    requires: [PRIMES],
+    async run(context) {
+      const threshold = speedupThreshold(context.cores);
+      if (threshold === undefined) {
+        return {
+          status: "skipped",
+          message:
+            "This machine gives the grader only one core: no speedup is possible, so none is checked",
+        };
+      }
+      const workers = workersOf(context);
+      const sandbox = await context.sandbox();
+      const expected = referenceCountPrimes(PRIME_LIMIT);
+      let wrong: Outcome | undefined;
+      const comparison = await compareInterleaved(
+        async () =>
+          (await sandbox.reference({ name: "countPrimes", args: [PRIME_LIMIT] }, {
+            timeoutMs: context.timeoutMs,
+          })).seconds,
+        async () => {
+          const reply = await sandbox.student(
+            {
+              op: "call",
+              file: "prime_count.ts",
+              name: "countPrimes",
+              args: [PRIME_LIMIT],
+              pool: workers,
+            },
+            { timeoutMs: context.timeoutMs },
+          );
+          const answer = answerOf(reply);
+          if (!answer.ok) wrong ??= answer.outcome;
+          else if (answer.value !== expected) {
+            wrong ??= {
+              status: "failed",
+              message: `countPrimes(${PRIME_LIMIT}) returned ${
+                show(answer.value)
+              }, expected ${expected}`,
+            };
+          }
+          return reply.seconds;
+        },
+        {
+          threshold,
+          onPair: (index, total) => context.progress(`timing pair ${index + 1} (at most ${total})`),
+        },
+      );
+      if (wrong) return wrong;
+      const measurements = {
+        seconds: comparison.seconds,
+        referenceSeconds: comparison.referenceSeconds,
+        speedup: comparison.speedup,
+        spread: comparison.spread,
+        threshold,
+        workers,
+        cores: context.cores,
+        pairs: comparison.pairs,
+      };
+      const speed = `${comparison.speedup.toFixed(2)}× (median of ${comparison.pairs} pairs, ${
+        formatSeconds(comparison.referenceSeconds)
+      } serial against ${formatSeconds(comparison.seconds)})`;
+      if (comparison.speedup > context.cores * 1.5) {
+        return {
+          status: "failed",
+          message:
+            `${speed} is more than ${context.cores} cores can give: the primes were not all tested; test every number in the pool's tasks`,
+          measurements,
+        };
+      }
+      switch (comparison.verdict) {
+        case "passed":
+          return {
+            status: "passed",
+            message: `${speed}, threshold ${threshold}× on ${context.cores} cores`,
+            measurements,
+          };
+        case "inconclusive":
+          return {
+            status: "inconclusive",
+            message:
+              `${speed}: the times varied too much to decide: the machine was busy, run again`,
+            measurements,
+          };
+        case "failed":
+          return {
+            status: "failed",
+            message:
+              `${speed}, below the threshold ${threshold}× on ${context.cores} cores: send several blocks per worker (large numbers cost more to test than small ones, so equal blocks are unequal work)`,
+            measurements,
+          };
+      }
+    },
+  },
+];

@@ -1,0 +1,304 @@
+/**
+ * The student's commands: `check N|all [--json] [--solution]`, `watch [N]`, `hint N` and `list`,
+ * with the exit codes of the contract: 0 every check passed, 1 some did not, 2 bad usage or input,
+ * 3 the grader itself failed. Arguments in, a command run, result data rendered; nothing here
+ * decides a verdict.
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import {
+  type Catalog,
+  type CatalogEntry,
+  CatalogError,
+  findExercise,
+  loadCatalog,
+} from "./catalog.ts";
+import { renderJson } from "./report/json.ts";
+import { renderExercise, useColor } from "./report/terminal.ts";
+import { progressPath, readProgress, recordProgress } from "./progress.ts";
+import type { ExerciseResult } from "./result.ts";
+import { checkExercise, type CheckExerciseOptions, KIT_ROOT, type Source } from "./runner.ts";
+
+/** The exit codes of the contract. */
+export const EXIT = { passed: 0, failed: 1, usage: 2, internal: 3 } as const;
+
+/** A user's mistake: one line on stderr, exit code 2, no stack trace. */
+export class UsageError extends Error {
+  /**
+   * Makes a usage error.
+   *
+   * @param message What is wrong and what to do.
+   */
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
+  }
+}
+
+const USAGE = `usage:
+  deno task check N|all [--json] [--solution]   check exercise N (1, 01 or its folder name)
+  deno task watch [N]                           re-check on every save until Ctrl-C
+  deno task hint N                              show the exercise's hint
+  deno task list                                every exercise with its last result`;
+
+/** Where the CLI writes; replaced in tests. */
+export interface CliIo {
+  /** Writes to stdout. */
+  out(text: string): void;
+  /** Writes to stderr. */
+  err(text: string): void;
+  /** Whether to colour stdout. */
+  color: boolean;
+  /** Whether stderr is a terminal (progress lines go there). */
+  progress: boolean;
+}
+
+const encoder = new TextEncoder();
+
+/** The real terminal. */
+export const TERMINAL_IO: CliIo = {
+  out: (text) => void Deno.stdout.writeSync(encoder.encode(text)),
+  err: (text) => void Deno.stderr.writeSync(encoder.encode(text)),
+  color: useColor(),
+  progress: Deno.stderr.isTerminal(),
+};
+
+/** Options of {@linkcode main}. */
+export interface MainOptions {
+  /** The kit's root. Default: the kit this grader belongs to. */
+  kitRoot?: string;
+  /** Where output goes. Default: the terminal. */
+  io?: CliIo;
+  /** Overrides of the runner's options (tests use short limits). */
+  runner?: CheckExerciseOptions;
+}
+
+function exerciseList(catalog: Catalog): string {
+  const ids = catalog.exercises.map((entry) => entry.id);
+  return `${Math.min(...ids)}-${Math.max(...ids)}`;
+}
+
+function pickExercise(catalog: Catalog, name: string | undefined, command: string): CatalogEntry {
+  if (name === undefined) {
+    throw new UsageError(
+      `${command} needs an exercise: deno task ${command} N, with N in ${exerciseList(catalog)}`,
+    );
+  }
+  const entry = findExercise(catalog, name);
+  if (!entry) {
+    throw new UsageError(
+      `no exercise ${name}: exercises are ${exerciseList(catalog)} (deno task list)`,
+    );
+  }
+  return entry;
+}
+
+async function hasFolder(path: string): Promise<boolean> {
+  try {
+    return (await Deno.stat(path)).isDirectory;
+  } catch {
+    return false;
+  }
+}
+
+async function runChecks(
+  entries: readonly CatalogEntry[],
+  flags: { json: boolean; solution: boolean },
+  kitRoot: string,
+  io: CliIo,
+  runner: CheckExerciseOptions,
+): Promise<number> {
+  const source: Source = flags.solution ? { kind: "solutions" } : { kind: "exercises" };
+  if (flags.solution && !(await hasFolder(`${kitRoot}/solutions`))) {
+    throw new UsageError(
+      "this kit has no solutions/ (a student kit): --solution works only in the instructor's kit",
+    );
+  }
+  const results: ExerciseResult[] = [];
+  for (const entry of entries) {
+    const result = await checkExercise(entry, {
+      kitRoot,
+      source,
+      ...runner,
+      onProgress: io.progress
+        ? (event) => {
+          const detail = event.detail ? `: ${event.detail}` : "";
+          const line = `${event.exercise} [${
+            event.index + 1
+          }/${event.total}] ${event.check}${detail}`;
+          io.err(`\r\x1b[2K${line.slice(0, 100)}`);
+        }
+        : undefined,
+    });
+    if (io.progress) io.err("\r\x1b[2K");
+    results.push(result);
+    if (!flags.solution) {
+      await recordProgress(progressPath(kitRoot), entry.slug, {
+        status: result.status,
+        score: result.score,
+        maxScore: result.maxScore,
+        checkedAt: result.checkedAt,
+      }).catch(() => {});
+    }
+    if (!flags.json) {
+      io.out(
+        renderExercise(result, { color: io.color, title: entry.title, hint: entry.hint }) + "\n\n",
+      );
+    }
+  }
+  if (flags.json) io.out(renderJson(results) + "\n");
+  return results.every((result) => result.status === "passed") ? EXIT.passed : EXIT.failed;
+}
+
+async function list(catalog: Catalog, kitRoot: string, io: CliIo): Promise<number> {
+  const progress = await readProgress(progressPath(kitRoot));
+  for (const entry of catalog.exercises) {
+    const last = progress.exercises[entry.slug];
+    const state = last
+      ? `${last.status} ${last.score}/${last.maxScore} (${
+        last.checkedAt.slice(0, 16).replace("T", " ")
+      })`
+      : "not checked yet";
+    io.out(
+      `${String(entry.id).padStart(2)}  ${entry.slug.padEnd(24)} ${
+        entry.title.padEnd(30)
+      } ${state}\n`,
+    );
+  }
+  return EXIT.passed;
+}
+
+async function watch(
+  catalog: Catalog,
+  name: string | undefined,
+  kitRoot: string,
+  io: CliIo,
+  runner: CheckExerciseOptions,
+): Promise<number> {
+  let entry: CatalogEntry;
+  if (name === undefined) {
+    const progress = await readProgress(progressPath(kitRoot));
+    entry = catalog.exercises.find((e) => progress.exercises[e.slug]?.status !== "passed") ??
+      catalog.exercises[0]!;
+  } else {
+    entry = pickExercise(catalog, name, "watch");
+  }
+  const folder = `${kitRoot}/exercises/${entry.slug}`;
+  const once = async () => {
+    if (io.color) io.out("\x1b[2J\x1b[H");
+    await runChecks([entry], { json: false, solution: false }, kitRoot, io, runner);
+    io.out(`watching ${entry.slug}/ for changes (Ctrl-C to stop)\n`);
+  };
+  const stop = new Promise<void>((resolve) => {
+    try {
+      Deno.addSignalListener("SIGINT", () => resolve());
+    } catch {
+      // No signals on this platform: Ctrl-C ends the process.
+    }
+  });
+  await once();
+  const watcher = Deno.watchFs(folder);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let running = Promise.resolve();
+  const changes = (async () => {
+    for await (const event of watcher) {
+      if (event.kind === "access") continue;
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        running = running.then(once);
+      }, 300);
+    }
+  })();
+  await Promise.race([stop, changes]);
+  clearTimeout(timer);
+  watcher.close();
+  return EXIT.passed;
+}
+
+/**
+ * Runs one command of the CLI.
+ *
+ * @param args The command line (`["check", "1", "--json"]`).
+ * @param options The kit, where output goes, runner overrides.
+ * @returns The exit code.
+ *
+ * @example Usage
+ * ```ts
+ * import { main } from "./cli.ts";
+ * import { equal } from "node:assert/strict";
+ *
+ * const lines: string[] = [];
+ * const io = { out: (t: string) => lines.push(t), err: (t: string) => lines.push(t), color: false, progress: false };
+ * equal(await main(["check", "99"], { io }), 2);
+ * ```
+ */
+export async function main(args: readonly string[], options: MainOptions = {}): Promise<number> {
+  const io = options.io ?? TERMINAL_IO;
+  const kitRoot = options.kitRoot ?? KIT_ROOT;
+  try {
+    let parsed;
+    try {
+      parsed = parseArgs({
+        args: [...args],
+        allowPositionals: true,
+        options: {
+          json: { type: "boolean", default: false },
+          solution: { type: "boolean", default: false },
+          help: { type: "boolean", short: "h", default: false },
+        },
+      });
+    } catch (error) {
+      throw new UsageError(`${(error as Error).message} (deno task check --help)`);
+    }
+    const [command, name, extra] = parsed.positionals;
+    if (parsed.values.help || command === undefined) {
+      (parsed.values.help ? io.out : io.err)(`${USAGE}\n`);
+      return parsed.values.help ? EXIT.passed : EXIT.usage;
+    }
+    if (extra !== undefined) {
+      throw new UsageError(`unexpected argument ${extra}: ${USAGE.split("\n")[1]?.trim()}`);
+    }
+    let catalog: Catalog;
+    try {
+      catalog = await loadCatalog(kitRoot);
+    } catch (error) {
+      if (error instanceof CatalogError) {
+        io.err(`error: ${error.message}: the kit is broken; restore exercises/catalog.json\n`);
+        return EXIT.internal;
+      }
+      throw error;
+    }
+    const runner = options.runner ?? {};
+    switch (command) {
+      case "check": {
+        const entries = name === "all" ? catalog.exercises : [pickExercise(catalog, name, "check")];
+        return await runChecks(entries, parsed.values, kitRoot, io, runner);
+      }
+      case "hint": {
+        const entry = pickExercise(catalog, name, "hint");
+        io.out(`${entry.slug} · ${entry.title}\n\n${entry.hint}\n`);
+        return EXIT.passed;
+      }
+      case "list":
+        return await list(catalog, kitRoot, io);
+      case "watch":
+        return await watch(catalog, name, kitRoot, io, runner);
+      default:
+        throw new UsageError(`unknown command ${command}: use check, watch, hint or list`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.err(`error: ${error.message}\n`);
+      return EXIT.usage;
+    }
+    io.err(
+      `error: the grader itself failed (please report it): ${(error as Error)?.stack ?? error}\n`,
+    );
+    return EXIT.internal;
+  }
+}
+
+if (import.meta.main) {
+  Deno.exit(await main(Deno.args));
+}

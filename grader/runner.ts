@@ -1,0 +1,280 @@
+/**
+ * The grader's runner: one catalog entry and a folder of student files in, one
+ * {@linkcode ExerciseResult} out. It opens a sandbox, runs the exercise's checks in declaration
+ * order (reopening the sandbox when a check ended it), scores them, and never throws on student code.
+ *
+ * @module
+ */
+import type { CatalogEntry } from "./catalog.ts";
+import { CHECKS as CHECKS_01 } from "./checks/01_guess_run_times.ts";
+import { CHECKS as CHECKS_02 } from "./checks/02_try_pymp1.ts";
+import { CHECKS as CHECKS_03 } from "./checks/03_explore_structures.ts";
+import type { CheckContext, CheckSpec, Outcome } from "./checks/check.ts";
+import {
+  type CheckResult,
+  type ExerciseResult,
+  exerciseStatus,
+  type Machine,
+  RESULT_VERSION,
+} from "./result.ts";
+import { Sandbox, SANDBOX_DEFAULTS, SandboxFailure } from "./sandbox/sandbox.ts";
+import { usableCores } from "./timing.ts";
+
+/** Each exercise's checks, by folder name. */
+export const CHECKS_BY_SLUG: Readonly<Record<string, readonly CheckSpec[]>> = {
+  "01_guess_run_times": CHECKS_01,
+  "02_try_pymp1": CHECKS_02,
+  "03_explore_structures": CHECKS_03,
+};
+
+/**
+ * Where the student files come from: the kit's `exercises/`, its hidden `solutions/`, or a
+ * submission folder in either layout of the contract (`DIR/<slug>/` or `DIR/exercises/<slug>/`).
+ */
+export type Source =
+  | { kind: "exercises" }
+  | { kind: "solutions" }
+  | { kind: "submission"; dir: string };
+
+/** A progress event: which check of how many is running, and what it is doing. */
+export interface ProgressEvent {
+  /** The exercise's folder name. */
+  exercise: string;
+  /** The check's name. */
+  check: string;
+  /** Its index, 0-based. */
+  index: number;
+  /** How many checks the exercise has. */
+  total: number;
+  /** What it is doing now, when it says. */
+  detail?: string;
+}
+
+/** Options of {@linkcode checkExercise}. */
+export interface CheckExerciseOptions {
+  /** The kit's root folder (its `lib/` is the one the student's code gets). Default: this kit. */
+  kitRoot?: string;
+  /** Where the student files come from. Default `{ kind: "exercises" }`. */
+  source?: Source;
+  /** Whether timed (speedup) checks run; when `false` they are `skipped`. Default `true`. */
+  timed?: boolean;
+  /** Wall-time limit of one sandbox call, in milliseconds. Default 10 000. */
+  timeoutMs?: number;
+  /** Resident memory cap of the sandbox subprocess, in MiB. Default 1536. */
+  memoryMb?: number;
+  /** JavaScript heap cap per isolate in the sandbox, in MiB. Default 1024. */
+  heapMb?: number;
+  /** Bytes of student output kept. Default 16 KiB. */
+  outputBytes?: number;
+  /** The cores to assume; default: what the process can really use. */
+  cores?: number;
+  /** The seed of random inputs; default: from the clock. */
+  seed?: number;
+  /** Stops the run: the sandbox is ended and the remaining checks are `skipped`. */
+  signal?: AbortSignal;
+  /** Called when a check starts and when it reports what it does. */
+  onProgress?: (event: ProgressEvent) => void;
+}
+
+/** The kit this grader belongs to. */
+export const KIT_ROOT: string = decodeURIComponent(new URL("..", import.meta.url).pathname)
+  .replace(/\/$/, "");
+
+/**
+ * Finds the folder that holds an exercise's student files.
+ *
+ * @param entry The exercise.
+ * @param source Where the files come from.
+ * @param kitRoot The kit's root.
+ * @returns The folder (it may not exist: its files are then missing, and the checks say so).
+ *
+ * @example Usage
+ * ```ts
+ * import { sourceDir } from "./runner.ts";
+ * import { equal } from "node:assert/strict";
+ *
+ * const entry = { id: 1, slug: "01_x", title: "X", files: ["a.ts"], hint: "h" };
+ * equal(await sourceDir(entry, { kind: "solutions" }, "/kit"), "/kit/solutions/01_x");
+ * ```
+ */
+export async function sourceDir(
+  entry: CatalogEntry,
+  source: Source,
+  kitRoot: string,
+): Promise<string> {
+  switch (source.kind) {
+    case "exercises":
+      return `${kitRoot}/exercises/${entry.slug}`;
+    case "solutions":
+      return `${kitRoot}/solutions/${entry.slug}`;
+    case "submission": {
+      for (
+        const candidate of [`${source.dir}/${entry.slug}`, `${source.dir}/exercises/${entry.slug}`]
+      ) {
+        try {
+          if ((await Deno.lstat(candidate)).isDirectory) return candidate;
+        } catch {
+          // Try the other layout.
+        }
+      }
+      return `${source.dir}/${entry.slug}`;
+    }
+  }
+}
+
+/**
+ * Describes the machine a result is measured on.
+ *
+ * @param cores The usable cores.
+ * @returns The machine.
+ */
+export function machine(cores: number): Machine {
+  let load: number | undefined;
+  try {
+    load = Deno.loadavg()[0];
+  } catch {
+    load = undefined;
+  }
+  return {
+    cores,
+    deno: Deno.version.deno,
+    platform: `${Deno.build.os}-${Deno.build.arch}`,
+    ...(load === undefined ? {} : { load }),
+  };
+}
+
+/**
+ * Checks one exercise: runs its checks in a sandbox on the student files from `source`, in
+ * declaration order, and returns the result data. Student code cannot make it throw: errors,
+ * timeouts, crashes and memory exhaustion become check statuses.
+ *
+ * @param entry The exercise's catalog entry.
+ * @param options Where the files come from, limits, timing on or off, cancellation, progress.
+ * @returns The exercise's result.
+ * @throws {Error} Only when the grader itself fails (a bug or a broken kit), never for student code.
+ *
+ * @example Usage
+ * ```ts ignore
+ * import { checkExercise } from "./runner.ts";
+ * const result = await checkExercise(entry, { source: { kind: "solutions" }, timed: false });
+ * ```
+ */
+export async function checkExercise(
+  entry: CatalogEntry,
+  options: CheckExerciseOptions = {},
+): Promise<ExerciseResult> {
+  const started = performance.now();
+  const checkedAt = new Date().toISOString();
+  const kitRoot = options.kitRoot ?? KIT_ROOT;
+  const source = options.source ?? { kind: "exercises" };
+  const timed = options.timed ?? true;
+  const timeoutMs = options.timeoutMs ?? SANDBOX_DEFAULTS.timeoutMs;
+  const cores = options.cores ?? await usableCores();
+  const seed = options.seed ?? (Date.now() % 1_000_000);
+  const specs = CHECKS_BY_SLUG[entry.slug];
+  if (!specs) throw new Error(`The grader has no checks for exercise ${entry.slug}`);
+  const dir = await sourceDir(entry, source, kitRoot);
+
+  let sandbox: Sandbox | undefined;
+  let output = "";
+  const collect = async () => {
+    if (!sandbox) return;
+    const current = sandbox;
+    sandbox = undefined;
+    await current.close();
+    if (current.output) output += (output ? "\n" : "") + current.output;
+  };
+  const results: CheckResult[] = [];
+  try {
+    for (const [index, spec] of specs.entries()) {
+      const report = (detail?: string) =>
+        options.onProgress?.({
+          exercise: entry.slug,
+          check: spec.name,
+          index,
+          total: specs.length,
+          ...(detail ? { detail } : {}),
+        });
+      report();
+      const outcome = await runOne(spec, {
+        sandbox: async () => {
+          if (sandbox?.failure) await collect();
+          sandbox ??= await Sandbox.open({
+            kitRoot,
+            slug: entry.slug,
+            sourceDir: dir,
+            files: entry.files,
+            memoryMb: options.memoryMb,
+            heapMb: options.heapMb,
+            outputBytes: options.outputBytes,
+            signal: options.signal,
+          });
+          return sandbox;
+        },
+        kitRoot,
+        cores,
+        timeoutMs,
+        seed,
+        progress: report,
+        passed: (name) => results.some((r) => r.name === name && r.status === "passed"),
+      }, { timed, signal: options.signal, results });
+      results.push({
+        name: spec.name,
+        status: outcome.status,
+        message: outcome.message,
+        score: outcome.status === "passed" ? spec.points : 0,
+        maxScore: outcome.status === "skipped" ? 0 : spec.points,
+        ...(outcome.measurements ? { measurements: outcome.measurements } : {}),
+      });
+    }
+  } finally {
+    await collect();
+  }
+  const score = results.reduce((sum, r) => sum + r.score, 0);
+  const maxScore = specs.reduce((sum, spec) => sum + spec.points, 0);
+  return {
+    version: RESULT_VERSION,
+    exercise: entry.slug,
+    status: exerciseStatus(results),
+    score,
+    maxScore,
+    checks: results,
+    ...(output ? { output } : {}),
+    checkedAt,
+    seconds: (performance.now() - started) / 1000,
+    machine: machine(cores),
+  };
+}
+
+async function runOne(
+  spec: CheckSpec,
+  context: CheckContext,
+  run: { timed: boolean; signal?: AbortSignal; results: readonly CheckResult[] },
+): Promise<Outcome> {
+  if (run.signal?.aborted) {
+    return { status: "skipped", message: "Not run: the check was cancelled" };
+  }
+  if (spec.timed && !run.timed) {
+    return { status: "skipped", message: "Not timed in this run (timed checks are off)" };
+  }
+  for (const name of spec.requires ?? []) {
+    const earlier = run.results.find((r) => r.name === name);
+    if (earlier?.status !== "passed") {
+      return {
+        status: "failed",
+        message: `Not run: "${name}" must pass first (nothing is timed until it is right)`,
+      };
+    }
+  }
+  try {
+    return await spec.run(context);
+  } catch (error) {
+    if (error instanceof SandboxFailure) {
+      return {
+        status: error.status,
+        message: `${spec.name}: ${error.message}`,
+      };
+    }
+    throw error;
+  }
+}
