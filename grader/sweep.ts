@@ -16,8 +16,8 @@ import type { CatalogEntry } from "./catalog.ts";
 import { TIMED_RANGE as SUM_TIMED_RANGE } from "./checks/02_try_pymp1.ts";
 import { show } from "./checks/check.ts";
 import { sweepChartSvg } from "./report/svg.ts";
-import type { Sweep, SweepPoint } from "./result.ts";
-import { KIT_ROOT, type Source, sourceDir } from "./runner.ts";
+import type { ExerciseResult, Sweep, SweepPoint } from "./result.ts";
+import { CHECKS_BY_SLUG, KIT_ROOT, type Source, sourceDir } from "./runner.ts";
 import {
   type ReferenceOp,
   Sandbox,
@@ -420,4 +420,68 @@ export async function writeSweepSvg(
   await Deno.mkdir(`${kitRoot}/.parakit`, { recursive: true });
   await Deno.writeTextFile(path, svg);
   return path;
+}
+
+/**
+ * Whether a checked exercise can be swept: it has a sweep target, and every check its timed checks
+ * require passed (nothing is timed until it is right; a failed speedup check does not stop a
+ * sweep, which is there to show why).
+ *
+ * @param result The exercise's result, from the runner.
+ * @returns `true` when {@linkcode withSweep} would sweep it.
+ *
+ * @example Usage
+ * ```ts
+ * import { canSweep } from "./sweep.ts";
+ * import { equal } from "node:assert/strict";
+ *
+ * const machine = { cores: 2, deno: "2", platform: "linux" };
+ * const base = { version: 1 as const, score: 0, maxScore: 1, checkedAt: "", seconds: 0, machine };
+ * equal(canSweep({ ...base, exercise: "01_guess_run_times", status: "passed", checks: [] }), false);
+ * ```
+ */
+export function canSweep(result: ExerciseResult): boolean {
+  if (SWEEP_TARGETS[result.exercise] === undefined) return false;
+  const required = new Set(
+    (CHECKS_BY_SLUG[result.exercise] ?? []).filter((spec) => spec.timed).flatMap((spec) =>
+      spec.requires ?? []
+    ),
+  );
+  return [...required].every((name) =>
+    result.checks.some((check) => check.name === name && check.status === "passed")
+  );
+}
+
+/**
+ * Adds a sweep to a checked exercise's result when {@linkcode canSweep} allows it; returns the
+ * result unchanged otherwise. For `check N --sweep` and batches graded with `--sweep`.
+ *
+ * @param entry The exercise's catalog entry.
+ * @param result Its result, from the runner.
+ * @param options Where the files come from, the cores, limits and the sweep's counts.
+ * @returns The result, with `sweep` when one was measured.
+ * @throws {SweepAnswerError} If the student's code fails or answers wrongly during the sweep.
+ * @throws {SandboxFailure} If the sandbox timed out, ran out of memory or died.
+ *
+ * @example Usage
+ * ```ts
+ * import { withSweep } from "./sweep.ts";
+ * import { equal } from "node:assert/strict";
+ *
+ * const machine = { cores: 2, deno: "2", platform: "linux" };
+ * const entry = { id: 1, slug: "01_guess_run_times", title: "T", files: ["a.ts"], hint: "h" };
+ * const result = {
+ *   version: 1 as const, exercise: entry.slug, status: "passed" as const, score: 1, maxScore: 1,
+ *   checks: [], checkedAt: "", seconds: 0, machine,
+ * };
+ * equal(await withSweep(entry, result), result);
+ * ```
+ */
+export async function withSweep(
+  entry: CatalogEntry,
+  result: ExerciseResult,
+  options: SweepExerciseOptions = {},
+): Promise<ExerciseResult> {
+  if (!canSweep(result)) return result;
+  return { ...result, sweep: await sweepExercise(entry, options) };
 }

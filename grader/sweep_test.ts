@@ -1,6 +1,7 @@
 import { deepEqual, equal, ok, rejects, throws } from "node:assert/strict";
 import { TIMED_RANGE } from "./checks/02_try_pymp1.ts";
 import {
+  canSweep,
   runSweep,
   sandboxSubject,
   SWEEP_TARGETS,
@@ -9,6 +10,7 @@ import {
   sweepSteps,
   type SweepSubject,
   sweepSvgPath,
+  withSweep,
   writeSweepSvg,
 } from "./sweep.ts";
 import type { Reply } from "./sandbox/sandbox.ts";
@@ -225,4 +227,33 @@ Deno.test("writeSweepSvg() writes .parakit/sweep-NN.svg in the kit", async () =>
   } finally {
     await Deno.remove(kit, { recursive: true });
   }
+});
+
+function resultOf(checks: [string, "passed" | "failed"][], exercise = "02_try_pymp1") {
+  return {
+    version: 1 as const,
+    exercise,
+    status: "failed" as const,
+    score: 0,
+    maxScore: 5,
+    checkedAt: "2026-11-25T00:00:00.000Z",
+    seconds: 1,
+    machine: { cores: 2, deno: "2.9.6", platform: "linux-x86_64" },
+    checks: checks.map(([name, status]) => ({ name, status, message: "", score: 0, maxScore: 1 })),
+  };
+}
+
+Deno.test("canSweep() needs what the timed check needs, not the speedup itself", () => {
+  const edge = "parallelSum: exact on edge cases";
+  const random = "parallelSum: exact on random ranges";
+  const faster = "parallelSum: faster than the serial sum";
+  equal(canSweep(resultOf([[edge, "passed"], [random, "passed"], [faster, "failed"]])), true);
+  equal(canSweep(resultOf([[edge, "passed"], [random, "failed"], [faster, "failed"]])), false);
+  equal(canSweep(resultOf([[edge, "passed"]])), false);
+  equal(canSweep(resultOf([[edge, "passed"], [random, "passed"]], "01_guess_run_times")), false);
+});
+
+Deno.test("withSweep() leaves a result it cannot sweep as it is", async () => {
+  const result = resultOf([["parallelSum: exact on edge cases", "failed"]]);
+  equal(await withSweep(ENTRY, result), result);
 });

@@ -12,7 +12,7 @@
 import { parse, View } from "vega";
 import { compile, type TopLevelSpec } from "vega-lite";
 import { amdahlSpeedup } from "../amdahl.ts";
-import type { Sweep } from "../result.ts";
+import type { Gradebook, Sweep } from "../result.ts";
 
 /** Size and titles shared by every chart of this module. */
 export interface ChartOptions {
@@ -412,4 +412,40 @@ export function sweepChartSvg(sweep: Sweep, options: ChartOptions = {}): Promise
       },
     ],
   });
+}
+
+/**
+ * The sweep charts of a gradebook, per student, for the class report's `studentFigures`: one SVG
+ * per exercise that was swept (graded with `--sweep`), smaller than a student's own chart. Students
+ * without a sweep are left out.
+ *
+ * @param gradebook The gradebook.
+ * @returns The SVGs of each student, joined, keyed by student id.
+ *
+ * @example Usage
+ * ```ts
+ * import { studentSweepFigures } from "./svg.ts";
+ * import { deepEqual } from "node:assert/strict";
+ *
+ * const machine = { cores: 2, deno: "2.9.6", platform: "linux" };
+ * deepEqual(await studentSweepFigures({ version: 1, gradedAt: "", machine, students: [] }), {});
+ * ```
+ */
+export async function studentSweepFigures(gradebook: Gradebook): Promise<Record<string, string>> {
+  const figures: Record<string, string> = {};
+  for (const student of gradebook.students) {
+    const svgs: string[] = [];
+    for (const exercise of student.exercises) {
+      if (exercise.sweep === undefined || exercise.sweep.points.length === 0) continue;
+      svgs.push(
+        await sweepChartSvg(exercise.sweep, {
+          title: `${student.student}: ${exercise.exercise}`,
+          width: 300,
+          height: 180,
+        }),
+      );
+    }
+    if (svgs.length > 0) figures[student.student] = svgs.join("\n");
+  }
+  return figures;
 }

@@ -1,6 +1,6 @@
 import { deepEqual, equal, ok, rejects, throws } from "node:assert/strict";
 import type { Sweep } from "../result.ts";
-import { barChartSvg, histogramSvg, renderSvg, sweepChartSvg } from "./svg.ts";
+import { barChartSvg, histogramSvg, renderSvg, studentSweepFigures, sweepChartSvg } from "./svg.ts";
 
 /** The aria labels of the marks of one kind ("bar", "point"), in drawing order. */
 function labelsOf(svg: string, kind: string): string[] {
@@ -136,4 +136,38 @@ Deno.test("sweepChartSvg() draws no fit line when the sweep has no fit", async (
 
 Deno.test("sweepChartSvg() rejects a sweep without points", () => {
   throws(() => sweepChartSvg({ cores: 2, inconclusive: false, points: [] }), RangeError);
+});
+
+Deno.test("studentSweepFigures() draws one chart per swept exercise, keyed by student", async () => {
+  const machine = { cores: 2, deno: "2.9.6", platform: "linux-x86_64" };
+  const exercise = (slug: string, sweep?: Sweep) => ({
+    version: 1 as const,
+    exercise: slug,
+    status: "passed" as const,
+    score: 1,
+    maxScore: 1,
+    checks: [],
+    checkedAt: "2026-11-25T00:00:00.000Z",
+    seconds: 1,
+    machine,
+    ...(sweep === undefined ? {} : { sweep }),
+  });
+  const figures = await studentSweepFigures({
+    version: 1,
+    gradedAt: "2026-11-25T00:00:00.000Z",
+    machine,
+    students: [
+      {
+        student: "alice",
+        score: 2,
+        maxScore: 2,
+        exercises: [exercise("01_a"), exercise("02_b", SWEEP)],
+      },
+      { student: "bob", score: 1, maxScore: 1, exercises: [exercise("02_b")] },
+    ],
+  });
+  deepEqual(Object.keys(figures), ["alice"]);
+  equal(figures.alice!.match(/<svg/g)?.length, 1);
+  ok(figures.alice!.includes(">alice: 02_b</text>"));
+  equal(labelsOf(figures.alice!, "point").length, 3);
 });
