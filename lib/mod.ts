@@ -19,3 +19,5 @@
 export * from "./task.ts";
 export { activeChildren, type ChildInfo, type ChildKind } from "./_children.ts";
 export * from "./cpu.ts";
+export * from "./pool.ts";
+export * from "./async_result.ts";

@@ -10,6 +10,13 @@ export function square(x: number): number {
   return x * x;
 }
 
+/** Sums a list of numbers. */
+export function sum(numbers: number[]): number {
+  let total = 0;
+  for (const x of numbers) total += x;
+  return total;
+}
+
 /** Adds its two arguments. */
 export function add(a: number, b: number): number {
   return a + b;
@@ -82,6 +89,7 @@ export function recall(): string | undefined {
 /** The same functions as typed tasks. */
 export const tasks = defineTasks(import.meta.url, {
   square,
+  sum,
   add,
   slowIdentity,
   fail,

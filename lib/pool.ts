@@ -1,0 +1,738 @@
+/**
+ * {@linkcode Pool}: a pool of worker threads that runs tasks in parallel, after Python's
+ * `multiprocessing.Pool`. `await pool.map(tasks.sum, blocks)` reads like the lesson's
+ * `p.map(sum, input_list)`.
+ *
+ * @module
+ */
+import {
+  AsyncResult,
+  type AsyncResultCallbacks,
+  BrokenPoolError,
+  createAsyncResult,
+  PoolClosedError,
+  type Settle,
+} from "./async_result.ts";
+import { Engine, type JobOwner, type PendingJob } from "./_engine.ts";
+import { argumentList, imapResults } from "./_imap.ts";
+import { encodeShared } from "./_shareable.ts";
+import { cpuCount } from "./cpu.ts";
+import { assertTask, type Task } from "./task.ts";
+
+export { AsyncResult, BrokenPoolError, PoolClosedError };
+
+/** How to start a {@linkcode Pool}. */
+export interface PoolOptions {
+  /** How many workers to start: a positive integer; `cpuCount()` by default. */
+  readonly processes?: number;
+  /**
+   * A task every worker runs once when it starts, before any other task (to load data or set up
+   * globals). If it throws, the pool is broken (see {@linkcode BrokenPoolError}).
+   */
+  readonly initializer?: Task<never[], unknown>;
+  /** The initializer's arguments; `[]` by default. */
+  readonly initargs?: readonly unknown[];
+  /**
+   * How many jobs (a call of `apply`, or one chunk of a `map`) a worker runs before it is replaced
+   * by a fresh one, as in Python, to release what tasks leak; unlimited by default.
+   */
+  readonly maxTasksPerChild?: number;
+  /**
+   * Each worker's heap limit in MiB. A task that needs more ends its worker with an out-of-memory
+   * error instead of aborting the whole process; the pool is then broken. V8's default otherwise.
+   */
+  readonly maxHeapMb?: number;
+}
+
+/** Options every call takes. */
+export interface CallOptions {
+  /**
+   * Abandons the call when aborted: its tasks that have not started are not sent, the call rejects
+   * with the signal's reason, and results of tasks already running are dropped. A running task
+   * cannot be stopped from outside; it runs to its end.
+   */
+  readonly signal?: AbortSignal;
+}
+
+/** Options for {@linkcode Pool.apply}. */
+export interface ApplyOptions extends CallOptions {
+  /** ArrayBuffers inside the arguments to move to the worker instead of copying them. */
+  readonly transfer?: readonly ArrayBuffer[];
+}
+
+/**
+ * Options for {@linkcode Pool.applyAsync}.
+ *
+ * @typeParam R The task's result.
+ */
+export interface ApplyAsyncOptions<R> extends ApplyOptions, AsyncResultCallbacks<R> {}
+
+/** Options for {@linkcode Pool.map} and {@linkcode Pool.starmap}. */
+export interface MapOptions extends CallOptions {
+  /**
+   * How many items travel to a worker together. By default Python's rule:
+   * `ceil(items / (4 × workers))` (see {@linkcode defaultChunksize}).
+   */
+  readonly chunksize?: number;
+}
+
+/**
+ * Options for {@linkcode Pool.mapAsync} and {@linkcode Pool.starmapAsync}.
+ *
+ * @typeParam R The task's result.
+ */
+export interface MapAsyncOptions<R> extends MapOptions, AsyncResultCallbacks<R[]> {}
+
+/** Options for {@linkcode Pool.imap} and {@linkcode Pool.imapUnordered}. */
+export interface ImapOptions extends CallOptions {
+  /** How many items travel to a worker together; 1 by default (as in Python). */
+  readonly chunksize?: number;
+  /**
+   * The backpressure bound: the most chunks sent but not yet read by the loop. The input is read
+   * only as the loop consumes results, so an endless input works; `2 × workers` by default.
+   */
+  readonly bufferSize?: number;
+}
+
+/** What one worker did, in {@linkcode PoolStats.perWorker}. */
+export interface WorkerStats {
+  /** The worker's id in `activeChildren()`. */
+  readonly id: number;
+  /** The worker's name (`"PoolWorker-3"`). */
+  readonly name: string;
+  /** Whether it is still running. */
+  readonly alive: boolean;
+  /** Task calls it ran (returned or threw). */
+  readonly tasks: number;
+  /** Jobs it answered: one per `apply`, one per chunk of a map. */
+  readonly chunks: number;
+  /** Milliseconds spent inside task functions, measured in the worker around each call. */
+  readonly busyMs: number;
+}
+
+/** What a pool has done so far, from {@linkcode Pool.stats}. */
+export interface PoolStats {
+  /** Workers running now. */
+  readonly workers: number;
+  /** Task calls submitted: one per `apply`, one per item of a map. */
+  readonly tasksSubmitted: number;
+  /** Task calls that returned. */
+  readonly tasksCompleted: number;
+  /** Task calls that threw. (Calls never run, because cancelled or their worker died, are in neither.) */
+  readonly tasksFailed: number;
+  /** Jobs sent to workers: one per `apply`, one per chunk of a map. */
+  readonly chunksSent: number;
+  /** Messages the main side posted to workers (many jobs share one). */
+  readonly messagesSent: number;
+  /** Messages the main side received from workers. */
+  readonly messagesReceived: number;
+  /** One entry per worker the pool started (replaced ones included), oldest first. */
+  readonly perWorker: readonly WorkerStats[];
+}
+
+const DEFAULT_OPTIONS = { initargs: [] as readonly unknown[] } as const;
+
+/**
+ * Python's default chunksize for `map`: `ceil(items / (4 × workers))`, and 0 when there are no
+ * items.
+ *
+ * @param items How many items the map has.
+ * @param workers How many workers the pool has.
+ * @returns The chunksize.
+ *
+ * @example Usage
+ * ```ts
+ * import { defaultChunksize } from "./pool.ts";
+ * import { equal } from "node:assert/strict";
+ *
+ * equal(defaultChunksize(1000, 2), 125);
+ * equal(defaultChunksize(9, 2), 2);
+ * equal(defaultChunksize(0, 2), 0);
+ * ```
+ */
+export function defaultChunksize(items: number, workers: number): number {
+  return Math.ceil(items / (4 * workers));
+}
+
+/**
+ * A pool of worker threads (`node:worker_threads`) that runs tasks in parallel, after Python's
+ * `multiprocessing.Pool`. A worker cannot receive a function, so tasks are typed references made
+ * with `defineTasks` (see `task.ts`); their argument and result types flow to every call.
+ *
+ * - `map` / `starmap` keep input order; `mapAsync`, `starmapAsync` and `applyAsync` return an
+ *   {@linkcode AsyncResult}; `imap` / `imapUnordered` are async iterables with backpressure.
+ * - A task's error rejects the call with the same name and message, and the worker's stack as its
+ *   `cause`.
+ * - A worker that dies (`Deno.exit`, an uncaught error outside a task, out of memory) breaks the
+ *   pool, as `concurrent.futures` does (Python's `multiprocessing.Pool` hangs instead): pending
+ *   calls reject with {@linkcode BrokenPoolError}, later calls throw it. Never a hang.
+ * - `close()` then `join()` finishes the queued work and lets the workers exit; `terminate()`
+ *   stops them now. `terminate()` cannot stop a task spinning in `while (true) {}`: the pool
+ *   forgets the worker and the process can still exit, but that thread burns a core until it does.
+ * - `await using pool = new Pool()` closes and joins at the end of the block (like
+ *   `concurrent.futures`' `with`, unlike `multiprocessing.Pool`'s `with`, which terminates), so
+ *   work still running finishes; call `terminate()` first to stop it instead.
+ * - Idle workers do not keep the process alive, so a forgotten pool does not hang the program.
+ *
+ * @example Usage
+ * ```ts
+ * import { Pool } from "./pool.ts";
+ * import { deepEqual } from "node:assert/strict";
+ * // A task module: `export const tasks = defineTasks(import.meta.url, { sum, ... })`.
+ * // (Workers import it, so tasks cannot live in the file that runs the pool's example.)
+ * import { tasks } from "./testdata/tasks.ts";
+ *
+ * await using pool = new Pool({ processes: 2 });
+ * deepEqual(await pool.map(tasks.sum, [[1, 2], [3, 4], [5]]), [3, 7, 5]);
+ * ```
+ */
+export class Pool implements AsyncDisposable {
+  readonly #engine: Engine;
+  readonly #processes: number;
+
+  /**
+   * Starts the workers.
+   *
+   * @param options How many workers, their initializer, their limits.
+   * @throws {TypeError} If an option has the wrong type.
+   * @throws {RangeError} If `processes`, `maxTasksPerChild` or `maxHeapMb` is out of range.
+   */
+  constructor(options: PoolOptions = {}) {
+    if (typeof options !== "object" || options === null) {
+      throw new TypeError(`Cannot start pool: options must be an object: received ${options}`);
+    }
+    const processes = options.processes ?? cpuCount();
+    checkPositiveInteger(processes, "Cannot start pool: processes");
+    const { maxTasksPerChild, maxHeapMb, initializer } = options;
+    if (maxTasksPerChild !== undefined) {
+      checkPositiveInteger(maxTasksPerChild, "Cannot start pool: maxTasksPerChild");
+    }
+    if (maxHeapMb !== undefined && (typeof maxHeapMb !== "number" || !(maxHeapMb > 0))) {
+      throw new RangeError(
+        `Cannot start pool: maxHeapMb must be a positive number of MiB: received ${maxHeapMb}`,
+      );
+    }
+    const initargs = options.initargs ?? DEFAULT_OPTIONS.initargs;
+    if (initializer !== undefined) assertTask(initializer, "start pool: initializer");
+    if (!Array.isArray(initargs)) {
+      throw new TypeError(
+        `Cannot start pool: initargs must be an array of arguments: received ${typeof initargs}`,
+      );
+    }
+    if (initializer === undefined && initargs.length > 0) {
+      throw new TypeError("Cannot start pool: initargs were given without an initializer");
+    }
+    this.#processes = processes;
+    this.#engine = new Engine({
+      processes,
+      ...(initializer === undefined
+        ? {}
+        : { initializer, initargs: encodeShared(initargs) as unknown[] }),
+      ...(maxTasksPerChild === undefined ? {} : { maxTasksPerChild }),
+      ...(maxHeapMb === undefined ? {} : { maxHeapMb }),
+    });
+  }
+
+  /** How many workers the pool runs (its `processes` option). */
+  get processes(): number {
+    return this.#processes;
+  }
+
+  /**
+   * Runs one task and waits for its result, Python's `apply`.
+   *
+   * @typeParam A The task's argument list.
+   * @typeParam R The task's result.
+   * @param task The task.
+   * @param args Its arguments.
+   * @param options An abort signal; ArrayBuffers to transfer.
+   * @returns The task's result.
+   * @throws {PoolClosedError} If the pool is closed or terminated.
+   * @throws {BrokenPoolError} If a worker died.
+   * @throws {unknown} The task's error, with the worker's stack as its `cause`.
+   *
+   * @example Usage
+   * ```ts
+   * import { Pool } from "./pool.ts";
+   * import { tasks } from "./testdata/tasks.ts";
+   * import { equal } from "node:assert/strict";
+   *
+   * await using pool = new Pool({ processes: 1 });
+   * equal(await pool.apply(tasks.add, [2, 3]), 5);
+   * ```
+   */
+  async apply<A extends readonly unknown[], R>(
+    task: Task<A, R>,
+    args: NoInfer<A>,
+    options: ApplyOptions = {},
+  ): Promise<R> {
+    return await this.applyAsync(task, args, options).get();
+  }
+
+  /**
+   * Starts one task and returns at once, Python's `apply_async`. Tasks started in the same tick
+   * travel to the workers together.
+   *
+   * @typeParam A The task's argument list.
+   * @typeParam R The task's result.
+   * @param task The task.
+   * @param args Its arguments.
+   * @param options Callbacks, an abort signal, ArrayBuffers to transfer.
+   * @returns The task's {@linkcode AsyncResult}.
+   * @throws {TypeError} If `task` is not a task or `args` not an array.
+   * @throws {PoolClosedError} If the pool is closed or terminated.
+   * @throws {BrokenPoolError} If a worker died.
+   *
+   * @example Usage
+   * ```ts
+   * import { Pool } from "./pool.ts";
+   * import { tasks } from "./testdata/tasks.ts";
+   * import { equal } from "node:assert/strict";
+   *
+   * await using pool = new Pool({ processes: 2 });
+   * const results = [1, 2, 3].map((x) => pool.applyAsync(tasks.square, [x]));
+   * equal(await results[2]!.get(), 9);
+   * ```
+   */
+  applyAsync<A extends readonly unknown[], R>(
+    task: Task<A, R>,
+    args: NoInfer<A>,
+    options: ApplyAsyncOptions<R> = {},
+  ): AsyncResult<R> {
+    assertTask(task, "applyAsync");
+    if (!Array.isArray(args)) {
+      throw new TypeError(
+        `Cannot applyAsync: args must be an array of arguments: received ${typeof args}`,
+      );
+    }
+    this.#assertAccepting("applyAsync");
+    const { signal, transfer } = options;
+    const [result, settle] = createAsyncResult<R>(options);
+    if (signal?.aborted) {
+      settle.reject(signal.reason);
+      return result;
+    }
+    const owner = new ApplyOwner(settle);
+    const job = this.#engine.submit(task, [encodeShared(args) as unknown[]], owner, 0, transfer);
+    if (signal !== undefined) owner.watch(this.#engine, job, signal);
+    return result;
+  }
+
+  /**
+   * Runs a task on every item and returns the results in input order, Python's `map`. The items
+   * travel in chunks of `chunksize` (Python's rule by default).
+   *
+   * @typeParam T The task's one argument.
+   * @typeParam R The task's result.
+   * @param task A task of one argument.
+   * @param iterable The items.
+   * @param options The chunksize; an abort signal.
+   * @returns One result per item, in input order.
+   * @throws {TypeError} If `task` is not a task.
+   * @throws {RangeError} If `chunksize` is not a positive integer.
+   * @throws {PoolClosedError} If the pool is closed or terminated.
+   * @throws {BrokenPoolError} If a worker died.
+   * @throws {unknown} The first failing item's error (in completion order).
+   *
+   * @example Usage
+   * ```ts
+   * import { Pool } from "./pool.ts";
+   * import { tasks } from "./testdata/tasks.ts";
+   * import { deepEqual } from "node:assert/strict";
+   *
+   * await using pool = new Pool({ processes: 2 });
+   * deepEqual(await pool.map(tasks.square, [1, 2, 3, 4]), [1, 4, 9, 16]);
+   * ```
+   */
+  async map<T, R>(
+    task: Task<[T], R>,
+    iterable: Iterable<NoInfer<T>>,
+    options: MapOptions = {},
+  ): Promise<R[]> {
+    return await this.mapAsync(task, iterable, options).get();
+  }
+
+  /**
+   * Starts a `map` and returns at once, Python's `map_async`.
+   *
+   * @typeParam T The task's one argument.
+   * @typeParam R The task's result.
+   * @param task A task of one argument.
+   * @param iterable The items (read at once).
+   * @param options The chunksize; callbacks; an abort signal.
+   * @returns An {@linkcode AsyncResult} of the results in input order.
+   * @throws {TypeError} If `task` is not a task or `iterable` is not iterable.
+   * @throws {RangeError} If `chunksize` is not a positive integer.
+   * @throws {PoolClosedError} If the pool is closed or terminated.
+   * @throws {BrokenPoolError} If a worker died.
+   *
+   * @example Usage
+   * ```ts
+   * import { Pool } from "./pool.ts";
+   * import { tasks } from "./testdata/tasks.ts";
+   * import { deepEqual } from "node:assert/strict";
+   *
+   * await using pool = new Pool({ processes: 2 });
+   * let seen: number[] = [];
+   * const result = pool.mapAsync(tasks.square, [1, 2, 3], { callback: (r) => seen = r });
+   * deepEqual(await result.get(), [1, 4, 9]);
+   * deepEqual(seen, [1, 4, 9]);
+   * ```
+   */
+  mapAsync<T, R>(
+    task: Task<[T], R>,
+    iterable: Iterable<NoInfer<T>>,
+    options: MapAsyncOptions<R> = {},
+  ): AsyncResult<R[]> {
+    return this.#mapAsync(task, iterable, options, false, "mapAsync");
+  }
+
+  /**
+   * Like {@linkcode Pool.map}, with each item an argument list, Python's `starmap`.
+   *
+   * @typeParam A The task's argument list.
+   * @typeParam R The task's result.
+   * @param task The task.
+   * @param iterable One argument list per call.
+   * @param options The chunksize; an abort signal.
+   * @returns One result per item, in input order.
+   * @throws {TypeError} If `task` is not a task or an item is not an array.
+   * @throws {RangeError} If `chunksize` is not a positive integer.
+   * @throws {PoolClosedError} If the pool is closed or terminated.
+   * @throws {BrokenPoolError} If a worker died.
+   * @throws {unknown} The first failing item's error (in completion order).
+   *
+   * @example Usage
+   * ```ts
+   * import { Pool } from "./pool.ts";
+   * import { tasks } from "./testdata/tasks.ts";
+   * import { deepEqual } from "node:assert/strict";
+   *
+   * await using pool = new Pool({ processes: 2 });
+   * deepEqual(await pool.starmap(tasks.add, [[2, 3], [3, 4]]), [5, 7]);
+   * ```
+   */
+  async starmap<A extends readonly unknown[], R>(
+    task: Task<A, R>,
+    iterable: Iterable<NoInfer<A>>,
+    options: MapOptions = {},
+  ): Promise<R[]> {
+    return await this.starmapAsync(task, iterable, options).get();
+  }
+
+  /**
+   * Starts a `starmap` and returns at once, Python's `starmap_async`.
+   *
+   * @typeParam A The task's argument list.
+   * @typeParam R The task's result.
+   * @param task The task.
+   * @param iterable One argument list per call (read at once).
+   * @param options The chunksize; callbacks; an abort signal.
+   * @returns An {@linkcode AsyncResult} of the results in input order.
+   * @throws {TypeError} If `task` is not a task or an item is not an array.
+   * @throws {RangeError} If `chunksize` is not a positive integer.
+   * @throws {PoolClosedError} If the pool is closed or terminated.
+   * @throws {BrokenPoolError} If a worker died.
+   *
+   * @example Usage
+   * ```ts
+   * import { Pool } from "./pool.ts";
+   * import { tasks } from "./testdata/tasks.ts";
+   * import { deepEqual } from "node:assert/strict";
+   *
+   * await using pool = new Pool({ processes: 2 });
+   * deepEqual(await pool.starmapAsync(tasks.add, [[5, 1], [1, 5]]).get(), [6, 6]);
+   * ```
+   */
+  starmapAsync<A extends readonly unknown[], R>(
+    task: Task<A, R>,
+    iterable: Iterable<NoInfer<A>>,
+    options: MapAsyncOptions<R> = {},
+  ): AsyncResult<R[]> {
+    return this.#mapAsync(task, iterable, options, true, "starmapAsync");
+  }
+
+  #mapAsync<R>(
+    task: Task<never[], unknown>,
+    iterable: Iterable<unknown>,
+    options: MapAsyncOptions<R>,
+    star: boolean,
+    caller: string,
+  ): AsyncResult<R[]> {
+    assertTask(task, caller);
+    if (typeof (iterable as Partial<Iterable<unknown>>)?.[Symbol.iterator] !== "function") {
+      throw new TypeError(
+        `Cannot ${caller}: expected an iterable of items: received ${typeof iterable}`,
+      );
+    }
+    const { signal } = options;
+    const chunksizeOption = options.chunksize;
+    if (chunksizeOption !== undefined) {
+      checkPositiveInteger(chunksizeOption, `Cannot ${caller}: chunksize`);
+    }
+    this.#assertAccepting(caller);
+    const items = Array.from(
+      iterable,
+      (item) => encodeShared(star ? argumentList(item, caller) : [item]) as unknown[],
+    );
+    const [result, settle] = createAsyncResult<R[]>(options);
+    if (signal?.aborted) {
+      settle.reject(signal.reason);
+      return result;
+    }
+    const chunksize = chunksizeOption ?? defaultChunksize(items.length, this.#processes);
+    const owner = new MapOwner<R>(this.#engine, settle, items.length);
+    for (let start = 0; start < items.length; start += chunksize) {
+      owner.jobs.push(
+        this.#engine.submit(task, items.slice(start, start + chunksize), owner, start),
+      );
+    }
+    if (items.length === 0) settle.resolve([]);
+    else if (signal !== undefined) owner.watch(signal);
+    return result;
+  }
+
+  /**
+   * Runs a task on every item and yields the results in input order as they come, Python's
+   * `imap`. The input (sync or async) is read lazily, at most `bufferSize` chunks ahead of the
+   * loop. Leaving the loop early cancels the chunks not yet run.
+   *
+   * @typeParam T The task's one argument.
+   * @typeParam R The task's result.
+   * @param task A task of one argument.
+   * @param iterable The items, sync or async, possibly endless.
+   * @param options The chunksize (1), the backpressure bound, an abort signal.
+   * @returns An async iterable of the results.
+   * @throws {TypeError} If `task` is not a task or `iterable` is not iterable.
+   * @throws {RangeError} If `chunksize` or `bufferSize` is not a positive integer.
+   *
+   * @example Usage
+   * ```ts
+   * import { Pool } from "./pool.ts";
+   * import { tasks } from "./testdata/tasks.ts";
+   * import { deepEqual } from "node:assert/strict";
+   *
+   * await using pool = new Pool({ processes: 2 });
+   * const squares: number[] = [];
+   * for await (const square of pool.imap(tasks.square, [2, 4, 6])) squares.push(square);
+   * deepEqual(squares, [4, 16, 36]);
+   * ```
+   */
+  imap<T, R>(
+    task: Task<[T], R>,
+    iterable: Iterable<NoInfer<T>> | AsyncIterable<NoInfer<T>>,
+    options: ImapOptions = {},
+  ): AsyncGenerator<R, void, undefined> {
+    return this.#imap(task, iterable, options, true, "imap");
+  }
+
+  /**
+   * Like {@linkcode Pool.imap}, but yields each result as soon as its chunk is done, Python's
+   * `imap_unordered`.
+   *
+   * @typeParam T The task's one argument.
+   * @typeParam R The task's result.
+   * @param task A task of one argument.
+   * @param iterable The items, sync or async, possibly endless.
+   * @param options The chunksize (1), the backpressure bound, an abort signal.
+   * @returns An async iterable of the results, in completion order.
+   * @throws {TypeError} If `task` is not a task or `iterable` is not iterable.
+   * @throws {RangeError} If `chunksize` or `bufferSize` is not a positive integer.
+   *
+   * @example Usage
+   * ```ts
+   * import { Pool } from "./pool.ts";
+   * import { tasks } from "./testdata/tasks.ts";
+   * import { deepEqual } from "node:assert/strict";
+   *
+   * await using pool = new Pool({ processes: 2 });
+   * const results: number[] = [];
+   * for await (const value of pool.imapUnordered(tasks.square, [1, 2, 3])) results.push(value);
+   * deepEqual(results.sort(), [1, 4, 9]);
+   * ```
+   */
+  imapUnordered<T, R>(
+    task: Task<[T], R>,
+    iterable: Iterable<NoInfer<T>> | AsyncIterable<NoInfer<T>>,
+    options: ImapOptions = {},
+  ): AsyncGenerator<R, void, undefined> {
+    return this.#imap(task, iterable, options, false, "imapUnordered");
+  }
+
+  #imap<R>(
+    task: Task<never[], unknown>,
+    iterable: Iterable<unknown> | AsyncIterable<unknown>,
+    options: ImapOptions,
+    ordered: boolean,
+    caller: string,
+  ): AsyncGenerator<R, void, undefined> {
+    assertTask(task, caller);
+    const source = iterable as Partial<Iterable<unknown> & AsyncIterable<unknown>> | null;
+    if (
+      typeof source?.[Symbol.iterator] !== "function" &&
+      typeof source?.[Symbol.asyncIterator] !== "function"
+    ) {
+      throw new TypeError(
+        `Cannot ${caller}: expected an iterable or async iterable of items: received ${typeof iterable}`,
+      );
+    }
+    const chunksize = options.chunksize ?? 1;
+    checkPositiveInteger(chunksize, `Cannot ${caller}: chunksize`);
+    const bufferSize = options.bufferSize ?? 2 * this.#processes;
+    checkPositiveInteger(bufferSize, `Cannot ${caller}: bufferSize`);
+    return imapResults(this.#engine, task, iterable, {
+      ordered,
+      star: false,
+      chunksize,
+      bufferSize,
+      caller,
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+    }) as AsyncGenerator<R, void, undefined>;
+  }
+
+  /**
+   * Accepts no more calls; the workers exit once the work already submitted is done (an `imap`
+   * already being read may still send its input). Python's `close`.
+   */
+  close(): void {
+    this.#engine.close();
+  }
+
+  /**
+   * Stops every worker now, Python's `terminate`: pending calls reject with a
+   * {@linkcode PoolClosedError}. A task spinning without yielding is not stopped (its thread runs
+   * on until the process ends), but the pool no longer waits for it.
+   *
+   * @returns A promise that resolves once every worker has exited.
+   */
+  terminate(): Promise<void> {
+    return this.#engine.terminate();
+  }
+
+  /**
+   * Waits for every worker to exit, after {@linkcode Pool.close} or {@linkcode Pool.terminate}.
+   * Python's `join`.
+   *
+   * @returns A promise that resolves once every worker has exited.
+   * @throws {TypeError} If the pool is still open (call `close()` or `terminate()` first).
+   */
+  join(): Promise<void> {
+    if (this.#engine.state === "open") {
+      return Promise.reject(
+        new TypeError("Cannot join pool: it is still running: call close() or terminate() first"),
+      );
+    }
+    return this.#engine.joined;
+  }
+
+  /**
+   * What the pool has done so far: tasks, chunks and messages, and per worker its tasks and the
+   * time spent inside task functions.
+   *
+   * @returns A plain snapshot (see {@linkcode PoolStats}).
+   *
+   * @example Usage
+   * ```ts
+   * import { Pool } from "./pool.ts";
+   * import { tasks } from "./testdata/tasks.ts";
+   * import { equal } from "node:assert/strict";
+   *
+   * await using pool = new Pool({ processes: 2 });
+   * await pool.map(tasks.square, [1, 2, 3, 4], { chunksize: 1 });
+   * const stats = pool.stats();
+   * equal(stats.tasksCompleted, 4);
+   * equal(stats.perWorker.reduce((sum, worker) => sum + worker.tasks, 0), 4);
+   * ```
+   */
+  stats(): PoolStats {
+    return this.#engine.stats();
+  }
+
+  /**
+   * `await using` support: closes the pool and waits for its workers (see the class docs).
+   *
+   * @returns A promise that resolves once every worker has exited.
+   */
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.close();
+    await this.#engine.joined;
+  }
+
+  #assertAccepting(caller: string): void {
+    const refusal = this.#engine.refusal(caller);
+    if (refusal !== undefined) throw refusal;
+  }
+}
+
+/** Settles an `applyAsync` result from its one job. */
+class ApplyOwner<R> implements JobOwner {
+  #stopWatching: (() => void) | undefined;
+
+  constructor(readonly settle: Settle<R>) {}
+
+  watch(engine: Engine, job: PendingJob, signal: AbortSignal): void {
+    const onAbort = () => {
+      engine.cancel(job);
+      this.settle.reject(signal.reason);
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+    this.#stopWatching = () => signal.removeEventListener("abort", onAbort);
+  }
+
+  done(_job: PendingJob, values: unknown[]): void {
+    this.#stopWatching?.();
+    this.settle.resolve(values[0] as R);
+  }
+
+  failed(_job: PendingJob, error: unknown): void {
+    this.#stopWatching?.();
+    this.settle.reject(error);
+  }
+}
+
+/** Gathers a map's chunks into one ordered result. */
+class MapOwner<R> implements JobOwner {
+  readonly jobs: PendingJob[] = [];
+  readonly #results: R[];
+  #remaining: number;
+  #settled = false;
+  #stopWatching: (() => void) | undefined;
+
+  constructor(readonly engine: Engine, readonly settle: Settle<R[]>, items: number) {
+    this.#results = new Array(items);
+    this.#remaining = items;
+  }
+
+  watch(signal: AbortSignal): void {
+    const onAbort = () => this.failed(undefined, signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    this.#stopWatching = () => signal.removeEventListener("abort", onAbort);
+  }
+
+  done(job: PendingJob, values: unknown[]): void {
+    if (this.#settled) return;
+    for (let i = 0; i < values.length; i++) this.#results[job.tag + i] = values[i] as R;
+    this.#remaining -= values.length;
+    if (this.#remaining > 0) return;
+    this.#settled = true;
+    this.#stopWatching?.();
+    this.settle.resolve(this.#results);
+  }
+
+  failed(_job: PendingJob | undefined, error: unknown): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    this.#stopWatching?.();
+    for (const job of this.jobs) this.engine.cancel(job);
+    this.settle.reject(error);
+  }
+}
+
+function checkPositiveInteger(value: unknown, what: string): void {
+  if (typeof value !== "number") {
+    throw new TypeError(`${what} must be a positive integer: received ${typeof value}`);
+  }
+  if (!Number.isInteger(value) || value < 1) {
+    throw new RangeError(`${what} must be a positive integer: received ${value}`);
+  }
+}
