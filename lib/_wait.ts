@@ -134,8 +134,9 @@ export function runBlocking<T>(steps: WaitSteps<T>, timeout: number, signal?: Ab
  * Runs a waiting algorithm with `Atomics.waitAsync`: the thread keeps running its event loop. An
  * abort wakes every waiter of the watched word (they all check again: a spurious wake is harmless).
  *
- * A pending `Atomics.waitAsync` does not keep a Deno process alive: a program whose only work is an
- * async wait that nothing can end exits, as it should.
+ * A pending `Atomics.waitAsync` alone does not keep Deno's event loop running (its wake-up would
+ * never arrive), so a timer does while it waits: a wait for ever keeps the program alive, as a
+ * blocking wait would.
  *
  * @param steps The algorithm.
  * @param timeout The longest total wait in milliseconds.
@@ -168,9 +169,13 @@ export async function runAsync<T>(
         if (waiting.async) {
           const wake = () => Atomics.notify(array, index);
           if (!unbounded) signal?.addEventListener("abort", wake, { once: true });
+          // Deno's event loop does not count a pending waitAsync as work: without a timer it can
+          // end the program (or a test) before a notify's wake-up arrives.
+          const keepAlive = setInterval(() => {}, KEEP_ALIVE_MS);
           try {
             await waiting.value;
           } finally {
+            clearInterval(keepAlive);
             signal?.removeEventListener("abort", wake);
           }
         }
@@ -181,6 +186,9 @@ export async function runAsync<T>(
   }
   return step.value;
 }
+
+/** The period of the timer that keeps the event loop running during an async wait. */
+const KEEP_ALIVE_MS = 2 ** 30;
 
 /** The abort error a wait throws: the signal's reason when it is an error. */
 export function abortError(signal: AbortSignal | undefined, caller: string): unknown {

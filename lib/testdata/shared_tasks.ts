@@ -1,0 +1,161 @@
+/**
+ * Tasks for lib/'s shared-state tests: each runs in a worker with shared objects as arguments.
+ *
+ * @module
+ */
+import { defineTasks } from "../task.ts";
+import type { RawArray } from "../shared_array.ts";
+import type { Barrier, Condition, Event, Lock, RLock, Semaphore } from "../sync.ts";
+import type { RawValue, Value } from "../value.ts";
+
+function addLocked(counter: RawValue<"i">, lock: Lock, times: number): number {
+  for (let i = 0; i < times; i++) {
+    using _ = lock.hold();
+    counter.value += 1;
+  }
+  return times;
+}
+
+async function addLockedAsync(counter: RawValue<"i">, lock: Lock, times: number): Promise<number> {
+  for (let i = 0; i < times; i++) {
+    using _ = await lock.holdAsync();
+    counter.value += 1;
+  }
+  return times;
+}
+
+function addWithValueLock(counter: Value<"i">, times: number): number {
+  for (let i = 0; i < times; i++) {
+    using _ = counter.getLock().hold();
+    counter.value += 1;
+  }
+  return times;
+}
+
+function addAtomic(counter: RawValue<"i">, times: number): number {
+  for (let i = 0; i < times; i++) counter.add(1);
+  return times;
+}
+
+function tryLock(lock: Lock | RLock, timeout: number): string {
+  try {
+    lock.acquire({ timeout });
+    lock.release();
+    return "acquired";
+  } catch (error) {
+    return (error as Error).name + ": " + (error as Error).message;
+  }
+}
+
+function releaseOther(lock: RLock): string {
+  try {
+    lock.release();
+    return "released";
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+function holdAndDie(lock: Lock, started: Event): never {
+  lock.acquire();
+  started.set();
+  throw new Error("died holding the lock");
+}
+
+function throughSemaphore(
+  semaphore: Semaphore,
+  stats: RawArray<"i">,
+  statsLock: Lock,
+  rounds: number,
+): number {
+  for (let i = 0; i < rounds; i++) {
+    using _ = semaphore.hold();
+    {
+      using _stats = statsLock.hold();
+      stats.array[0]! += 1;
+      stats.array[1] = Math.max(stats.array[1]!, stats.array[0]!);
+    }
+    for (let spin = 0; spin < 1000; spin++) Math.sqrt(spin);
+    {
+      using _stats = statsLock.hold();
+      stats.array[0]! -= 1;
+    }
+  }
+  return rounds;
+}
+
+function waitEvent(event: Event, timeout: number): string {
+  try {
+    event.wait({ timeout });
+    return "set";
+  } catch (error) {
+    return (error as Error).name;
+  }
+}
+
+/** Takes `count` items from a one-slot mailbox guarded by a condition; returns their sum. */
+function consume(cond: Condition, box: RawArray<"i">, count: number): number {
+  let sum = 0;
+  for (let i = 0; i < count; i++) {
+    using _ = cond.hold();
+    cond.waitFor(() => box.array[0] === 1);
+    sum += box.array[1]!;
+    box.array[0] = 0;
+    cond.notifyAll();
+  }
+  return sum;
+}
+
+/** Puts 1..count in a one-slot mailbox guarded by a condition. */
+function produce(cond: Condition, box: RawArray<"i">, count: number): number {
+  for (let i = 1; i <= count; i++) {
+    using _ = cond.hold();
+    cond.waitFor(() => box.array[0] === 0);
+    box.array[1] = i;
+    box.array[0] = 1;
+    cond.notifyAll();
+  }
+  return count;
+}
+
+function waitBarrier(barrier: Barrier, timeout: number): number | string {
+  try {
+    return barrier.wait({ timeout });
+  } catch (error) {
+    return (error as Error).name;
+  }
+}
+
+/** Waits at the barrier `rounds` times, recording its round in `seen[index]` after each. */
+function barrierRounds(
+  barrier: Barrier,
+  seen: RawArray<"i">,
+  rounds: number,
+  slot: number,
+): number {
+  for (let round = 1; round <= rounds; round++) {
+    barrier.wait({ timeout: 10_000 });
+    seen.array[slot] = round;
+    // Every party has finished round `round - 1`'s write before anyone passes round `round`.
+    for (let j = 0; j < seen.length; j++) {
+      if (seen.array[j]! < round - 1) throw new Error(`party ${j} lagged at round ${round}`);
+    }
+  }
+  return rounds;
+}
+
+export const tasks = defineTasks(import.meta.url, {
+  addLocked,
+  addLockedAsync,
+  addWithValueLock,
+  addAtomic,
+  tryLock,
+  releaseOther,
+  holdAndDie,
+  throughSemaphore,
+  waitEvent,
+  consume,
+  produce,
+  waitBarrier,
+  barrierRounds,
+});
