@@ -4,7 +4,8 @@
  * @module
  */
 import { defineTasks } from "../task.ts";
-import type { RawArray } from "../shared_array.ts";
+import type { RawArray, SharedArray } from "../shared_array.ts";
+import type { TypeCode } from "../value.ts";
 import type { Barrier, Condition, Event, Lock, RLock, Semaphore } from "../sync.ts";
 import type { RawValue, Value } from "../value.ts";
 
@@ -159,3 +160,28 @@ export const tasks = defineTasks(import.meta.url, {
   waitBarrier,
   barrierRounds,
 });
+
+function fillSlice(shared: RawArray<"d">, from: number, to: number): number {
+  for (let i = from; i < to; i++) shared.array[i] = i * 0.5;
+  return to - from;
+}
+
+function bumpAll(shared: SharedArray<"q">, times: number): number {
+  for (let t = 0; t < times; t++) {
+    using _ = shared.getLock().hold();
+    for (let i = 0; i < shared.length; i++) shared.array[i]! += 1n;
+  }
+  return times;
+}
+
+function describeValue(value: Value<TypeCode>): [string, number | bigint, boolean] {
+  let hasLock = true;
+  try {
+    value.getLock();
+  } catch {
+    hasLock = false;
+  }
+  return [value.typecode, value.value, hasLock];
+}
+
+export const moreTasks = defineTasks(import.meta.url, { fillSlice, bumpAll, describeValue });

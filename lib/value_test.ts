@@ -1,0 +1,88 @@
+import { deepEqual, equal, ok, throws } from "node:assert/strict";
+import { REVIVE, SHARE } from "./_shareable.ts";
+import { Lock, RLock } from "./sync.ts";
+import { runAll, runInWorker } from "./testdata/shared_spawn.ts";
+import { moreTasks, tasks } from "./testdata/shared_tasks.ts";
+import { RawValue, Value } from "./value.ts";
+
+const WORKERS = 4;
+
+Deno.test("Value with its lock: N workers x M increments are exact, many times in a row", async () => {
+  for (let run = 0; run < 3; run++) {
+    const counter = new Value("i", 0);
+    const times = 20_000;
+    await runAll(tasks.addWithValueLock, Array.from({ length: WORKERS }, () => [counter, times]));
+    equal(counter.value, WORKERS * times);
+  }
+});
+
+Deno.test("RawValue.add() is atomic: no update is lost without a lock", async () => {
+  const counter = new RawValue("i", 0);
+  await runAll(tasks.addAtomic, Array.from({ length: WORKERS }, () => [counter, 20_000]));
+  equal(counter.value, WORKERS * 20_000);
+  throws(() => new RawValue("d", 0).add(1), { message: /is a float: hold the lock/ });
+  equal(new RawValue("q", 5n).add(2n), 5n);
+});
+
+Deno.test("Value arrives in a worker as the same value, with its type and lock", async () => {
+  const value = new Value("q", 41n);
+  deepEqual(await runInWorker(moreTasks.describeValue, value), {
+    ok: true,
+    value: ["q", 41n, true],
+  });
+  const bare = new Value("d", 2.5, { lock: false });
+  deepEqual(await runInWorker(moreTasks.describeValue, bare), {
+    ok: true,
+    value: ["d", 2.5, false],
+  });
+});
+
+Deno.test("Value's type codes map to typed arrays and convert like them", () => {
+  equal(new RawValue("b", 200).value, -56);
+  equal(new RawValue("B", 256).value, 0);
+  equal(new RawValue("h", 40_000).value, -25_536);
+  equal(new RawValue("H", -1).value, 65_535);
+  equal(new RawValue("i", 2 ** 31).value, -(2 ** 31));
+  equal(new RawValue("I", -1).value, 2 ** 32 - 1);
+  equal(new RawValue("l", 2n ** 62n).value, 2n ** 62n);
+  equal(new RawValue("L", -1n).value, 2n ** 64n - 1n);
+  equal(new RawValue("q", -3n).value, -3n);
+  equal(new RawValue("Q", 3n).value, 3n);
+  equal(new RawValue("f", 0.1).value, Math.fround(0.1));
+  equal(new RawValue("d", 0.1).value, 0.1);
+  equal(new RawValue("int64").value, 0n);
+  equal(new RawValue("float64").value, 0);
+  equal(new RawValue("uint8", 7).typecode, "uint8");
+});
+
+Deno.test("Value rejects an unknown type code, a wrong initial type and a wrong lock", () => {
+  throws(() => new Value("x" as "i", 0), { name: "TypeError", message: /unknown type code "x"/ });
+  throws(() => new Value("q", 1 as unknown as bigint), {
+    name: "TypeError",
+    message: 'Cannot make Value: type "q" holds bigint values: received number',
+  });
+  throws(() => new Value("i", 1n as unknown as number), TypeError);
+  throws(() => new Value("i", 0, { lock: "yes" as unknown as boolean }), TypeError);
+  throws(() => new Value("i", 0, { lock: false }).getLock(), {
+    message: "Cannot get lock: this Value was made with lock: false",
+  });
+});
+
+Deno.test("Value defaults to an RLock and can share a given lock", () => {
+  ok(new Value("i").getLock() instanceof RLock);
+  const lock = new Lock();
+  const a = new Value("i", 0, { lock });
+  const b = new Value("d", 0, { lock });
+  equal(a.getLock(), lock);
+  equal(b.getLock(), lock);
+});
+
+Deno.test("Value revives from its handle onto the same memory", () => {
+  const value = new Value("i", 1);
+  const handle = value[SHARE]();
+  equal(handle.kind, "Value");
+  const twin = Value[REVIVE](handle.state);
+  twin.value = 9;
+  equal(value.value, 9);
+  throws(() => Value[REVIVE]({ type: "i" }), { name: "TypeError", message: /no shared buffer/ });
+});
