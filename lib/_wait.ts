@@ -12,8 +12,13 @@
  * @module
  */
 
+import { TimeoutError } from "./async_result.ts";
+
+/** The one TimeoutError of `lib/` (defined with `AsyncResult`), thrown by every wait. */
+export { TimeoutError };
+
 /** Options of every wait in `lib/`: how long to wait at most, and a signal that stops waiting. */
-export interface WaitOptions {
+export interface SyncWaitOptions {
   /**
    * The longest wait in milliseconds; `Infinity` (the default) waits for ever. `0` only tries.
    */
@@ -46,31 +51,6 @@ export type WaitOutcome = "ok" | "timed-out" | "aborted";
 export type WaitSteps<T> = Generator<WaitRequest, T, WaitOutcome>;
 
 /**
- * The error of a wait that ran out of time. Callers catch it to tell a timeout from other errors.
- *
- * @example Usage
- * ```ts
- * import { TimeoutError } from "./_wait.ts";
- * import { equal } from "node:assert/strict";
- *
- * const error = new TimeoutError("Cannot acquire lock: timed out after 10 ms");
- * equal(error.name, "TimeoutError");
- * ```
- */
-export class TimeoutError extends Error {
-  /**
-   * Makes the error.
-   *
-   * @param message What timed out.
-   * @param options The error's cause, if any.
-   */
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = "TimeoutError";
-  }
-}
-
-/**
  * Checks a wait's options at the boundary.
  *
  * @param options The options.
@@ -79,7 +59,7 @@ export class TimeoutError extends Error {
  * @throws {RangeError} If the timeout is negative or not a number.
  * @throws {TypeError} If the signal is not an AbortSignal.
  */
-export function checkWaitOptions(options: WaitOptions, caller: string): number {
+export function checkWaitOptions(options: SyncWaitOptions, caller: string): number {
   const timeout = options.timeout ?? Infinity;
   if (typeof timeout !== "number" || Number.isNaN(timeout) || timeout < 0) {
     throw new RangeError(

@@ -21,3 +21,6 @@ export { activeChildren, type ChildInfo, type ChildKind } from "./_children.ts";
 export * from "./cpu.ts";
 export * from "./pool.ts";
 export * from "./async_result.ts";
+export * from "./sync.ts";
+export * from "./value.ts";
+export * from "./shared_array.ts";

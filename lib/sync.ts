@@ -27,13 +27,13 @@ import {
   runAsync,
   runBlocking,
   selfId,
+  type SyncWaitOptions,
   TimeoutError,
-  type WaitOptions,
   type WaitOutcome,
   type WaitSteps,
 } from "./_wait.ts";
 
-export { TimeoutError, type WaitOptions };
+export type { SyncWaitOptions };
 
 const STATE = 0;
 const OWNER = 1;
@@ -49,7 +49,7 @@ interface Ctx {
   readonly signal: AbortSignal | undefined;
 }
 
-function ctxOf(options: WaitOptions, caller: string): Ctx {
+function ctxOf(options: SyncWaitOptions, caller: string): Ctx {
   return { caller, timeout: checkWaitOptions(options, caller), signal: options.signal };
 }
 
@@ -145,17 +145,17 @@ function handle(module: string, kind: string, state: unknown): SharedHandle {
  */
 export interface LockLike {
   /** Waits until this thread holds the lock. */
-  acquire(options?: WaitOptions): void;
+  acquire(options?: SyncWaitOptions): void;
   /** Waits, without blocking the event loop, until this thread holds the lock. */
-  acquireAsync(options?: WaitOptions): Promise<void>;
+  acquireAsync(options?: SyncWaitOptions): Promise<void>;
   /** Takes the lock if it is free, without waiting; `true` when taken. */
   tryAcquire(): boolean;
   /** Lets go of the lock. */
   release(): void;
   /** Acquires the lock and returns a guard that releases it: `using _ = lock.hold();`. */
-  hold(options?: WaitOptions): Disposable;
+  hold(options?: SyncWaitOptions): Disposable;
   /** The async form of `hold`: `using _ = await lock.holdAsync();`. */
-  holdAsync(options?: WaitOptions): Promise<Disposable>;
+  holdAsync(options?: SyncWaitOptions): Promise<Disposable>;
   /** True while some thread holds the lock. */
   readonly locked: boolean;
 }
@@ -198,7 +198,7 @@ export class Lock implements LockLike {
    * @param options The longest wait and a signal.
    * @throws {TimeoutError} If the timeout passes first.
    */
-  acquire(options: WaitOptions = {}): void {
+  acquire(options: SyncWaitOptions = {}): void {
     const ctx = ctxOf(options, "acquire lock");
     runBlocking(mutexSteps(this.#words, ctx), ctx.timeout, ctx.signal);
   }
@@ -210,7 +210,7 @@ export class Lock implements LockLike {
    * @returns Once the lock is held.
    * @throws {TimeoutError} If the timeout passes first.
    */
-  async acquireAsync(options: WaitOptions = {}): Promise<void> {
+  async acquireAsync(options: SyncWaitOptions = {}): Promise<void> {
     const ctx = ctxOf(options, "acquire lock");
     await runAsync(mutexSteps(this.#words, ctx), ctx.timeout, ctx.signal);
   }
@@ -243,7 +243,7 @@ export class Lock implements LockLike {
    * @returns The guard: `using _ = lock.hold();`.
    * @throws {TimeoutError} If the timeout passes first.
    */
-  hold(options: WaitOptions = {}): Disposable {
+  hold(options: SyncWaitOptions = {}): Disposable {
     this.acquire(options);
     return guard(() => this.release());
   }
@@ -255,7 +255,7 @@ export class Lock implements LockLike {
    * @returns The guard: `using _ = await lock.holdAsync();`.
    * @throws {TimeoutError} If the timeout passes first.
    */
-  async holdAsync(options: WaitOptions = {}): Promise<Disposable> {
+  async holdAsync(options: SyncWaitOptions = {}): Promise<Disposable> {
     await this.acquireAsync(options);
     return guard(() => this.release());
   }
@@ -320,7 +320,7 @@ export class RLock implements LockLike {
    * @param options The longest wait and a signal.
    * @throws {TimeoutError} If the timeout passes first.
    */
-  acquire(options: WaitOptions = {}): void {
+  acquire(options: SyncWaitOptions = {}): void {
     const ctx = ctxOf(options, "acquire lock");
     runBlocking(this.#steps(ctx), ctx.timeout, ctx.signal);
   }
@@ -332,7 +332,7 @@ export class RLock implements LockLike {
    * @returns Once the lock is held.
    * @throws {TimeoutError} If the timeout passes first.
    */
-  async acquireAsync(options: WaitOptions = {}): Promise<void> {
+  async acquireAsync(options: SyncWaitOptions = {}): Promise<void> {
     const ctx = ctxOf(options, "acquire lock");
     await runAsync(this.#steps(ctx), ctx.timeout, ctx.signal);
   }
@@ -371,7 +371,7 @@ export class RLock implements LockLike {
    * @returns The guard: `using _ = lock.hold();`.
    * @throws {TimeoutError} If the timeout passes first.
    */
-  hold(options: WaitOptions = {}): Disposable {
+  hold(options: SyncWaitOptions = {}): Disposable {
     this.acquire(options);
     return guard(() => this.release());
   }
@@ -383,7 +383,7 @@ export class RLock implements LockLike {
    * @returns The guard: `using _ = await lock.holdAsync();`.
    * @throws {TimeoutError} If the timeout passes first.
    */
-  async holdAsync(options: WaitOptions = {}): Promise<Disposable> {
+  async holdAsync(options: SyncWaitOptions = {}): Promise<Disposable> {
     await this.acquireAsync(options);
     return guard(() => this.release());
   }
@@ -482,7 +482,7 @@ export class Semaphore {
    * @param options The longest wait and a signal.
    * @throws {TimeoutError} If the timeout passes first.
    */
-  acquire(options: WaitOptions = {}): void {
+  acquire(options: SyncWaitOptions = {}): void {
     const ctx = ctxOf(options, "acquire semaphore");
     runBlocking(semaphoreSteps(this.#words, ctx), ctx.timeout, ctx.signal);
   }
@@ -494,7 +494,7 @@ export class Semaphore {
    * @returns Once a unit is taken.
    * @throws {TimeoutError} If the timeout passes first.
    */
-  async acquireAsync(options: WaitOptions = {}): Promise<void> {
+  async acquireAsync(options: SyncWaitOptions = {}): Promise<void> {
     const ctx = ctxOf(options, "acquire semaphore");
     await runAsync(semaphoreSteps(this.#words, ctx), ctx.timeout, ctx.signal);
   }
@@ -543,7 +543,7 @@ export class Semaphore {
    * @returns The guard: `using _ = semaphore.hold();`.
    * @throws {TimeoutError} If the timeout passes first.
    */
-  hold(options: WaitOptions = {}): Disposable {
+  hold(options: SyncWaitOptions = {}): Disposable {
     this.acquire(options);
     return guard(() => this.release());
   }
@@ -555,7 +555,7 @@ export class Semaphore {
    * @returns The guard: `using _ = await semaphore.holdAsync();`.
    * @throws {TimeoutError} If the timeout passes first.
    */
-  async holdAsync(options: WaitOptions = {}): Promise<Disposable> {
+  async holdAsync(options: SyncWaitOptions = {}): Promise<Disposable> {
     await this.acquireAsync(options);
     return guard(() => this.release());
   }
@@ -658,7 +658,7 @@ export class Event {
    * @param options The longest wait and a signal.
    * @throws {TimeoutError} If the timeout passes first.
    */
-  wait(options: WaitOptions = {}): void {
+  wait(options: SyncWaitOptions = {}): void {
     const ctx = ctxOf(options, "wait for event");
     runBlocking(this.#steps(ctx), ctx.timeout, ctx.signal);
   }
@@ -670,7 +670,7 @@ export class Event {
    * @returns Once the flag is set.
    * @throws {TimeoutError} If the timeout passes first.
    */
-  async waitAsync(options: WaitOptions = {}): Promise<void> {
+  async waitAsync(options: SyncWaitOptions = {}): Promise<void> {
     const ctx = ctxOf(options, "wait for event");
     await runAsync(this.#steps(ctx), ctx.timeout, ctx.signal);
   }
@@ -783,7 +783,7 @@ export class Condition {
    * @param options The longest wait and a signal.
    * @throws {TimeoutError} If the timeout passes first.
    */
-  acquire(options: WaitOptions = {}): void {
+  acquire(options: SyncWaitOptions = {}): void {
     this.#lock.acquire(options);
   }
 
@@ -794,7 +794,7 @@ export class Condition {
    * @returns Once the lock is held.
    * @throws {TimeoutError} If the timeout passes first.
    */
-  acquireAsync(options: WaitOptions = {}): Promise<void> {
+  acquireAsync(options: SyncWaitOptions = {}): Promise<void> {
     return this.#lock.acquireAsync(options);
   }
 
@@ -810,7 +810,7 @@ export class Condition {
    * @returns The guard: `using _ = condition.hold();`.
    * @throws {TimeoutError} If the timeout passes first.
    */
-  hold(options: WaitOptions = {}): Disposable {
+  hold(options: SyncWaitOptions = {}): Disposable {
     return this.#lock.hold(options);
   }
 
@@ -821,7 +821,7 @@ export class Condition {
    * @returns The guard.
    * @throws {TimeoutError} If the timeout passes first.
    */
-  holdAsync(options: WaitOptions = {}): Promise<Disposable> {
+  holdAsync(options: SyncWaitOptions = {}): Promise<Disposable> {
     return this.#lock.holdAsync(options);
   }
 
@@ -833,7 +833,7 @@ export class Condition {
    * @throws {TimeoutError} If the timeout passes before a notify.
    * @throws {Error} If this thread does not hold the lock.
    */
-  wait(options: WaitOptions = {}): void {
+  wait(options: SyncWaitOptions = {}): void {
     const ctx = ctxOf(options, "wait on condition");
     const outcome = runBlocking(
       conditionSteps(this.#seq, internalsOf(this.#lock), ctx),
@@ -851,7 +851,7 @@ export class Condition {
    * @throws {TimeoutError} If the timeout passes before a notify.
    * @throws {Error} If this thread does not hold the lock.
    */
-  async waitAsync(options: WaitOptions = {}): Promise<void> {
+  async waitAsync(options: SyncWaitOptions = {}): Promise<void> {
     const ctx = ctxOf(options, "wait on condition");
     const outcome = await runAsync(
       conditionSteps(this.#seq, internalsOf(this.#lock), ctx),
@@ -881,7 +881,7 @@ export class Condition {
    * @returns The predicate's truthy result.
    * @throws {TimeoutError} If the timeout passes while the predicate is still falsy.
    */
-  waitFor<T>(predicate: () => T, options: WaitOptions = {}): T {
+  waitFor<T>(predicate: () => T, options: SyncWaitOptions = {}): T {
     const ctx = ctxOf(options, "wait on condition");
     return runBlocking(this.#waitForSteps(predicate, ctx), ctx.timeout, ctx.signal);
   }
@@ -895,7 +895,7 @@ export class Condition {
    * @returns The predicate's truthy result.
    * @throws {TimeoutError} If the timeout passes while the predicate is still falsy.
    */
-  waitForAsync<T>(predicate: () => T, options: WaitOptions = {}): Promise<T> {
+  waitForAsync<T>(predicate: () => T, options: SyncWaitOptions = {}): Promise<T> {
     const ctx = ctxOf(options, "wait on condition");
     return runAsync(this.#waitForSteps(predicate, ctx), ctx.timeout, ctx.signal);
   }
@@ -1043,7 +1043,7 @@ export class Barrier {
     this.#cond = new Condition({ lock: new Lock() });
   }
 
-  #ctx(options: WaitOptions): Ctx {
+  #ctx(options: SyncWaitOptions): Ctx {
     return ctxOf(
       { timeout: options.timeout ?? this.#defaultTimeout, signal: options.signal },
       "wait at barrier",
@@ -1112,7 +1112,7 @@ export class Barrier {
    * @throws {BrokenBarrierError} If the barrier is or becomes broken; a timeout or abort breaks it
    * (the cause says which).
    */
-  wait(options: WaitOptions = {}): number {
+  wait(options: SyncWaitOptions = {}): number {
     const ctx = this.#ctx(options);
     return runBlocking(this.#steps(ctx), ctx.timeout, ctx.signal);
   }
@@ -1124,7 +1124,7 @@ export class Barrier {
    * @returns This waiter's arrival index.
    * @throws {BrokenBarrierError} If the barrier is or becomes broken.
    */
-  waitAsync(options: WaitOptions = {}): Promise<number> {
+  waitAsync(options: SyncWaitOptions = {}): Promise<number> {
     const ctx = this.#ctx(options);
     return runAsync(this.#steps(ctx), ctx.timeout, ctx.signal);
   }

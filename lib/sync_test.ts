@@ -9,8 +9,8 @@ import {
   Lock,
   RLock,
   Semaphore,
-  TimeoutError,
 } from "./sync.ts";
+import { TimeoutError } from "./async_result.ts";
 import { runAll, runInWorker } from "./testdata/shared_spawn.ts";
 import { tasks } from "./testdata/shared_tasks.ts";
 import { RawValue } from "./value.ts";
