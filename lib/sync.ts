@@ -22,6 +22,16 @@
 import { adopt, adopted, sharedState } from "./_adopt.ts";
 import { REVIVE, SHARE, type SharedHandle } from "./_shareable.ts";
 import {
+  type Ctx,
+  ctxOf,
+  mutexRelease,
+  mutexSteps,
+  mutexTry,
+  OWNER,
+  STATE,
+  UNLOCKED,
+} from "./_mutex.ts";
+import {
   abortError,
   checkWaitOptions,
   runAsync,
@@ -35,60 +45,7 @@ import {
 
 export type { SyncWaitOptions };
 
-const STATE = 0;
-const OWNER = 1;
 const COUNT = 2;
-
-const UNLOCKED = 0;
-const LOCKED = 1;
-const CONTENDED = 2;
-
-interface Ctx {
-  readonly caller: string;
-  readonly timeout: number;
-  readonly signal: AbortSignal | undefined;
-}
-
-function ctxOf(options: SyncWaitOptions, caller: string): Ctx {
-  return { caller, timeout: checkWaitOptions(options, caller), signal: options.signal };
-}
-
-function lockTimeout(words: Int32Array, ctx: Ctx): TimeoutError {
-  const owner = Atomics.load(words, OWNER);
-  const who = owner === selfId()
-    ? "this thread holds it already (a Lock is not reentrant: use an RLock)"
-    : "another thread holds it (a worker that ended while holding it never releases it)";
-  return new TimeoutError(`Cannot ${ctx.caller}: timed out after ${ctx.timeout} ms: ${who}`);
-}
-
-/** Takes the futex mutex in `words[STATE]` (Drepper's "mutex2"), then records the owner. */
-function* mutexSteps(words: Int32Array, ctx: Ctx, unbounded = false): WaitSteps<void> {
-  let c = Atomics.compareExchange(words, STATE, UNLOCKED, LOCKED);
-  if (c !== UNLOCKED) {
-    if (c !== CONTENDED) c = Atomics.exchange(words, STATE, CONTENDED);
-    while (c !== UNLOCKED) {
-      const outcome = yield { array: words, index: STATE, value: CONTENDED, unbounded };
-      if (outcome === "timed-out") throw lockTimeout(words, ctx);
-      if (outcome === "aborted") throw abortError(ctx.signal, ctx.caller);
-      c = Atomics.exchange(words, STATE, CONTENDED);
-    }
-  }
-  Atomics.store(words, OWNER, selfId());
-}
-
-function mutexTry(words: Int32Array): boolean {
-  if (Atomics.compareExchange(words, STATE, UNLOCKED, LOCKED) !== UNLOCKED) return false;
-  Atomics.store(words, OWNER, selfId());
-  return true;
-}
-
-function mutexRelease(words: Int32Array): void {
-  Atomics.store(words, OWNER, 0);
-  if (Atomics.sub(words, STATE, 1) !== LOCKED) {
-    Atomics.store(words, STATE, UNLOCKED);
-    Atomics.notify(words, STATE, 1);
-  }
-}
 
 /** What a Condition needs from its lock: to let go of it fully while waiting, and to take it back. */
 interface LockInternals {
