@@ -1,0 +1,119 @@
+/**
+ * The batch's {@linkcode ExerciseGrader} on the runner: correctness is `checkExercise` with timed
+ * checks off; the timed phase reruns the whole exercise with timed checks on, alone on the machine,
+ * when a timed check's prerequisites passed (the runner has no "timed checks only" mode). When none
+ * did, nothing is timed and the timed checks fail as the runner would fail them, without a rerun.
+ * With `sweep`, a sweepable exercise also gets its scaling sweep in the timed phase.
+ *
+ * @module
+ */
+import type { ExerciseGrader, Submission } from "./batch.ts";
+import type { CatalogEntry } from "./catalog.ts";
+import { checkExercise, CHECKS_BY_SLUG } from "./runner.ts";
+import { type CheckResult, type ExerciseResult, exerciseStatus } from "./result.ts";
+import { SandboxFailure } from "./sandbox/sandbox.ts";
+import { SweepAnswerError, withSweep } from "./sweep.ts";
+
+/** Limits of the batch's sandbox runs. */
+export interface RunnerGraderOptions {
+  /** The kit's root folder. */
+  kitRoot: string;
+  /** Wall-time limit of one sandbox call, in milliseconds; the runner's default when absent. */
+  timeoutMs?: number;
+  /** Resident memory cap of a sandbox, in MiB; the runner's default when absent. */
+  memoryMb?: number;
+  /** Add a scaling sweep to each exercise that can be swept (in the timed phase). */
+  sweep?: boolean;
+}
+
+/**
+ * Makes the batch's grader on the runner.
+ *
+ * @param options The kit and the sandbox limits.
+ * @returns The grader.
+ */
+export function runnerGrader(options: RunnerGraderOptions): ExerciseGrader {
+  const limits = {
+    kitRoot: options.kitRoot,
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+    ...(options.memoryMb === undefined ? {} : { memoryMb: options.memoryMb }),
+  };
+  // One seed per student and exercise, so the timed rerun draws the same inputs.
+  const seeds = new Map<string, number>();
+  const seedOf = (entry: CatalogEntry, submission: Submission) => {
+    const key = `${submission.student}\u0000${entry.slug}`;
+    if (!seeds.has(key)) seeds.set(key, Math.floor(Math.random() * 1_000_000));
+    return seeds.get(key)!;
+  };
+  return {
+    correctness(entry, submission, signal) {
+      return checkExercise(entry, {
+        ...limits,
+        source: { kind: "submission", dir: submission.exercisesDir },
+        timed: false,
+        seed: seedOf(entry, submission),
+        signal,
+      });
+    },
+    async timed(entry, submission, correctness, signal) {
+      const result = await timedResult(entry, submission, correctness, signal);
+      if (!options.sweep || !result) return result;
+      try {
+        return await withSweep(entry, result, {
+          kitRoot: options.kitRoot,
+          source: { kind: "submission", dir: submission.exercisesDir },
+          ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+          signal,
+        });
+      } catch (error) {
+        // A sweep only illustrates: a student's code that fails during it keeps its graded result.
+        if (error instanceof SweepAnswerError || error instanceof SandboxFailure) return result;
+        throw error;
+      }
+    },
+  };
+
+  async function timedResult(
+    entry: CatalogEntry,
+    submission: Submission,
+    correctness: ExerciseResult,
+    signal: AbortSignal,
+  ): Promise<ExerciseResult | undefined> {
+    const specs = (CHECKS_BY_SLUG[entry.slug] ?? []).filter((spec) => spec.timed);
+    if (specs.length === 0) return undefined;
+    const passed = (name: string) =>
+      correctness.checks.some((check) => check.name === name && check.status === "passed");
+    const runnable = specs.some((spec) => (spec.requires ?? []).every(passed));
+    if (runnable) {
+      return await checkExercise(entry, {
+        ...limits,
+        source: { kind: "submission", dir: submission.exercisesDir },
+        timed: true,
+        seed: seedOf(entry, submission),
+        signal,
+      });
+    }
+    const checks = correctness.checks.map((check): CheckResult => {
+      const spec = specs.find((candidate) => candidate.name === check.name);
+      if (!spec || check.status !== "skipped") return check;
+      const missing = (spec.requires ?? []).find((name) => !passed(name));
+      return {
+        ...check,
+        status: "failed",
+        message: `Not run: "${missing}" must pass first (nothing is timed until it is right)`,
+        score: 0,
+        maxScore: spec.points,
+      };
+    });
+    return rescore(correctness, checks);
+  }
+}
+
+function rescore(result: ExerciseResult, checks: CheckResult[]): ExerciseResult {
+  return {
+    ...result,
+    checks,
+    status: exerciseStatus(checks),
+    score: checks.reduce((sum, check) => sum + check.score, 0),
+  };
+}

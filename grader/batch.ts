@@ -1,0 +1,623 @@
+/**
+ * Batch grading: `deno task grade DIR [--out OUT]` grades every submission folder in DIR (both
+ * layouts of the contract: `DIR/alice/01_guess_run_times/...` or a copy of the kit,
+ * `DIR/alice/exercises/01_guess_run_times/...`) and writes into OUT `gradebook.csv`,
+ * `gradebook.json`, `report.html` and, per student, `OUT/<student>/results.json` in Gradescope's
+ * format.
+ *
+ * Correctness runs go in parallel (one per core); timed runs take the whole machine, so a speedup is
+ * never measured beside another grading job. Each student's results are saved whole as soon as they
+ * are known, so an interrupted batch resumes where it stopped; a submission whose student files
+ * changed since is regraded, and `--force` regrades everyone.
+ *
+ * @module
+ */
+import { Semaphore } from "async-mutex";
+import { z } from "zod";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { type Catalog, type CatalogEntry, CatalogError, loadCatalog } from "./catalog.ts";
+import { batchProgress } from "./_batch_progress.ts";
+import { runnerGrader } from "./_batch_runner.ts";
+import {
+  type CheckResult,
+  type ExerciseResult,
+  exerciseStatus,
+  type Gradebook,
+  GradebookSchema,
+  type Machine,
+  RESULT_VERSION,
+  type StudentResult,
+  StudentResultSchema,
+} from "./result.ts";
+import { writeJsonWhole, writeWhole } from "./_atomic_write.ts";
+import { gradebookCsv } from "./report/csv.ts";
+import { gradescopeResults } from "./report/gradescope.ts";
+import { type BatchTiming, classReportHtml } from "./report/html.ts";
+import { studentSweepFigures } from "./report/svg.ts";
+
+/** One student's submission folder. */
+export interface Submission {
+  /** The student's id: the folder's name, exactly as it is on disk. */
+  student: string;
+  /** The submission folder. */
+  dir: string;
+  /** The folder that holds the exercise folders: `dir` itself, or `dir/exercises` for a kit copy. */
+  exercisesDir: string;
+}
+
+/**
+ * What the batch asks of the grader for one exercise of one submission. The default grades with
+ * the runner; tests pass a fake.
+ */
+export interface ExerciseGrader {
+  /**
+   * Runs the exercise's correctness checks, leaving its timed checks out; may run beside other
+   * correctness runs.
+   */
+  correctness(
+    entry: CatalogEntry,
+    submission: Submission,
+    signal: AbortSignal,
+  ): Promise<ExerciseResult>;
+  /**
+   * Completes a correctness result with the exercise's timed checks, alone on the machine; returns
+   * `undefined` when there is nothing to time (no timed check, or correctness already failed).
+   */
+  timed(
+    entry: CatalogEntry,
+    submission: Submission,
+    correctness: ExerciseResult,
+    signal: AbortSignal,
+  ): Promise<ExerciseResult | undefined>;
+}
+
+/** What the batch reports while it runs. */
+export type BatchEvent =
+  | { kind: "start"; total: number; reused: number }
+  | { kind: "student"; student: string; phase: "correctness" | "timed" }
+  | { kind: "graded"; row: StudentResult; done: number; total: number; seconds: number }
+  | { kind: "reused"; row: StudentResult };
+
+/** Options for {@linkcode gradeBatch}. */
+export interface GradeBatchOptions {
+  /** Where to write; default `DIR/../gradebook`. */
+  out?: string;
+  /** Regrade students whose results are saved. Default `false`. */
+  force?: boolean;
+  /** Correctness runs at once; default the cores the process can use. */
+  jobs?: number;
+  /** The kit whose catalog, `lib/` and checks grade the submissions; default this kit. */
+  kitRoot?: string;
+  /** The grader; default the runner's, with the limits below. */
+  grader?: ExerciseGrader;
+  /** Wall-time limit of one sandbox call, in milliseconds; default the runner's. */
+  timeoutMs?: number;
+  /** Resident memory cap of one sandbox, in MiB; default the runner's. */
+  memoryMb?: number;
+  /** Add a scaling sweep to each sweepable exercise (timed, alone) and show it in the report. */
+  sweep?: boolean;
+  /** Called as the batch runs. */
+  onEvent?: (event: BatchEvent) => void;
+  /** Stops the batch: running checks end, finished students stay saved. */
+  signal?: AbortSignal;
+}
+
+/** What a batch produced. */
+export interface BatchSummary {
+  /** The gradebook, every student's row. */
+  gradebook: Gradebook;
+  /** How the time was spent. */
+  timing: BatchTiming;
+  /** Where the files are. */
+  out: string;
+  /** Students on whom the grader itself failed (their rows say so; a rerun retries them). */
+  graderFailures: string[];
+}
+
+/** Raised for a problem with the batch's input (exit code 2). */
+export class BatchInputError extends Error {
+  /**
+   * Makes a batch input error.
+   *
+   * @param message What is wrong and what to do.
+   * @param options The cause.
+   */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "BatchInputError";
+  }
+}
+
+/** The file a student's saved results live in, under `OUT/<student>/`. */
+export const SAVED_FILE = "student.json";
+
+/** One student's saved state: the submission's fingerprint and the results so far. */
+const SavedStudentSchema = z.object({
+  /** The result data's version. */
+  version: z.literal(RESULT_VERSION),
+  /** SHA-256 of the student files the batch took, so a changed submission is regraded. */
+  submission: z.string(),
+  /** `true` once every phase ran and the grader did not fail. */
+  complete: z.boolean(),
+  /** The results so far. */
+  row: StudentResultSchema,
+});
+type SavedStudent = z.infer<typeof SavedStudentSchema>;
+
+const KIT_ROOT = decodeURIComponent(new URL("..", import.meta.url).pathname).replace(/\/$/, "");
+
+/**
+ * Lists the submission folders of DIR, sorted by student id; hidden folders and plain files are
+ * skipped.
+ *
+ * @param dir The folder of submissions.
+ * @returns One submission per folder.
+ * @throws {BatchInputError} If DIR is not a readable folder.
+ */
+export async function findSubmissions(dir: string): Promise<Submission[]> {
+  let entries: Deno.DirEntry[];
+  try {
+    entries = await Array.fromAsync(Deno.readDir(dir));
+  } catch (error) {
+    throw new BatchInputError(
+      `Cannot read the submissions folder: ${dir}: give a folder that holds one folder per ` +
+        `student (deno task grade DIR)`,
+      { cause: error },
+    );
+  }
+  const submissions: Submission[] = [];
+  for (const entry of entries) {
+    if (entry.name.startsWith(".") || !entry.isDirectory) continue;
+    const folder = join(dir, entry.name);
+    const kit = join(folder, "exercises");
+    const isKit = await Deno.lstat(kit).then((info) => info.isDirectory, () => false);
+    submissions.push({ student: entry.name, dir: folder, exercisesDir: isKit ? kit : folder });
+  }
+  return submissions.sort((a, b) => compareIds(a.student, b.student));
+}
+
+function compareIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * A fingerprint of the student files a submission holds for the catalog: SHA-256 over each file's
+ * path and contents (a missing file or a link counts as missing).
+ *
+ * @param catalog The catalog.
+ * @param submission The submission.
+ * @returns The hex digest.
+ */
+export async function submissionFingerprint(
+  catalog: Catalog,
+  submission: Submission,
+): Promise<string> {
+  const parts: Uint8Array[] = [];
+  const encoder = new TextEncoder();
+  for (const entry of catalog.exercises) {
+    for (const file of entry.files) {
+      const path = join(submission.exercisesDir, entry.slug, file);
+      parts.push(encoder.encode(`\u0000${entry.slug}/${file}\u0000`));
+      const info = await Deno.lstat(path).catch(() => undefined);
+      if (info?.isFile) parts.push(await Deno.readFile(path));
+      else parts.push(encoder.encode("\u0000missing\u0000"));
+    }
+  }
+  const bytes = new Uint8Array(parts.reduce((n, part) => n + part.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    bytes.set(part, offset);
+    offset += part.length;
+  }
+  const digest = await crypto.subtle.digest("SHA-256", bytes);
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/**
+ * The machine this process runs on: cores, Deno version, platform and the 1-minute load average.
+ *
+ * @returns The machine.
+ */
+export function currentMachine(): Machine {
+  let load: number | undefined;
+  try {
+    load = Deno.loadavg()[0];
+  } catch {
+    load = undefined;
+  }
+  return {
+    cores: Math.max(1, navigator.hardwareConcurrency || 1),
+    deno: Deno.version.deno,
+    platform: `${Deno.build.os} ${Deno.build.arch}`,
+    ...(load === undefined ? {} : { load }),
+  };
+}
+
+/**
+ * Correctness runs share the machine, up to `jobs` at once; a timed run takes it whole and goes
+ * before correctness runs that arrive after it. Counts the wall time each kind held the machine.
+ */
+class Lanes {
+  readonly #semaphore: Semaphore;
+  readonly #jobs: number;
+  #sharing = 0;
+  #sharingSince = 0;
+  correctnessMs = 0;
+  timedMs = 0;
+
+  constructor(jobs: number) {
+    this.#jobs = jobs;
+    this.#semaphore = new Semaphore(jobs);
+  }
+
+  shared<T>(fn: () => Promise<T>): Promise<T> {
+    return this.#semaphore.runExclusive(async () => {
+      if (this.#sharing++ === 0) this.#sharingSince = performance.now();
+      try {
+        return await fn();
+      } finally {
+        if (--this.#sharing === 0) this.correctnessMs += performance.now() - this.#sharingSince;
+      }
+    }, 1);
+  }
+
+  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    return this.#semaphore.runExclusive(
+      async () => {
+        const start = performance.now();
+        try {
+          return await fn();
+        } finally {
+          this.timedMs += performance.now() - start;
+        }
+      },
+      this.#jobs,
+      1,
+    );
+  }
+}
+
+/**
+ * Grades every submission folder in DIR and writes the gradebook, the class report and each
+ * student's Gradescope results into OUT.
+ *
+ * @param dir The folder of submissions.
+ * @param options Where to write, whether to regrade, how many correctness runs at once.
+ * @returns The gradebook, how the time was spent, and the grader's failures.
+ * @throws {BatchInputError} If DIR cannot be read or holds no submission folder.
+ * @throws {DOMException} An `AbortError` when the signal stops the batch (saved students stay).
+ */
+export async function gradeBatch(
+  dir: string,
+  options: GradeBatchOptions = {},
+): Promise<BatchSummary> {
+  const started = performance.now();
+  const out = options.out ?? join(dir, "..", "gradebook");
+  const kitRoot = options.kitRoot ?? KIT_ROOT;
+  const signal = options.signal ?? new AbortController().signal;
+  const emit = options.onEvent ?? (() => {});
+  const jobs = options.jobs ?? Math.max(1, navigator.hardwareConcurrency || 1);
+  if (!Number.isInteger(jobs) || jobs < 1) {
+    throw new BatchInputError(`Cannot grade: jobs must be a positive integer: received ${jobs}`);
+  }
+  const catalog = await loadCatalog(kitRoot);
+  const submissions = await findSubmissions(dir);
+  if (submissions.length === 0) {
+    throw new BatchInputError(
+      `No submission folders in ${dir}: put one folder per student in it (DIR/alice/...)`,
+    );
+  }
+  const grader = options.grader ??
+    runnerGrader({
+      kitRoot,
+      timeoutMs: options.timeoutMs,
+      memoryMb: options.memoryMb,
+      sweep: options.sweep,
+    });
+  const lanes = new Lanes(jobs);
+  const rows = new Map<string, StudentResult>();
+  const graderFailures: string[] = [];
+  const pending: { submission: Submission; fingerprint: string; saved?: SavedStudent }[] = [];
+
+  for (const submission of submissions) {
+    const fingerprint = await submissionFingerprint(catalog, submission);
+    const saved = await readSaved(join(out, submission.student, SAVED_FILE));
+    if (!options.force && saved?.complete && saved.submission === fingerprint) {
+      rows.set(submission.student, saved.row);
+      emit({ kind: "reused", row: saved.row });
+    } else {
+      pending.push({
+        submission,
+        fingerprint,
+        saved: saved?.submission === fingerprint && !options.force ? saved : undefined,
+      });
+    }
+  }
+  emit({ kind: "start", total: submissions.length, reused: rows.size });
+
+  let done = rows.size;
+  const queue = [...pending];
+  async function loop(): Promise<void> {
+    for (let item = queue.shift(); item && !signal.aborted; item = queue.shift()) {
+      const begin = performance.now();
+      const { row, failed } = await gradeStudent(item.submission, item.fingerprint, item.saved);
+      rows.set(row.student, row);
+      if (failed) graderFailures.push(row.student);
+      emit({
+        kind: "graded",
+        row,
+        done: ++done,
+        total: submissions.length,
+        seconds: (performance.now() - begin) / 1000,
+      });
+    }
+  }
+
+  async function gradeStudent(
+    submission: Submission,
+    fingerprint: string,
+    saved: SavedStudent | undefined,
+  ): Promise<{ row: StudentResult; failed: boolean }> {
+    const path = join(out, submission.student, SAVED_FILE);
+    let failed = false;
+    // Correctness, beside other correctness runs; reuse a saved correctness phase.
+    emit({ kind: "student", student: submission.student, phase: "correctness" });
+    const results: ExerciseResult[] = [];
+    for (const entry of catalog.exercises) {
+      const previous = saved?.row.exercises.find((result) => result.exercise === entry.slug);
+      if (previous && !isGraderFailure(previous)) {
+        results.push(previous);
+        continue;
+      }
+      const result = await lanes.shared(() =>
+        guard(entry, () => grader.correctness(entry, submission, signal))
+      );
+      signal.throwIfAborted();
+      results.push(result);
+    }
+    await writeJsonWhole(
+      path,
+      {
+        version: RESULT_VERSION,
+        submission: fingerprint,
+        complete: false,
+        row: studentRow(submission.student, results),
+      } satisfies SavedStudent,
+    );
+    // Timed checks, alone on the machine.
+    emit({ kind: "student", student: submission.student, phase: "timed" });
+    for (const [i, entry] of catalog.exercises.entries()) {
+      const correctness = results[i]!;
+      if (isGraderFailure(correctness)) continue;
+      const timed = await lanes.exclusive(() =>
+        guard(entry, () => grader.timed(entry, submission, correctness, signal))
+      );
+      signal.throwIfAborted();
+      if (timed) results[i] = timed;
+    }
+    failed = results.some(isGraderFailure);
+    const row = studentRow(submission.student, results);
+    await writeJsonWhole(
+      path,
+      {
+        version: RESULT_VERSION,
+        submission: fingerprint,
+        complete: !failed,
+        row,
+      } satisfies SavedStudent,
+    );
+    await writeJsonWhole(join(out, submission.student, "results.json"), gradescopeResults(row));
+    return { row, failed };
+  }
+
+  async function guard<T extends ExerciseResult | undefined>(
+    entry: CatalogEntry,
+    run: () => Promise<T>,
+  ): Promise<T | ExerciseResult> {
+    try {
+      return await run();
+    } catch (error) {
+      if (signal.aborted) throw signal.reason;
+      return graderFailure(entry, error);
+    }
+  }
+
+  await Promise.all(Array.from({ length: Math.min(jobs, Math.max(1, queue.length)) }, loop));
+  signal.throwIfAborted();
+
+  const gradebook = GradebookSchema.parse({
+    version: RESULT_VERSION,
+    gradedAt: new Date().toISOString(),
+    machine: currentMachine(),
+    students: [...rows.values()].sort((a, b) => compareIds(a.student, b.student)),
+  });
+  const totalSeconds = (performance.now() - started) / 1000;
+  const correctnessSeconds = lanes.correctnessMs / 1000;
+  const timedSeconds = lanes.timedMs / 1000;
+  const timing: BatchTiming = {
+    totalSeconds,
+    correctnessSeconds,
+    timedSeconds,
+    overheadSeconds: Math.max(0, totalSeconds - correctnessSeconds - timedSeconds),
+    graded: pending.length,
+    reused: submissions.length - pending.length,
+  };
+  const exercises = catalog.exercises.map((entry) => entry.slug);
+  await writeJsonWhole(join(out, "gradebook.json"), gradebook);
+  await writeWhole(join(out, "gradebook.csv"), gradebookCsv(gradebook, { exercises }));
+  await writeWhole(
+    join(out, "report.html"),
+    await classReportHtml(gradebook, {
+      timing,
+      studentFigures: await studentSweepFigures(gradebook),
+    }),
+  );
+  await writeJsonWhole(join(out, "batch.json"), { timing, graderFailures });
+  return { gradebook, timing, out, graderFailures };
+}
+
+async function readSaved(path: string): Promise<SavedStudent | undefined> {
+  try {
+    return SavedStudentSchema.parse(JSON.parse(await Deno.readTextFile(path)));
+  } catch {
+    return undefined;
+  }
+}
+
+/** The name of the check that stands for the grader's own failure on an exercise. */
+const GRADER_CHECK = "the grader could check this exercise";
+
+function isGraderFailure(result: ExerciseResult): boolean {
+  return result.checks.length === 1 && result.checks[0]?.name === GRADER_CHECK;
+}
+
+function graderFailure(entry: CatalogEntry, error: unknown): ExerciseResult {
+  const check: CheckResult = {
+    name: GRADER_CHECK,
+    status: "crashed",
+    message: `The grader itself failed, not your code; your instructor will regrade: ${
+      error instanceof Error ? error.message : String(error)
+    }`,
+    score: 0,
+    maxScore: 0,
+  };
+  return {
+    version: RESULT_VERSION,
+    exercise: entry.slug,
+    status: exerciseStatus([check]),
+    score: 0,
+    maxScore: 0,
+    checks: [check],
+    checkedAt: new Date().toISOString(),
+    seconds: 0,
+    machine: currentMachine(),
+  };
+}
+
+function studentRow(student: string, exercises: ExerciseResult[]): StudentResult {
+  return {
+    student,
+    score: exercises.reduce((sum, result) => sum + result.score, 0),
+    maxScore: exercises.reduce((sum, result) => sum + result.maxScore, 0),
+    exercises,
+  };
+}
+
+/** Exit codes of `deno task grade` (CONTRACT.md). */
+export const GRADE_EXIT = { ok: 0, usage: 2, graderFailed: 3, interrupted: 130 } as const;
+
+const USAGE = "deno task grade DIR [--out OUT] [--force] [--jobs N] [--timeout SECONDS] [--sweep]";
+
+/**
+ * The `grade` command: parses its arguments, grades, prints the summary.
+ *
+ * @param args The command-line arguments.
+ * @returns The exit code (CONTRACT.md): 0 every submission got its row, 2 bad usage, 3 the grader
+ * failed, 130 interrupted (saved students are kept; rerun to resume).
+ */
+export async function gradeMain(args: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        out: { type: "string" },
+        force: { type: "boolean", default: false },
+        jobs: { type: "string" },
+        timeout: { type: "string" },
+        sweep: { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    });
+  } catch (error) {
+    console.error(`error: ${(error as Error).message}: usage: ${USAGE}`);
+    return GRADE_EXIT.usage;
+  }
+  if (parsed.values.help) {
+    console.log(`usage: ${USAGE}`);
+    return GRADE_EXIT.ok;
+  }
+  const [dir, ...extra] = parsed.positionals;
+  if (dir === undefined || extra.length > 0) {
+    console.error(`error: give exactly one folder of submissions: usage: ${USAGE}`);
+    return GRADE_EXIT.usage;
+  }
+  const jobs = parsed.values.jobs === undefined ? undefined : Number(parsed.values.jobs);
+  if (jobs !== undefined && !(Number.isInteger(jobs) && jobs >= 1)) {
+    console.error(`error: --jobs must be a positive integer: received ${parsed.values.jobs}`);
+    return GRADE_EXIT.usage;
+  }
+  const timeout = parsed.values.timeout === undefined ? undefined : Number(parsed.values.timeout);
+  if (timeout !== undefined && !(Number.isFinite(timeout) && timeout > 0)) {
+    console.error(
+      `error: --timeout must be a positive number of seconds: received ${parsed.values.timeout}`,
+    );
+    return GRADE_EXIT.usage;
+  }
+  const controller = new AbortController();
+  const onSignal = () => controller.abort(new DOMException("Interrupted", "AbortError"));
+  Deno.addSignalListener("SIGINT", onSignal);
+  const progress = batchProgress();
+  try {
+    const summary = await gradeBatch(dir, {
+      out: parsed.values.out,
+      force: parsed.values.force,
+      jobs,
+      sweep: parsed.values.sweep,
+      ...(timeout === undefined ? {} : { timeoutMs: timeout * 1000 }),
+      onEvent: (event) => progress.onEvent(event),
+      signal: controller.signal,
+    });
+    progress.stop();
+    printSummary(summary);
+    if (summary.graderFailures.length > 0) {
+      console.error(
+        `error: the grader itself failed on ${summary.graderFailures.length} submission(s) ` +
+          `(${summary.graderFailures.join(", ")}): their rows say so; rerun the same command to ` +
+          `retry them`,
+      );
+      return GRADE_EXIT.graderFailed;
+    }
+    return GRADE_EXIT.ok;
+  } catch (error) {
+    progress.stop();
+    if (controller.signal.aborted) {
+      console.error(
+        "interrupted: the students graded so far are saved; rerun the same command to resume",
+      );
+      return GRADE_EXIT.interrupted;
+    }
+    if (error instanceof BatchInputError || error instanceof CatalogError) {
+      console.error(`error: ${error.message}`);
+      return GRADE_EXIT.usage;
+    }
+    console.error(`error: the grader failed: ${(error as Error)?.stack ?? error}`);
+    return GRADE_EXIT.graderFailed;
+  } finally {
+    Deno.removeSignalListener("SIGINT", onSignal);
+  }
+}
+
+function printSummary(summary: BatchSummary): void {
+  const { timing, gradebook } = summary;
+  const per = timing.graded > 0 ? timing.totalSeconds / timing.graded : 0;
+  console.log(
+    `graded ${timing.graded} submission(s), reused ${timing.reused}, in ` +
+      `${timing.totalSeconds.toFixed(1)} s (${per.toFixed(1)} s per graded submission): ` +
+      `correctness ${timing.correctnessSeconds.toFixed(1)} s (up to the jobs at once), ` +
+      `timed runs ${timing.timedSeconds.toFixed(1)} s (alone), ` +
+      `overhead ${timing.overheadSeconds.toFixed(1)} s`,
+  );
+  const scores = gradebook.students.map((row) => `${row.student} ${row.score}/${row.maxScore}`);
+  console.log(`scores: ${scores.join(", ")}`);
+  console.log(
+    `wrote ${join(summary.out, "gradebook.csv")}, gradebook.json, report.html and ` +
+      `<student>/results.json`,
+  );
+}
+
+if (import.meta.main) {
+  Deno.exit(await gradeMain(Deno.args));
+}

@@ -1,0 +1,294 @@
+import { deepEqual, equal, ok, rejects } from "node:assert/strict";
+import { join } from "node:path";
+import {
+  type BatchEvent,
+  BatchInputError,
+  type ExerciseGrader,
+  findSubmissions,
+  gradeBatch,
+  SAVED_FILE,
+} from "./batch.ts";
+import { exerciseStatus, GradebookSchema, RESULT_VERSION } from "./result.ts";
+import { GradescopeResultsSchema } from "./report/gradescope.ts";
+import type { CatalogEntry } from "./catalog.ts";
+import type { CheckResult, ExerciseResult } from "./result.ts";
+
+const FIXTURES = new URL("./testdata/submissions/", import.meta.url).pathname;
+const STUDENTS = [
+  "Zoë van der Berg",
+  "bob_wrong",
+  "carol_hangs",
+  "dave_crashes",
+  "erin_floods",
+  "frank_oom",
+  "gus_links",
+];
+
+async function copyFixtures(): Promise<string> {
+  const root = await Deno.makeTempDir({ prefix: "parakit_batch_" });
+  const dir = join(root, "submissions");
+  const cp = await new Deno.Command("cp", { args: ["-a", FIXTURES, dir] }).output();
+  ok(cp.success, new TextDecoder().decode(cp.stderr));
+  return root;
+}
+
+function result(entry: CatalogEntry, checks: CheckResult[]): ExerciseResult {
+  return {
+    version: RESULT_VERSION,
+    exercise: entry.slug,
+    status: exerciseStatus(checks),
+    score: checks.reduce((n, c) => n + c.score, 0),
+    maxScore: checks.reduce((n, c) => n + c.maxScore, 0),
+    checks,
+    checkedAt: new Date(0).toISOString(),
+    seconds: 0.01,
+    machine: { cores: 2, deno: "2.9.6", platform: "linux x86_64" },
+  };
+}
+
+/**
+ * A fake grader that records what ran at once: exercise 1 passes when the submission's sum_range.ts
+ * holds "BigInt(lo)", the others fail; exercise 2 has a timed check. "gus_links" makes the grader
+ * throw, as a grader bug would.
+ */
+class FakeGrader implements ExerciseGrader {
+  calls: string[] = [];
+  running = 0;
+  maxCorrectness = 0;
+  timedOverlaps = 0;
+  throwFor = new Set(["gus_links"]);
+
+  async correctness(entry: CatalogEntry, submission: { student: string; exercisesDir: string }) {
+    this.running++;
+    this.maxCorrectness = Math.max(this.maxCorrectness, this.running);
+    try {
+      this.calls.push(`c:${submission.student}:${entry.id}`);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      if (this.throwFor.has(submission.student)) throw new Error("grader bug");
+      const source = await Deno.readTextFile(
+        join(
+          submission.exercisesDir,
+          entry.slug,
+          entry.files[0] === "guesses.ts" ? "sum_range.ts" : entry.files[0]!,
+        ),
+      ).catch(() => "");
+      const passed = entry.id === 1 && source.includes("BigInt(lo)");
+      const check: CheckResult = {
+        name: "exact",
+        status: passed ? "passed" : "failed",
+        message: "",
+        score: passed ? 1 : 0,
+        maxScore: 1,
+      };
+      return result(entry, [check]);
+    } finally {
+      this.running--;
+    }
+  }
+
+  async timed(entry: CatalogEntry, submission: { student: string }, correctness: ExerciseResult) {
+    if (this.running > 0) this.timedOverlaps++;
+    this.running++;
+    try {
+      if (entry.id !== 2) return undefined;
+      this.calls.push(`t:${submission.student}:${entry.id}`);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      const speedup: CheckResult = {
+        name: "faster",
+        status: "failed",
+        message: "Not faster",
+        score: 0,
+        maxScore: 1,
+        measurements: { speedup: 1.1, threshold: 1.5 },
+      };
+      return result(entry, [...correctness.checks, speedup]);
+    } finally {
+      this.running--;
+    }
+  }
+}
+
+Deno.test("findSubmissions() lists student folders of both layouts, skipping files and hidden folders", async () => {
+  const submissions = await findSubmissions(FIXTURES);
+  deepEqual(submissions.map((s) => s.student), STUDENTS);
+  const bob = submissions.find((s) => s.student === "bob_wrong")!;
+  equal(bob.exercisesDir, join(FIXTURES, "bob_wrong", "exercises"));
+  const zoe = submissions.find((s) => s.student === "Zoë van der Berg")!;
+  equal(zoe.exercisesDir, join(FIXTURES, "Zoë van der Berg"));
+});
+
+Deno.test("gradeBatch() gives every student a row and writes every file, whatever happened", async () => {
+  const root = await copyFixtures();
+  try {
+    const grader = new FakeGrader();
+    const events: BatchEvent[] = [];
+    const summary = await gradeBatch(join(root, "submissions"), {
+      grader,
+      jobs: 2,
+      onEvent: (event) => events.push(event),
+    });
+    const out = join(root, "gradebook");
+    equal(summary.out, out);
+    deepEqual(summary.gradebook.students.map((row) => row.student), STUDENTS);
+    deepEqual(summary.graderFailures, ["gus_links"]);
+    const zoe = summary.gradebook.students[0]!;
+    equal(zoe.score, 1);
+    deepEqual(zoe.exercises.map((r) => r.exercise), [
+      "01_guess_run_times",
+      "02_try_pymp1",
+      "03_explore_structures",
+    ]);
+    deepEqual(zoe.exercises[1]!.checks.map((c) => c.name), ["exact", "faster"]);
+    const gus = summary.gradebook.students.find((row) => row.student === "gus_links")!;
+    ok(gus.exercises.every((r) => r.checks[0]!.status === "crashed"));
+    ok(gus.exercises[0]!.checks[0]!.message.includes("grader bug"));
+    // Files: gradebook.json valid, csv with a row per student, a report, results.json per student.
+    const gradebook = GradebookSchema.parse(
+      JSON.parse(await Deno.readTextFile(join(out, "gradebook.json"))),
+    );
+    equal(gradebook.students.length, STUDENTS.length);
+    const csv = (await Deno.readTextFile(join(out, "gradebook.csv"))).trimEnd().split("\n");
+    equal(csv[0], "student,score,max_score,01_guess_run_times,02_try_pymp1,03_explore_structures");
+    equal(csv[1], "Zoë van der Berg,1,4,1,0,0");
+    equal(csv.length, STUDENTS.length + 1);
+    ok((await Deno.readTextFile(join(out, "report.html"))).includes("Zoë van der Berg"));
+    for (const student of STUDENTS) {
+      const results = GradescopeResultsSchema.parse(
+        JSON.parse(await Deno.readTextFile(join(out, student, "results.json"))),
+      );
+      equal(results.score, summary.gradebook.students.find((r) => r.student === student)!.score);
+    }
+    // Scheduling: correctness two at once, timed runs never beside anything.
+    equal(grader.maxCorrectness, 2);
+    equal(grader.timedOverlaps, 0);
+    equal(summary.timing.graded, STUDENTS.length);
+    ok(summary.timing.correctnessSeconds > 0 && summary.timing.timedSeconds > 0);
+    const graded = events.filter((e) => e.kind === "graded");
+    equal(graded.length, STUDENTS.length);
+    equal(graded.at(-1)?.kind === "graded" && graded.at(-1)?.done, STUDENTS.length);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("gradeBatch() resumes without regrading, regrades a changed submission, and --force regrades all", async () => {
+  const root = await copyFixtures();
+  try {
+    const dir = join(root, "submissions");
+    await gradeBatch(dir, { grader: new FakeGrader(), jobs: 2 });
+    // Rerun: only the student on whom the grader failed is graded again.
+    const again = new FakeGrader();
+    again.throwFor.clear();
+    const second = await gradeBatch(dir, { grader: again, jobs: 2 });
+    deepEqual(new Set(again.calls.map((call) => call.split(":")[1])), new Set(["gus_links"]));
+    equal(second.timing.reused, STUDENTS.length - 1);
+    deepEqual(second.graderFailures, []);
+    // A changed submission is regraded.
+    await Deno.writeTextFile(
+      join(dir, "bob_wrong", "exercises", "01_guess_run_times", "sum_range.ts"),
+      "export function sumRange(lo: number, hi: number): bigint { return BigInt(lo) * 0n + BigInt(hi) * 0n; }\n",
+    );
+    const third = new FakeGrader();
+    const rerun = await gradeBatch(dir, { grader: third, jobs: 2 });
+    deepEqual(new Set(third.calls.map((call) => call.split(":")[1])), new Set(["bob_wrong"]));
+    equal(rerun.gradebook.students.find((r) => r.student === "bob_wrong")!.score, 1);
+    // --force regrades everyone.
+    const fourth = new FakeGrader();
+    await gradeBatch(dir, { grader: fourth, jobs: 1, force: true });
+    equal(new Set(fourth.calls.map((call) => call.split(":")[1])).size, STUDENTS.length);
+    equal(fourth.maxCorrectness, 1);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("gradeBatch() stopped midway keeps the finished students and resumes after them", async () => {
+  const root = await copyFixtures();
+  try {
+    const dir = join(root, "submissions");
+    const controller = new AbortController();
+    const grader = new FakeGrader();
+    await rejects(
+      gradeBatch(dir, {
+        grader,
+        jobs: 1,
+        signal: controller.signal,
+        onEvent: (event) => {
+          if (event.kind === "graded" && event.done === 2) controller.abort();
+        },
+      }),
+      { name: "AbortError" },
+    );
+    const out = join(root, "gradebook");
+    await rejects(Deno.stat(join(out, "gradebook.json")), Deno.errors.NotFound);
+    const saved = JSON.parse(await Deno.readTextFile(join(out, STUDENTS[0]!, SAVED_FILE)));
+    equal(saved.complete, true);
+    const rest = new FakeGrader();
+    const summary = await gradeBatch(dir, { grader: rest, jobs: 2 });
+    equal(summary.timing.reused, 2);
+    ok(!rest.calls.some((call) => call.includes(STUDENTS[0]!) || call.includes(STUDENTS[1]!)));
+    equal(summary.gradebook.students.length, STUDENTS.length);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("gradeBatch() refuses a missing folder and a folder without submissions", async () => {
+  const empty = await Deno.makeTempDir({ prefix: "parakit_batch_empty_" });
+  try {
+    await rejects(gradeBatch(join(empty, "nope"), { grader: new FakeGrader() }), BatchInputError);
+    await rejects(gradeBatch(empty, { grader: new FakeGrader() }), {
+      name: "BatchInputError",
+      message: /^No submission folders in /,
+    });
+  } finally {
+    await Deno.remove(empty, { recursive: true });
+  }
+});
+
+const SOLUTIONS = new URL("../solutions/", import.meta.url).pathname;
+const HAS_SOLUTIONS = await Deno.stat(SOLUTIONS).then(() => true, () => false);
+
+Deno.test({
+  name: HAS_SOLUTIONS
+    ? "gradeBatch() with the runner grades the fixture class end to end, each failure in its own row"
+    : "gradeBatch() with the runner (IGNORED: this kit has no solutions/ to build a passing student)",
+  ignore: !HAS_SOLUTIONS,
+  async fn() {
+    const root = await copyFixtures();
+    try {
+      const dir = join(root, "submissions");
+      // The passing student is the kit's own solutions, in the kit layout.
+      await Deno.mkdir(join(dir, "alice_solution"));
+      const cp = await new Deno.Command("cp", {
+        args: ["-a", SOLUTIONS, join(dir, "alice_solution", "exercises")],
+      }).output();
+      ok(cp.success, new TextDecoder().decode(cp.stderr));
+      const summary = await gradeBatch(dir, { jobs: 2, timeoutMs: 2_000 });
+      const rows = new Map(summary.gradebook.students.map((row) => [row.student, row]));
+      deepEqual([...rows.keys()], ["Zoë van der Berg", "alice_solution", ...STUDENTS.slice(1)]);
+      deepEqual(summary.graderFailures, []);
+      for (const row of rows.values()) equal(row.exercises.length, 3);
+      const first = (student: string) => rows.get(student)!.exercises[0]!;
+      const sumChecks = (student: string) =>
+        first(student).checks.filter((check) => check.name.startsWith("sumRange"));
+      const statuses = (student: string) => new Set(sumChecks(student).map((c) => c.status));
+      equal(first("alice_solution").status, "passed");
+      equal(first("Zoë van der Berg").status, "passed");
+      ok(statuses("bob_wrong").has("failed"));
+      deepEqual(statuses("carol_hangs"), new Set(["timeout"]));
+      deepEqual(statuses("dave_crashes"), new Set(["crashed"]));
+      ok(first("dave_crashes").checks.some((c) => c.status === "error"));
+      equal(first("erin_floods").status, "passed");
+      ok((first("erin_floods").output ?? "").includes("adding"));
+      ok(statuses("frank_oom").has("out-of-memory"), [...statuses("frank_oom")].join());
+      deepEqual(statuses("gus_links"), new Set(["error"]));
+      // Every result records the machine it ran on.
+      for (const row of rows.values()) {
+        for (const result of row.exercises) ok(result.machine.cores >= 1 && result.machine.deno);
+      }
+    } finally {
+      await Deno.remove(root, { recursive: true });
+    }
+  },
+});
