@@ -17,7 +17,7 @@ import {
   type Machine,
   RESULT_VERSION,
 } from "./result.ts";
-import { Sandbox, SANDBOX_DEFAULTS, SandboxFailure } from "./sandbox/sandbox.ts";
+import { type Casualties, Sandbox, SANDBOX_DEFAULTS, SandboxFailure } from "./sandbox/sandbox.ts";
 import { usableCores } from "./timing.ts";
 
 /** Each exercise's checks, by folder name. */
@@ -176,6 +176,7 @@ export async function checkExercise(
   const dir = await sourceDir(entry, source, kitRoot);
 
   let sandbox: Sandbox | undefined;
+  const casualties: Casualties = new Map();
   let output = "";
   const collect = async () => {
     if (!sandbox) return;
@@ -208,10 +209,12 @@ export async function checkExercise(
             heapMb: options.heapMb,
             outputBytes: options.outputBytes,
             signal: options.signal,
+            casualties,
           });
           return sandbox;
         },
         kitRoot,
+        timed,
         cores,
         timeoutMs,
         seed,
@@ -270,10 +273,7 @@ async function runOne(
     return await spec.run(context);
   } catch (error) {
     if (error instanceof SandboxFailure) {
-      return {
-        status: error.status,
-        message: `${spec.name}: ${error.message}`,
-      };
+      return { status: error.status, message: error.message };
     }
     throw error;
   }

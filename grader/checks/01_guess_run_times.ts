@@ -128,8 +128,16 @@ function guessCheck(key: (typeof GUESSES)[number][0], label: string): CheckSpec 
         return {
           status: "failed",
           message: `guesses.${key} is ${
-            show(guess)
+            typeof guess === "number" ? guess : show(guess)
           }: write your guess for "${label}" as a positive number of seconds before you run pymp1.ts (any honest guess passes)`,
+        };
+      }
+      if (!context.timed) {
+        return {
+          status: "passed",
+          message: `You guessed ${
+            formatSeconds(guess)
+          } (recorded; the real times are not measured in this run)`,
         };
       }
       context.progress("running the lesson's program (pymp1.ts) to show the real times");

@@ -23,6 +23,8 @@ export interface CheckContext {
   sandbox(): Promise<Sandbox>;
   /** The kit's root folder. */
   kitRoot: string;
+  /** Whether this run takes measurements (off for batch correctness runs and tests). */
+  timed: boolean;
   /** The cores the grader can use. */
   cores: number;
   /** The wall-time limit of one sandbox call, in milliseconds. */

@@ -40,6 +40,21 @@ export class SandboxFailure extends Error {
   }
 }
 
+/**
+ * The student operations that already ended a sandbox, by `file#export`: shared between the
+ * sandboxes of one exercise run, so a later check that calls the same export fails at once with
+ * the same status instead of waiting out the limit again.
+ */
+export type Casualties = Map<string, SandboxFailure>;
+
+function opKey(op: StudentOp): string {
+  return `${op.file}#${op.name}`;
+}
+
+function opLabel(op: StudentOp): string {
+  return `${op.name}() in ${op.file}`;
+}
+
 /** Options of {@linkcode Sandbox.open}. */
 export interface SandboxOptions {
   /** The kit's root: its `lib/` is copied into the workspace. */
@@ -60,6 +75,8 @@ export interface SandboxOptions {
   startMs?: number;
   /** Ends the subprocess when aborted. */
   signal?: AbortSignal;
+  /** Operations that ended an earlier sandbox of this run (see {@linkcode Casualties}). */
+  casualties?: Casualties;
 }
 
 /** Options of one sandbox call. */
@@ -176,6 +193,8 @@ export class Sandbox {
   #streams: Promise<unknown>;
   #onAbort: () => void;
   #signal: AbortSignal | undefined;
+  #casualties: Casualties;
+  #current: StudentOp | undefined;
 
   private constructor(
     parts: {
@@ -187,6 +206,7 @@ export class Sandbox {
       streams: Promise<unknown>;
       memoryMb: number;
       signal?: AbortSignal;
+      casualties: Casualties;
     },
   ) {
     this.#process = parts.process;
@@ -197,6 +217,7 @@ export class Sandbox {
     this.#streams = parts.streams;
     this.#memoryMb = parts.memoryMb;
     this.#signal = parts.signal;
+    this.#casualties = parts.casualties;
     this.#exited = this.#process.status;
     this.#exited.then((status) => this.#onExit(status));
     this.#memoryTimer = setInterval(() => this.#watchMemory(), MEMORY_POLL_MS);
@@ -295,13 +316,16 @@ export class Sandbox {
       streams,
       memoryMb,
       signal: options.signal,
+      casualties: options.casualties ?? new Map(),
     });
   }
 
   /** What the student's code printed so far (stdout then stderr), capped. */
   get output(): string {
     const out = this.#stdout.text();
-    const err = this.#stderr.text();
+    let err = this.#stderr.text();
+    const dump = err.indexOf("<--- Last few GCs --->");
+    if (dump >= 0) err = `${err.slice(0, dump).trimEnd()}\n[V8's out-of-memory report cut]`;
     return [out, err].filter((text) => text.trim() !== "").join("\n");
   }
 
@@ -324,6 +348,15 @@ export class Sandbox {
    * @throws {SandboxFailure} If the sandbox timed out, ran out of memory or died.
    */
   student(op: StudentOp, options: CallOptions = {}): Promise<Reply> {
+    const earlier = this.#casualties.get(opKey(op));
+    if (earlier) {
+      return Promise.reject(
+        new SandboxFailure(
+          earlier.status,
+          `${earlier.message} (in an earlier check; not run again)`,
+        ),
+      );
+    }
     return this.#call("student", op, options);
   }
 
@@ -339,23 +372,29 @@ export class Sandbox {
     return this.#call("reference", op, options);
   }
 
-  #call(kind: "student" | "reference", op: unknown, options: CallOptions): Promise<Reply> {
+  #call(
+    kind: "student" | "reference",
+    op: StudentOp | ReferenceOp,
+    options: CallOptions,
+  ): Promise<Reply> {
     const next = this.#queue.then(() => this.#send(kind, op, options));
     this.#queue = next.catch(() => {});
     return next;
   }
 
-  #send(kind: string, op: unknown, options: CallOptions): Promise<Reply> {
+  #send(kind: string, op: StudentOp | ReferenceOp, options: CallOptions): Promise<Reply> {
     if (this.#failure) return Promise.reject(this.#failure);
     if (this.#closed) return Promise.reject(new SandboxFailure("crashed", "the sandbox is closed"));
     const id = this.#nextId++;
     const timeoutMs = options.timeoutMs ?? SANDBOX_DEFAULTS.timeoutMs;
+    this.#current = kind === "student" ? op as StudentOp : undefined;
+    const what = this.#current ? opLabel(this.#current) : `the grader's ${op.name} reference`;
     return new Promise<Reply>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#fail(
           new SandboxFailure(
             "timeout",
-            `it did not finish within ${
+            `${what} did not finish within ${
               formatSeconds(timeoutMs / 1000)
             } (an endless loop, a deadlock or a promise that never resolves?)`,
           ),
@@ -364,6 +403,7 @@ export class Sandbox {
       this.#pending.set(id, {
         resolve: (reply) => {
           clearTimeout(timer);
+          this.#current = undefined;
           resolve(reply);
         },
         reject: (error) => {
@@ -406,10 +446,14 @@ export class Sandbox {
       this.#fail(
         new SandboxFailure(
           "out-of-memory",
-          `it used more than ${this.#memoryMb} MiB of memory (${Math.round(mb)} MiB)`,
+          `${this.#doing()} used more than ${this.#memoryMb} MiB of memory (${Math.round(mb)} MiB)`,
         ),
       );
     }
+  }
+
+  #doing(): string {
+    return this.#current ? opLabel(this.#current) : "the code";
   }
 
   async #onExit(status: Deno.CommandStatus): Promise<void> {
@@ -418,13 +462,16 @@ export class Sandbox {
     const err = this.#stderr.text();
     if (status.code === 133 || /out of memory|heap limit/i.test(err)) {
       this.#fail(
-        new SandboxFailure("out-of-memory", "it ran out of memory and the process aborted"),
+        new SandboxFailure(
+          "out-of-memory",
+          `${this.#doing()} ran out of memory (the heap limit) and the process aborted`,
+        ),
       );
     } else {
       this.#fail(
         new SandboxFailure(
           "crashed",
-          `the sandbox process ended unexpectedly (exit code ${status.code}${
+          `the sandbox process ended unexpectedly while running ${this.#doing()} (exit code ${status.code}${
             status.signal ? `, signal ${status.signal}` : ""
           })`,
         ),
@@ -435,6 +482,7 @@ export class Sandbox {
   #fail(failure: SandboxFailure): void {
     if (this.#failure) return;
     this.#failure = failure;
+    if (this.#current) this.#casualties.set(opKey(this.#current), failure);
     this.#kill();
     for (const waiter of this.#pending.values()) waiter.reject(failure);
     this.#pending.clear();

@@ -14,7 +14,7 @@ interface Lib {
   Manager?: new () => { start?: () => unknown; shutdown?: () => unknown };
   Value?: new (type: string, init: number) => { value: number };
   taskFromExport?: (url: string, name: string) => unknown;
-  activeChildren?: () => unknown[];
+  activeChildren?: () => { kind?: string }[];
 }
 
 interface LibPool {
@@ -58,13 +58,19 @@ function fileOf(text: string): { file?: string; line?: number } {
 
 function faultOf(error: unknown, fallback: { file?: string; export?: string }): Fault {
   const err = error instanceof Error ? error : new Error(String(error));
-  const message = err.message.length > MESSAGE_CAP
-    ? `${err.message.slice(0, MESSAGE_CAP)}...`
-    : err.message;
+  let name = err.name || "Error";
+  // A module that fails to parse arrives as "TypeError: SyntaxError: ..." with a code frame.
+  let text = err.message.split("\n").filter((line) => !/^\s+at /.test(line)).join("\n").trimEnd();
+  const inner = /^(SyntaxError|ReferenceError): /.exec(text);
+  if (inner) {
+    name = inner[1]!;
+    text = text.slice(inner[0].length);
+  }
+  const message = text.length > MESSAGE_CAP ? `${text.slice(0, MESSAGE_CAP)}...` : text;
   const where = fileOf(`${err.message}\n${err.stack ?? ""}`);
   return {
     kind: "error",
-    name: err.name || "Error",
+    name,
     message,
     ...fallback,
     ...where,
@@ -97,7 +103,10 @@ async function poolOf(workers: number): Promise<LibPool> {
 
 async function activeChildren(): Promise<number | undefined> {
   const { activeChildren } = await lib();
-  return activeChildren ? activeChildren().length : undefined;
+  // Pool workers are the grader's own (kept warm between calls); count what the student started.
+  return activeChildren
+    ? activeChildren().filter((child) => child.kind !== "pool").length
+    : undefined;
 }
 
 async function run(op: StudentOp): Promise<Record<string, unknown>> {

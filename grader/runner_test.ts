@@ -1,0 +1,140 @@
+import { deepEqual, equal, match, ok } from "node:assert/strict";
+import { loadCatalog } from "./catalog.ts";
+import { checkExercise, type CheckExerciseOptions, KIT_ROOT, sourceDir } from "./runner.ts";
+import { ExerciseResultSchema } from "./result.ts";
+
+const CORPUS = new URL("./testdata/corpus/", import.meta.url);
+const catalog = await loadCatalog(KIT_ROOT);
+const first = catalog.exercises[0]!;
+
+/** Short limits: a hanging fixture ends in about two seconds; nothing is timed. */
+const FAST: CheckExerciseOptions = {
+  timed: false,
+  timeoutMs: 2000,
+  memoryMb: 768,
+  heapMb: 256,
+  cores: 2,
+  seed: 42,
+};
+
+interface Expected {
+  status: string;
+  checks: Record<string, string>;
+}
+
+for (
+  const fixture of [...Deno.readDirSync(CORPUS)].filter((e) => e.isDirectory).map((e) => e.name)
+    .sort()
+) {
+  const expected = JSON.parse(
+    Deno.readTextFileSync(new URL(`${fixture}/expected.json`, CORPUS)),
+  ) as Record<string, Expected>;
+  for (const [slug, want] of Object.entries(expected)) {
+    Deno.test(`checkExercise() gives fixture ${fixture} its verdicts on ${slug}`, async () => {
+      const entry = catalog.exercises.find((e) => e.slug === slug)!;
+      const result = await checkExercise(entry, {
+        ...FAST,
+        source: { kind: "submission", dir: new URL(fixture, CORPUS).pathname },
+      });
+      ExerciseResultSchema.parse(result);
+      const got = Object.fromEntries(result.checks.map((check) => [check.name, check.status]));
+      deepEqual(got, want.checks, JSON.stringify(result.checks, null, 2));
+      equal(result.status, want.status);
+    });
+  }
+}
+
+Deno.test("checkExercise() names the file and line of a syntax error", async () => {
+  const result = await checkExercise(first, {
+    ...FAST,
+    source: { kind: "submission", dir: new URL("syntax_error", CORPUS).pathname },
+  });
+  match(result.checks[3]!.message, /^sum_range\.ts:3 threw SyntaxError/);
+});
+
+Deno.test("checkExercise() keeps output that imitates a verdict apart from the verdict", async () => {
+  const result = await checkExercise(first, {
+    ...FAST,
+    source: { kind: "submission", dir: new URL("imitates_verdict", CORPUS).pathname },
+  });
+  equal(result.status, "failed");
+  match(result.output ?? "", /✔ all checks passed/);
+});
+
+Deno.test("checkExercise() explains a number total that loses precision past 2^53", async () => {
+  const result = await checkExercise(first, {
+    ...FAST,
+    source: { kind: "submission", dir: new URL("number_sum", CORPUS).pathname },
+  });
+  match(result.checks[6]!.message, /MAX_SAFE_INTEGER/);
+});
+
+Deno.test("checkExercise() lets the student's code read neither solutions/ nor the grader", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.mkdir(`${dir}/${first.slug}`);
+    await Deno.copyFile(
+      new URL("passing/01_guess_run_times/guesses.ts", CORPUS),
+      `${dir}/${first.slug}/guesses.ts`,
+    );
+    await Deno.writeTextFile(
+      `${dir}/${first.slug}/sum_range.ts`,
+      `export function sumRange(lo: number, hi: number): bigint {
+  const stolen = Deno.readTextFileSync(${
+        JSON.stringify(`${KIT_ROOT}/solutions/${first.slug}/sum_range.ts`)
+      });
+  const grader = Deno.readTextFileSync(${JSON.stringify(`${KIT_ROOT}/grader/runner.ts`)});
+  return BigInt(stolen.length + grader.length + lo + hi);
+}\n`,
+    );
+    const result = await checkExercise(first, { ...FAST, source: { kind: "submission", dir } });
+    equal(result.checks[3]!.status, "error");
+    match(result.checks[3]!.message, /NotCapable: Requires read access/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("checkExercise() takes only the catalog's files and follows no link", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const folder = `${dir}/exercises/${first.slug}`;
+    await Deno.mkdir(folder, { recursive: true });
+    await Deno.copyFile(
+      new URL("passing/01_guess_run_times/guesses.ts", CORPUS),
+      `${folder}/guesses.ts`,
+    );
+    await Deno.symlink(
+      new URL("passing/01_guess_run_times/sum_range.ts", CORPUS).pathname,
+      `${folder}/sum_range.ts`,
+    );
+    await Deno.mkdir(`${dir}/lib`);
+    await Deno.writeTextFile(`${dir}/lib/mod.ts`, "throw new Error('not the kit lib');\n");
+    equal(await sourceDir(first, { kind: "submission", dir }, KIT_ROOT), folder);
+    const result = await checkExercise(first, { ...FAST, source: { kind: "submission", dir } });
+    equal(result.checks[0]!.status, "passed");
+    equal(result.checks[3]!.status, "error");
+    match(result.checks[3]!.message, /Module not found/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("checkExercise() fails exercise 1's untouched stub and passes its solution", async () => {
+  const stub = await checkExercise(first, { ...FAST, source: { kind: "exercises" } });
+  equal(stub.status, "failed");
+  equal(stub.score, 0);
+  match(stub.checks[3]!.message, /TODO/);
+  const solution = await checkExercise(first, { ...FAST, source: { kind: "solutions" } });
+  equal(solution.status, "passed", JSON.stringify(solution.checks, null, 2));
+  equal(solution.score, solution.maxScore);
+  ok(solution.maxScore > 0);
+});
+
+Deno.test("checkExercise() skips timed checks when timing is off", async () => {
+  const second = catalog.exercises[1]!;
+  const result = await checkExercise(second, { ...FAST, source: { kind: "exercises" } });
+  const timed = result.checks.find((check) => check.name.includes("faster"));
+  equal(timed?.status, "skipped");
+  equal(timed?.maxScore, 0);
+});

@@ -1,0 +1,3 @@
+export function sum(lo: number, hi: number): bigint {
+  return BigInt(lo + hi);
+}

@@ -1,0 +1,7 @@
+export function sumRange(lo: number, hi: number): bigint {
+  let total = 0n
+  for (let i = lo; i < hi; i++ {
+    total += BigInt(i);
+  }
+  return total;
+}

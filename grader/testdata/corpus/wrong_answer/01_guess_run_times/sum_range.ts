@@ -1,0 +1,3 @@
+export function sumRange(lo: number, hi: number): bigint {
+  return BigInt(lo + hi);
+}
