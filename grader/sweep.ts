@@ -40,8 +40,13 @@ export interface SweepSubject {
 
 /** Options of {@linkcode runSweep}. */
 export interface SweepOptions {
-  /** Unmeasured pairs per step, run first (JIT warm-up, each pool spun up). */
+  /** The fewest unmeasured pairs per step, run first (each pool spun up, the JIT warmed). */
   warmup?: number;
+  /**
+   * The most warm-up pairs per step: warming goes on while the student's time still drops by more
+   * than a tenth from one call to the next (a fresh pool's workers take a few calls to optimise).
+   */
+  maxWarmup?: number;
   /** Pairs per step and round. */
   pairs?: number;
   /** The widest spread a step may keep; a wider one is measured again, then marked inconclusive. */
@@ -58,7 +63,10 @@ export interface SweepOptions {
 
 /** The defaults of {@linkcode SweepOptions}: the speedup check's own counts. */
 export const SWEEP_DEFAULTS: Readonly<Required<Omit<SweepOptions, "fit" | "onPair">>> = Object
-  .freeze({ ...COMPARE_DEFAULTS, oversubscribe: true });
+  .freeze({ ...COMPARE_DEFAULTS, warmup: 2, maxWarmup: 8, oversubscribe: true });
+
+/** Warm-up goes on while the student's time drops below this share of the call before. */
+const STILL_WARMING = 0.9;
 
 /**
  * The worker counts of a sweep: 1, 2, … `cores`, then 2 × `cores` when oversubscribing.
@@ -87,9 +95,11 @@ export function sweepSteps(cores: number, oversubscribe = true): number[] {
 }
 
 /**
- * Runs a sweep. Every pair is (reference, student at one worker count), and the steps take turns
- * pair by pair (round-robin), so a burst of load on the machine touches every step alike. After
- * `warmup` unmeasured rounds, `pairs` rounds are measured; a step whose spread is wider than
+ * Runs a sweep. Every pair is (reference, student at one worker count). Each step is first warmed
+ * up, unmeasured: at least `warmup` pairs, and more (up to `maxWarmup`) while the student's time
+ * still drops by more than a tenth from one call to the next. Then the steps take turns pair by
+ * pair (round-robin), so a burst of load on the machine touches every step alike: `pairs` rounds
+ * are measured; a step whose spread is wider than
  * `maxSpread` is measured for another `pairs` rounds, at most `retries` times, pooling its pairs,
  * and is then marked inconclusive. Amdahl's law is fitted to the medians.
  *
@@ -119,10 +129,14 @@ export async function runSweep(
   cores: number,
   options: SweepOptions = {},
 ): Promise<Sweep> {
-  const { warmup, pairs, maxSpread, retries, oversubscribe } = { ...SWEEP_DEFAULTS, ...options };
+  const { warmup, maxWarmup, pairs, maxSpread, retries, oversubscribe } = {
+    ...SWEEP_DEFAULTS,
+    ...options,
+  };
   for (
     const [name, value, least] of [
       ["warmup", warmup, 0],
+      ["maxWarmup", maxWarmup, warmup],
       ["pairs", pairs, 1],
       ["retries", retries, 0],
     ] as const
@@ -138,7 +152,7 @@ export async function runSweep(
   }
   const steps = sweepSteps(cores, oversubscribe);
   const samples = new Map<number, [number, number][]>(steps.map((workers) => [workers, []]));
-  const total = steps.length * (warmup + pairs * (1 + retries));
+  const total = steps.length * (Math.max(warmup, maxWarmup) + pairs * (1 + retries));
   let index = 0;
 
   async function pair(workers: number): Promise<[number, number]> {
@@ -148,8 +162,13 @@ export async function runSweep(
     return [reference, candidate];
   }
 
-  for (let round = 0; round < warmup; round++) {
-    for (const workers of steps) await pair(workers);
+  for (const workers of steps) {
+    let before = Infinity;
+    for (let round = 0; round < maxWarmup; round++) {
+      const [, candidate] = await pair(workers);
+      if (round + 1 >= warmup && candidate >= STILL_WARMING * before) break;
+      before = candidate;
+    }
   }
   let pending = steps;
   for (let round = 0; round <= retries && pending.length > 0; round++) {

@@ -43,6 +43,7 @@ Deno.test("runSweep() interleaves reference and student, step by step, after a w
   const progress: [number, number, number][] = [];
   await runSweep(amdahlSubject(0.1, 2, log), 2, {
     warmup: 1,
+    maxWarmup: 1,
     pairs: 2,
     onPair: (index, total, workers) => progress.push([index, total, workers]),
   });
@@ -51,6 +52,31 @@ Deno.test("runSweep() interleaves reference and student, step by step, after a w
   deepEqual(progress.map(([index]) => index), [0, 1, 2, 3, 4, 5, 6, 7, 8]);
   deepEqual(progress.map(([, , workers]) => workers), [1, 2, 4, 1, 2, 4, 1, 2, 4]);
   equal(progress[0]![1], 3 * (1 + 2 * 3), "the total counts every possible retry");
+});
+
+Deno.test("runSweep() warms each step up while the student's time still drops", async () => {
+  // A fresh pool takes a few calls to optimise: 3 s, 2 s, 1 s, then 0.5 s from the 4th call on.
+  const calls = new Map<number, number>();
+  const warming = [3, 2, 1, 0.5];
+  const subject: SweepSubject = {
+    reference: () => Promise.resolve(1),
+    candidate(workers) {
+      const n = calls.get(workers) ?? 0;
+      calls.set(workers, n + 1);
+      return Promise.resolve(warming[Math.min(n, warming.length - 1)]!);
+    },
+  };
+  const sweep = await runSweep(subject, 1, { warmup: 2, maxWarmup: 8, pairs: 3 });
+  // Warm-up: 3, 2, 1, 0.5 (still dropping), 0.5 (flat: stop) = 5 calls; then 3 measured.
+  deepEqual(Object.fromEntries(calls), { 1: 8, 2: 8 });
+  deepEqual(sweep.points.map((point) => point.speedup), [2, 2]);
+  await rejects(
+    runSweep(subject, 1, { warmup: 3, maxWarmup: 2 }),
+    /maxWarmup must be an integer of at least 3: received 2/,
+  );
+  calls.clear();
+  await runSweep(subject, 1, { warmup: 1, maxWarmup: 2, pairs: 1 });
+  deepEqual(Object.fromEntries(calls), { 1: 3, 2: 3 }, "never more than maxWarmup");
 });
 
 Deno.test("runSweep() reports each step's medians and recovers a known serial fraction", async () => {
@@ -95,7 +121,13 @@ Deno.test("runSweep() re-measures only a noisy step, then marks it inconclusive"
       return Promise.resolve(workers === 1 ? 1 : 0.55);
     },
   };
-  const sweep = await runSweep(subject, 2, { warmup: 0, pairs: 4, retries: 2, maxSpread: 0.35 });
+  const sweep = await runSweep(subject, 2, {
+    warmup: 0,
+    maxWarmup: 0,
+    pairs: 4,
+    retries: 2,
+    maxSpread: 0.35,
+  });
   deepEqual(Object.fromEntries(counts), { 1: 4, 2: 12, 4: 4 });
   deepEqual(sweep.points.map((point) => [point.workers, point.pairs, point.inconclusive]), [
     [1, 4, false],
@@ -159,7 +191,11 @@ const TARGET = {
 
 Deno.test("sandboxSubject() times both sides in the sandbox with the pool size of the step", async () => {
   const sandbox = fakeSandbox(() => 15n);
-  const sweep = await runSweep(sandboxSubject(sandbox, TARGET), 2, { warmup: 0, pairs: 1 });
+  const sweep = await runSweep(sandboxSubject(sandbox, TARGET), 2, {
+    warmup: 0,
+    maxWarmup: 0,
+    pairs: 1,
+  });
   deepEqual(sandbox.calls, [
     "reference sumRange",
     "student call pool=1",
@@ -174,14 +210,14 @@ Deno.test("sandboxSubject() times both sides in the sandbox with the pool size o
 Deno.test("sandboxSubject() stops the sweep at a wrong answer or a fault", async () => {
   const wrong = fakeSandbox((workers) => (workers === 2 ? 14n : 15n));
   await rejects(
-    runSweep(sandboxSubject(wrong, TARGET), 2, { warmup: 0, pairs: 1 }),
+    runSweep(sandboxSubject(wrong, TARGET), 2, { warmup: 0, maxWarmup: 0, pairs: 1 }),
     (error: unknown) =>
       error instanceof SweepAnswerError &&
       /parallelSum returned 14n with 2 workers, expected 15n: fix it first/.test(error.message),
   );
   const faulty = fakeSandbox((workers) => (workers === 4 ? new RangeError("boom") : 15n));
   await rejects(
-    runSweep(sandboxSubject(faulty, TARGET), 2, { warmup: 0, pairs: 1 }),
+    runSweep(sandboxSubject(faulty, TARGET), 2, { warmup: 0, maxWarmup: 0, pairs: 1 }),
     (error: unknown) =>
       error instanceof SweepAnswerError &&
       error.message === "parallelSum failed with 4 workers: RangeError: boom",
