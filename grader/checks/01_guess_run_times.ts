@@ -160,7 +160,7 @@ function guessCheck(key: (typeof GUESSES)[number][0], label: string): CheckSpec 
         message: `You guessed ${formatSeconds(guess)}; pymp1.ts takes about ${
           formatSeconds(measured)
         } here (your guess is ${
-          ratio >= 1 ? `${ratio.toFixed(1)}× the time` : `${(1 / ratio).toFixed(1)}× too short`
+          ratio >= 1 ? `${ratio.toFixed(1)}× too long` : `${(1 / ratio).toFixed(1)}× too short`
         }; measured at ulim = 1e8 and scaled ×10, shown for learning, not graded)`,
         measurements: { seconds: measured },
       };

@@ -70,17 +70,12 @@ export interface PoolWork {
 }
 
 interface StatsShape {
-  tasks?: number;
-  tasksCompleted?: number;
-  workers?: { tasks?: number; busyMs?: number; busy?: number; busyTime?: number }[];
-}
-
-function busyMsOf(worker: NonNullable<StatsShape["workers"]>[number]): number {
-  return worker.busyMs ?? worker.busyTime ?? worker.busy ?? 0;
+  perWorker?: readonly { tasks?: number; busyMs?: number }[];
 }
 
 /**
- * Reads what the pool did between two `stats()` snapshots.
+ * Reads what the pool did between two `stats()` snapshots of the lib Pool (`perWorker` lists every
+ * worker the pool started, oldest first, so the snapshots line up by index).
  *
  * @param before The snapshot before the call.
  * @param after The snapshot after it.
@@ -91,23 +86,23 @@ function busyMsOf(worker: NonNullable<StatsShape["workers"]>[number]): number {
  * import { poolWork } from "./02_try_pymp1.ts";
  * import { deepEqual } from "node:assert/strict";
  *
- * const before = { tasks: 0, workers: [{ tasks: 0, busyMs: 0 }, { tasks: 0, busyMs: 0 }] };
- * const after = { tasks: 4, workers: [{ tasks: 2, busyMs: 100 }, { tasks: 2, busyMs: 120 }] };
+ * const before = { perWorker: [{ tasks: 1, busyMs: 10 }, { tasks: 0, busyMs: 0 }] };
+ * const after = { perWorker: [{ tasks: 3, busyMs: 110 }, { tasks: 2, busyMs: 120 }] };
  * deepEqual(poolWork(before, after), { tasks: 4, perWorker: [2, 2], busySeconds: 0.22 });
  * ```
  */
 export function poolWork(before: unknown, after: unknown): PoolWork | undefined {
   const a = before as StatsShape | undefined;
   const b = after as StatsShape | undefined;
-  if (!b || !Array.isArray(b.workers)) return undefined;
-  const prior = Array.isArray(a?.workers) ? a.workers : [];
-  const perWorker = b.workers.map((worker, i) => (worker.tasks ?? 0) - (prior[i]?.tasks ?? 0));
-  const busyMs = b.workers.reduce(
-    (sum, worker, i) => sum + busyMsOf(worker) - (prior[i] ? busyMsOf(prior[i]) : 0),
+  if (!b || !Array.isArray(b.perWorker)) return undefined;
+  const prior = Array.isArray(a?.perWorker) ? a.perWorker : [];
+  const perWorker = b.perWorker.map((worker, i) => (worker.tasks ?? 0) - (prior[i]?.tasks ?? 0));
+  const busyMs = b.perWorker.reduce(
+    (sum, worker, i) => sum + (worker.busyMs ?? 0) - (prior[i]?.busyMs ?? 0),
     0,
   );
   const tasks = perWorker.reduce((sum, n) => sum + n, 0);
-  return { tasks, perWorker, busySeconds: busyMs / 1000 };
+  return { tasks, perWorker, busySeconds: Math.round(busyMs) / 1000 };
 }
 
 function workers(context: CheckContext): number {
