@@ -10,7 +10,14 @@
 import { formatSeconds, type Reply } from "../sandbox/sandbox.ts";
 import { compareInterleaved, speedupThreshold } from "../timing.ts";
 import { diagnoseSum } from "./01_guess_run_times.ts";
-import { answerOf, type CheckContext, type CheckSpec, type Outcome } from "./check.ts";
+import {
+  answerOf,
+  type CheckContext,
+  type CheckSpec,
+  currentLoad,
+  type Outcome,
+  timedOutcome,
+} from "./check.ts";
 
 /** The range timed by the speedup check: about a quarter of a second serially here. */
 export const TIMED_RANGE = [1, 300_000_001] as const;
@@ -248,6 +255,7 @@ export const CHECKS: readonly CheckSpec[] = [
       const sandbox = await context.sandbox();
       let wrong: Outcome | undefined;
       let lastReply: Reply | undefined;
+      const load = currentLoad();
       const comparison = await compareInterleaved(
         async () =>
           (await sandbox.reference({ name: "sumRange", args: [lo, hi] }, {
@@ -261,58 +269,24 @@ export const CHECKS: readonly CheckSpec[] = [
         },
         {
           threshold,
+          warmup: 2,
           onPair: (index, total) => context.progress(`timing pair ${index + 1} (at most ${total})`),
         },
       );
       if (wrong) return wrong;
       const work = lastReply ? poolWork(lastReply.statsBefore, lastReply.statsAfter) : undefined;
-      const measurements = {
-        seconds: comparison.seconds,
-        referenceSeconds: comparison.referenceSeconds,
-        speedup: comparison.speedup,
-        spread: comparison.spread,
-        threshold,
-        workers: count,
+      return timedOutcome(comparison, {
         cores: context.cores,
-        pairs: comparison.pairs,
-        ...(work ? { tasks: work.tasks } : {}),
-        ...(work && work.tasks > 0 ? { taskSeconds: work.busySeconds / work.tasks } : {}),
-      };
-      const speed = `${comparison.speedup.toFixed(2)}× (median of ${comparison.pairs} pairs, ${
-        formatSeconds(comparison.referenceSeconds)
-      } serial against ${formatSeconds(comparison.seconds)})`;
-      const ceiling = context.cores * 1.5;
-      if (comparison.speedup > ceiling) {
-        return {
-          status: "failed",
-          message:
-            `${speed} is more than ${context.cores} cores can give: the numbers were not added (a closed form such as n(n+1)/2 skips the work this exercise is about); add them in the pool's tasks`,
-          measurements,
-        };
-      }
-      if (comparison.verdict === "passed") {
-        return {
-          status: "passed",
-          message: `${speed}, threshold ${threshold}× on ${context.cores} cores`,
-          measurements,
-        };
-      }
-      if (comparison.verdict === "inconclusive") {
-        return {
-          status: "inconclusive",
-          message: `${speed}: the times varied too much to decide (spread ${
-            (comparison.spread * 100).toFixed(0)
-          }%): the machine was busy, run again`,
-          measurements,
-        };
-      }
-      return {
-        status: "failed",
-        message: `${speed}, below the threshold ${threshold}× on ${context.cores} cores. ${
-          granularityAdvice(work, hi - lo, count)
-        }`,
-        measurements,
-      };
+        workers: count,
+        load,
+        tooFast:
+          "the numbers were not added (a closed form such as n(n+1)/2 skips the work this exercise is about); add them in the pool's tasks",
+        advice: granularityAdvice(work, hi - lo, count),
+        extra: {
+          ...(work ? { tasks: work.tasks } : {}),
+          ...(work && work.tasks > 0 ? { taskSeconds: work.busySeconds / work.tasks } : {}),
+        },
+      });
     },
   },
 ];

@@ -8,9 +8,17 @@
  * @module
  */
 import { referenceCountPrimes } from "../reference/prime_count.ts";
-import { formatSeconds, type Reply } from "../sandbox/sandbox.ts";
+import type { Reply } from "../sandbox/sandbox.ts";
 import { compareInterleaved, speedupThreshold } from "../timing.ts";
-import { answerOf, type CheckContext, type CheckSpec, type Outcome, show } from "./check.ts";
+import {
+  answerOf,
+  type CheckContext,
+  type CheckSpec,
+  currentLoad,
+  type Outcome,
+  show,
+  timedOutcome,
+} from "./check.ts";
 
 /** The worker counts the counter is tried with, each twice. */
 export const COUNTER_WORKERS = [2, 3, 4] as const;
@@ -264,6 +272,7 @@ export const CHECKS: readonly CheckSpec[] = [
       const sandbox = await context.sandbox();
       const expected = referenceCountPrimes(PRIME_LIMIT);
       let wrong: Outcome | undefined;
+      const load = currentLoad();
       const comparison = await compareInterleaved(
         async () =>
           (await sandbox.reference({ name: "countPrimes", args: [PRIME_LIMIT] }, {
@@ -298,49 +307,14 @@ export const CHECKS: readonly CheckSpec[] = [
         },
       );
       if (wrong) return wrong;
-      const measurements = {
-        seconds: comparison.seconds,
-        referenceSeconds: comparison.referenceSeconds,
-        speedup: comparison.speedup,
-        spread: comparison.spread,
-        threshold,
-        workers,
+      return timedOutcome(comparison, {
         cores: context.cores,
-        pairs: comparison.pairs,
-      };
-      const speed = `${comparison.speedup.toFixed(2)}× (median of ${comparison.pairs} pairs, ${
-        formatSeconds(comparison.referenceSeconds)
-      } serial against ${formatSeconds(comparison.seconds)})`;
-      if (comparison.speedup > context.cores * 1.5) {
-        return {
-          status: "failed",
-          message:
-            `${speed} is more than ${context.cores} cores can give: the primes were not all tested; test every number in the pool's tasks`,
-          measurements,
-        };
-      }
-      switch (comparison.verdict) {
-        case "passed":
-          return {
-            status: "passed",
-            message: `${speed}, threshold ${threshold}× on ${context.cores} cores`,
-            measurements,
-          };
-        case "inconclusive":
-          return {
-            status: "inconclusive",
-            message:
-              `${speed}: the times varied too much to decide: the machine was busy, run again`,
-            measurements,
-          };
-        case "failed":
-          return {
-            status: "failed",
-            message:
-              `${speed}, below the threshold ${threshold}× on ${context.cores} cores: send several blocks per worker (large numbers cost more to test than small ones, so equal blocks are unequal work)`,
-            measurements,
-          };
-      }
+        workers,
+        load,
+        tooFast: "the primes were not all tested; test every number in the pool's tasks",
+        advice:
+          "Send several blocks per worker: large numbers cost more to test than small ones, so equal blocks are unequal work, and one block per worker leaves a worker idle at the end",
+      });
     },
   },
 ];

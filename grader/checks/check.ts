@@ -5,7 +5,14 @@
  * @module
  */
 import type { CheckStatus, Measurements } from "../result.ts";
-import { describeFault, type Fault, type Reply, type Sandbox } from "../sandbox/sandbox.ts";
+import {
+  describeFault,
+  type Fault,
+  formatSeconds,
+  type Reply,
+  type Sandbox,
+} from "../sandbox/sandbox.ts";
+import type { Comparison } from "../timing.ts";
 
 /** How one check ended, before the runner scores it. */
 export interface Outcome {
@@ -125,4 +132,111 @@ export function show(value: unknown): string {
     }
   }
   return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+}
+
+/** What {@linkcode timedOutcome} needs besides the comparison. */
+export interface TimedFacts {
+  /** The cores the grader could use. */
+  cores: number;
+  /** The workers the student's code was given. */
+  workers: number;
+  /** The 1-minute load average before timing began, where the OS reports it. */
+  load?: number;
+  /** Said when the speedup is above what the cores can give (the work was skipped). */
+  tooFast: string;
+  /** Said when the speedup is below the threshold: what to change. */
+  advice: string;
+  /** More measurements to record (tasks, task time). */
+  extra?: Measurements;
+}
+
+/** The load average (per core) past which a failed speedup is reported `inconclusive`. */
+export const BUSY_LOAD_PER_CORE = 0.75;
+
+/**
+ * Turns a timed comparison into a check outcome. A speedup above 1.5× the cores is impossible, so
+ * the work was skipped: `failed`. Otherwise the comparison's verdict stands, except that a failure
+ * on a machine that was busy before timing began (load ≥ 0.75 per core) is `inconclusive`: the
+ * student's workers competed with other work, so the missing speedup proves nothing.
+ *
+ * @param comparison The interleaved comparison.
+ * @param facts Cores, workers, load and the messages.
+ * @returns The outcome, its measurements recorded.
+ *
+ * @example Usage
+ * ```ts
+ * import { timedOutcome } from "./check.ts";
+ * import { equal } from "node:assert/strict";
+ *
+ * const comparison = {
+ *   verdict: "failed" as const, speedup: 1.1, spread: 0.1, quartiles: [1, 1.2] as [number, number],
+ *   threshold: 1.4, pairs: 5, referenceSeconds: 0.3, seconds: 0.27, samples: [],
+ * };
+ * const facts = { cores: 2, workers: 2, tooFast: "", advice: "use bigger tasks" };
+ * equal(timedOutcome(comparison, facts).status, "failed");
+ * equal(timedOutcome(comparison, { ...facts, load: 3 }).status, "inconclusive");
+ * ```
+ */
+export function timedOutcome(comparison: Comparison, facts: TimedFacts): Outcome {
+  const measurements: Measurements = {
+    seconds: comparison.seconds,
+    referenceSeconds: comparison.referenceSeconds,
+    speedup: comparison.speedup,
+    spread: comparison.spread,
+    threshold: comparison.threshold,
+    workers: facts.workers,
+    cores: facts.cores,
+    pairs: comparison.pairs,
+    ...facts.extra,
+  };
+  const speed = `${comparison.speedup.toFixed(2)}× (median of ${comparison.pairs} pairs: ${
+    formatSeconds(comparison.referenceSeconds)
+  } serial against ${formatSeconds(comparison.seconds)} on ${facts.workers} workers)`;
+  const needs = `threshold ${comparison.threshold}× on ${facts.cores} cores`;
+  if (comparison.speedup > facts.cores * 1.5) {
+    return {
+      status: "failed",
+      message: `${speed} is more than ${facts.cores} cores can give: ${facts.tooFast}`,
+      measurements,
+    };
+  }
+  if (comparison.verdict === "passed") {
+    return { status: "passed", message: `${speed}, ${needs}`, measurements };
+  }
+  if (comparison.verdict === "inconclusive") {
+    return {
+      status: "inconclusive",
+      message: `${speed}: the times varied too much to decide (spread ${
+        (comparison.spread * 100).toFixed(0)
+      }%): the machine was busy, run again`,
+      measurements,
+    };
+  }
+  if (facts.load !== undefined && facts.load >= BUSY_LOAD_PER_CORE * facts.cores) {
+    return {
+      status: "inconclusive",
+      message: `${speed}, below the ${needs}, but the machine was busy before timing began (load ${
+        facts.load.toFixed(1)
+      }): run again when it is quieter. If it stays low: ${facts.advice}`,
+      measurements,
+    };
+  }
+  return {
+    status: "failed",
+    message: `${speed}, below the ${needs}. ${facts.advice}`,
+    measurements,
+  };
+}
+
+/**
+ * The 1-minute load average, where the OS reports it.
+ *
+ * @returns The load, or `undefined`.
+ */
+export function currentLoad(): number | undefined {
+  try {
+    return Deno.loadavg()[0];
+  } catch {
+    return undefined;
+  }
 }
