@@ -19,6 +19,7 @@ import { renderExercise, useColor } from "./report/terminal.ts";
 import { progressPath, readProgress, recordProgress } from "./progress.ts";
 import type { ExerciseResult } from "./result.ts";
 import { checkExercise, type CheckExerciseOptions, KIT_ROOT, type Source } from "./runner.ts";
+import { checkWithSweep, SWEEP_TARGETS, sweepCommand } from "./sweep.ts";
 
 /** The exit codes of the contract. */
 export const EXIT = { passed: 0, failed: 1, usage: 2, internal: 3 } as const;
@@ -38,6 +39,8 @@ export class UsageError extends Error {
 
 const USAGE = `usage:
   deno task check N|all [--json] [--solution]   check exercise N (1, 01 or its folder name)
+                 [--sweep]                       ... then sweep its speedup over 1..cores workers
+  deno task sweep N [--solution] [--json]       speedup against workers, Amdahl fit, SVG chart
   deno task watch [N]                           re-check on every save until Ctrl-C
   deno task hint N                              show the exercise's hint
   deno task list                                every exercise with its last result`;
@@ -104,7 +107,7 @@ async function hasFolder(path: string): Promise<boolean> {
 
 async function runChecks(
   entries: readonly CatalogEntry[],
-  flags: { json: boolean; solution: boolean },
+  flags: { json: boolean; solution: boolean; sweep?: boolean },
   kitRoot: string,
   io: CliIo,
   runner: CheckExerciseOptions,
@@ -117,7 +120,7 @@ async function runChecks(
   }
   const results: ExerciseResult[] = [];
   for (const entry of entries) {
-    const result = await checkExercise(entry, {
+    let result = await checkExercise(entry, {
       kitRoot,
       source,
       ...runner,
@@ -132,6 +135,9 @@ async function runChecks(
         : undefined,
     });
     if (io.progress) io.err("\r\x1b[2K");
+    if (flags.sweep) {
+      result = await checkWithSweep(entry, result, { kitRoot, source, io, ...runner });
+    }
     results.push(result);
     if (!flags.solution) {
       await recordProgress(progressPath(kitRoot), entry.slug, {
@@ -245,6 +251,7 @@ export async function main(args: readonly string[], options: MainOptions = {}): 
         options: {
           json: { type: "boolean", default: false },
           solution: { type: "boolean", default: false },
+          sweep: { type: "boolean", default: false },
           help: { type: "boolean", short: "h", default: false },
         },
       });
@@ -282,10 +289,35 @@ export async function main(args: readonly string[], options: MainOptions = {}): 
       }
       case "list":
         return await list(catalog, kitRoot, io);
+      case "sweep": {
+        const entry = pickExercise(catalog, name, "sweep");
+        if (SWEEP_TARGETS[entry.slug] === undefined) {
+          throw new UsageError(
+            `exercise ${entry.id} has no timed parallel check to sweep: sweepable exercises are ${
+              catalog.exercises.filter((e) => SWEEP_TARGETS[e.slug]).map((e) => e.id).join(", ")
+            }`,
+          );
+        }
+        if (parsed.values.solution && !(await hasFolder(`${kitRoot}/solutions`))) {
+          throw new UsageError(
+            "this kit has no solutions/ (a student kit): --solution works only in the instructor's kit",
+          );
+        }
+        const source: Source = parsed.values.solution
+          ? { kind: "solutions" }
+          : { kind: "exercises" };
+        return await sweepCommand(entry, {
+          kitRoot,
+          source,
+          io,
+          json: parsed.values.json,
+          ...runner,
+        });
+      }
       case "watch":
         return await watch(catalog, name, kitRoot, io, runner);
       default:
-        throw new UsageError(`unknown command ${command}: use check, watch, hint or list`);
+        throw new UsageError(`unknown command ${command}: use check, watch, hint, list or sweep`);
     }
   } catch (error) {
     if (error instanceof UsageError) {

@@ -1,5 +1,6 @@
 import { deepEqual, equal, ok, rejects, throws } from "node:assert/strict";
 import { TIMED_RANGE } from "./checks/02_try_pymp1.ts";
+import { main } from "./cli.ts";
 import {
   canSweep,
   runSweep,
@@ -292,4 +293,21 @@ Deno.test("canSweep() needs what the timed check needs, not the speedup itself",
 Deno.test("withSweep() leaves a result it cannot sweep as it is", async () => {
   const result = resultOf([["parallelSum: exact on edge cases", "failed"]]);
   equal(await withSweep(ENTRY, result), result);
+});
+
+Deno.test("cli sweep refuses an exercise without a timed parallel check, with exit code 2", async () => {
+  const said: string[] = [];
+  const io = {
+    out: (text: string) => void said.push(text),
+    err: (text: string) => void said.push(text),
+    color: false,
+    progress: false,
+  };
+  equal(await main(["sweep", "1"], { io }), 2);
+  deepEqual(said, [
+    "error: exercise 1 has no timed parallel check to sweep: sweepable exercises are 2, 3\n",
+  ]);
+  said.length = 0;
+  equal(await main(["sweep"], { io }), 2);
+  ok(said[0]?.startsWith("error: sweep needs an exercise: deno task sweep N"));
 });

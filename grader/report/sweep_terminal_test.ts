@@ -2,6 +2,7 @@ import { deepEqual, equal, ok, throws } from "node:assert/strict";
 import { stripVTControlCharacters } from "node:util";
 import type { Sweep } from "../result.ts";
 import { renderSweepTerminal } from "./sweep_terminal.ts";
+import { renderExercise } from "./terminal.ts";
 
 const STEP = { spread: 0.04, pairs: 5, seconds: 0.5, referenceSeconds: 0.5 };
 
@@ -92,4 +93,23 @@ Deno.test("renderSweepTerminal() rejects an empty sweep and bad sizes", () => {
   throws(() => renderSweepTerminal({ ...SWEEP, points: [] }), /the sweep has no points/);
   throws(() => renderSweepTerminal(SWEEP, { height: 2 }), /height must be an integer from 8/);
   throws(() => renderSweepTerminal(SWEEP, { width: 1.5 }), RangeError);
+});
+
+Deno.test("renderExercise() shows a result's sweep under the exercise", () => {
+  const text = renderExercise({
+    version: 1,
+    exercise: "02_try_pymp1",
+    status: "passed",
+    score: 1,
+    maxScore: 1,
+    checks: [],
+    checkedAt: "2026-11-25T00:00:00.000Z",
+    seconds: 1,
+    machine: { cores: 2, deno: "2.9.6", platform: "linux-x86_64" },
+    sweep: SWEEP,
+  });
+  const lines = text.split("\n");
+  ok(lines.includes("  scaling sweep on 2 cores"));
+  ok(lines.includes(`  ${SWEEP.fit!.message}`));
+  equal(chartRows(text).length, 13);
 });

@@ -8,6 +8,7 @@
  */
 import { styleText } from "node:util";
 import type { CheckResult, CheckStatus, ExerciseResult, Measurements } from "../result.ts";
+import { renderSweepTerminal } from "./sweep_terminal.ts";
 
 /** Options of {@linkcode renderExercise}. */
 export interface TerminalOptions {
@@ -179,6 +180,14 @@ export function renderExercise(result: ExerciseResult, options: TerminalOptions 
       seconds(result.seconds)
     } · ${result.machine.cores} cores`,
   );
+  if (result.sweep) {
+    const sweep = renderSweepTerminal(result.sweep, { color }).split("\n");
+    lines.push(
+      "",
+      `  scaling sweep on ${result.sweep.cores} cores`,
+      ...sweep.map((line) => `  ${line}`),
+    );
+  }
   if (result.output) {
     const all = result.output.trimEnd().split("\n");
     const shown = all.slice(0, options.outputLines ?? 20);
