@@ -66,6 +66,9 @@ function faultOf(error: unknown, fallback: { file?: string; export?: string }): 
     name = inner[1]!;
     text = text.slice(inner[0].length);
   }
+  // Name files as the student knows them, not by the workspace's temporary path.
+  const root = new URL("../../", exerciseUrl).href;
+  text = text.replaceAll(exerciseUrl, "").replaceAll(root, "");
   const message = text.length > MESSAGE_CAP ? `${text.slice(0, MESSAGE_CAP)}...` : text;
   const where = fileOf(`${err.message}\n${err.stack ?? ""}`);
   return {

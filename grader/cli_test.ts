@@ -1,0 +1,122 @@
+import { deepEqual, equal, match, ok } from "node:assert/strict";
+import { type CliIo, EXIT, main } from "./cli.ts";
+import { KIT_ROOT } from "./runner.ts";
+
+interface Captured extends CliIo {
+  stdout: string[];
+  stderr: string[];
+}
+
+function capture(): Captured {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  return {
+    stdout,
+    stderr,
+    out: (text) => void stdout.push(text),
+    err: (text) => void stderr.push(text),
+    color: false,
+    progress: false,
+  };
+}
+
+const FAST = { timed: false, timeoutMs: 2000, memoryMb: 768, heapMb: 256, cores: 2 };
+
+/** A throwaway kit: the catalog, exercise 1 (stub), lib, and optionally solutions. */
+async function tempKit(withSolutions: boolean): Promise<string> {
+  const root = await Deno.makeTempDir({ prefix: "parakit-kit-" });
+  const copy = async (path: string) => {
+    const info = await Deno.stat(`${KIT_ROOT}/${path}`);
+    if (info.isFile) {
+      await Deno.mkdir(`${root}/${path.slice(0, path.lastIndexOf("/"))}`, { recursive: true });
+      await Deno.copyFile(`${KIT_ROOT}/${path}`, `${root}/${path}`);
+      return;
+    }
+    for await (const entry of Deno.readDir(`${KIT_ROOT}/${path}`)) {
+      if (entry.isFile) await copy(`${path}/${entry.name}`);
+    }
+  };
+  await copy("exercises/catalog.json");
+  await copy("exercises/01_guess_run_times");
+  await copy("lib");
+  if (withSolutions) await copy("solutions/01_guess_run_times");
+  return root;
+}
+
+Deno.test("main() check exits 1 on the stub, 0 on the solution, and records progress", async () => {
+  const kit = await tempKit(true);
+  try {
+    const io = capture();
+    equal(await main(["check", "1"], { kitRoot: kit, io, runner: FAST }), EXIT.failed);
+    match(io.stdout.join(""), /✘ sumRange: empty and one-number ranges error/);
+    match(io.stdout.join(""), /hint:/);
+    equal(await main(["check", "01", "--solution"], { kitRoot: kit, io, runner: FAST }), 0);
+    const list = capture();
+    equal(await main(["list"], { kitRoot: kit, io: list }), 0);
+    match(list.stdout.join(""), /01_guess_run_times .* failed 0\/7/);
+    match(list.stdout.join(""), /02_try_pymp1 .* not checked yet/);
+  } finally {
+    await Deno.remove(kit, { recursive: true });
+  }
+});
+
+Deno.test("main() check --json prints only the result data on stdout", async () => {
+  const kit = await tempKit(false);
+  try {
+    const io = capture();
+    equal(
+      await main(["check", "01_guess_run_times", "--json"], { kitRoot: kit, io, runner: FAST }),
+      1,
+    );
+    const report = JSON.parse(io.stdout.join(""));
+    equal(report.version, 1);
+    equal(report.exercises.length, 1);
+    equal(report.exercises[0].exercise, "01_guess_run_times");
+    equal(report.exercises[0].status, "failed");
+  } finally {
+    await Deno.remove(kit, { recursive: true });
+  }
+});
+
+Deno.test("main() check --solution in a kit without solutions/ is a usage error", async () => {
+  const kit = await tempKit(false);
+  try {
+    const io = capture();
+    equal(await main(["check", "1", "--solution"], { kitRoot: kit, io, runner: FAST }), 2);
+    match(io.stderr.join(""), /^error: this kit has no solutions\//);
+    deepEqual(io.stdout, []);
+  } finally {
+    await Deno.remove(kit, { recursive: true });
+  }
+});
+
+Deno.test("main() reports bad usage on one line with exit code 2", async () => {
+  for (const args of [["check", "7"], ["check"], ["check", "1", "--bogus"], ["frobnicate"], []]) {
+    const io = capture();
+    equal(await main(args, { io }), EXIT.usage, args.join(" "));
+    const text = io.stderr.join("");
+    ok(!/\n\s+at /.test(text), `no stack trace: ${text}`);
+  }
+  const io = capture();
+  await main(["check", "7"], { io });
+  equal(io.stderr.join(""), "error: no exercise 7: exercises are 1-3 (deno task list)\n");
+});
+
+Deno.test("main() hint prints the catalog's hint", async () => {
+  const io = capture();
+  equal(await main(["hint", "2"], { io }), 0);
+  match(io.stdout.join(""), /^02_try_pymp1 · /);
+});
+
+Deno.test("main() exits 3 when the kit's catalog is broken", async () => {
+  const kit = await Deno.makeTempDir();
+  try {
+    await Deno.mkdir(`${kit}/exercises`);
+    await Deno.writeTextFile(`${kit}/exercises/catalog.json`, "{ not json");
+    const io = capture();
+    equal(await main(["list"], { kitRoot: kit, io }), EXIT.internal);
+    match(io.stderr.join(""), /^error: Cannot parse the catalog/);
+  } finally {
+    await Deno.remove(kit, { recursive: true });
+  }
+});

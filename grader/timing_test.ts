@@ -1,0 +1,102 @@
+import { deepEqual, equal, rejects } from "node:assert/strict";
+import {
+  compareInterleaved,
+  decide,
+  speedupThreshold,
+  summarizePairs,
+  usableCores,
+} from "./timing.ts";
+
+/** Replays fixed times, recording the order in which the two sides ran. */
+function replay(times: number[], log: string[], side: string): () => Promise<number> {
+  let i = 0;
+  return () => {
+    log.push(side);
+    return Promise.resolve(times[i++ % times.length]!);
+  };
+}
+
+Deno.test("compareInterleaved() alternates reference and candidate after the warm-up", async () => {
+  const log: string[] = [];
+  const result = await compareInterleaved(replay([1], log, "A"), replay([0.5], log, "B"), {
+    threshold: 1.4,
+    warmup: 1,
+    pairs: 3,
+  });
+  deepEqual(log, ["A", "B", "A", "B", "A", "B", "A", "B"]);
+  equal(result.pairs, 3);
+  equal(result.speedup, 2);
+  equal(result.verdict, "passed");
+});
+
+Deno.test("compareInterleaved() fails a steady speedup below the threshold", async () => {
+  const log: string[] = [];
+  const result = await compareInterleaved(replay([1], log, "A"), replay([0.9], log, "B"), {
+    threshold: 1.4,
+  });
+  equal(result.verdict, "failed");
+  equal(result.pairs, 5);
+});
+
+Deno.test("compareInterleaved() measures again on a wide spread, then says inconclusive", async () => {
+  const log: string[] = [];
+  const result = await compareInterleaved(
+    replay([1], log, "A"),
+    replay([0.3, 1.2, 0.5, 1.5, 0.7], log, "B"),
+    { threshold: 1.4, warmup: 0, pairs: 5, retries: 2 },
+  );
+  equal(result.verdict, "inconclusive");
+  equal(result.pairs, 15);
+  equal(log.length, 30);
+});
+
+Deno.test("compareInterleaved() stops re-measuring as soon as a round decides", async () => {
+  const log: string[] = [];
+  let call = 0;
+  const noisyThenSteady = () => {
+    log.push("B");
+    call++;
+    return Promise.resolve(call <= 5 ? [0.2, 2, 0.3, 3, 0.5][call - 1]! : 0.5);
+  };
+  const result = await compareInterleaved(replay([1], log, "A"), noisyThenSteady, {
+    threshold: 1.4,
+    warmup: 0,
+    pairs: 5,
+    retries: 3,
+  });
+  equal(result.verdict, "passed");
+  equal(result.pairs, 10);
+});
+
+Deno.test("compareInterleaved() rejects a bad threshold or pair count", async () => {
+  const one = () => Promise.resolve(1);
+  await rejects(compareInterleaved(one, one, { threshold: 0 }), RangeError);
+  await rejects(compareInterleaved(one, one, { threshold: 1.4, pairs: 0 }), RangeError);
+});
+
+Deno.test("summarizePairs() takes the median of the pair speedups and the middle half's spread", () => {
+  const summary = summarizePairs([[1, 1], [1, 0.5], [1, 0.25], [1, 0.5], [1, 0.5]]);
+  equal(summary.speedup, 2);
+  deepEqual(summary.quartiles, [2, 2]);
+  equal(summary.spread, 0);
+  equal(summary.referenceSeconds, 1);
+  equal(summary.seconds, 0.5);
+});
+
+Deno.test("decide() decides a wide spread only when the middle half is on one side", () => {
+  equal(decide({ speedup: 2, spread: 0.5, quartiles: [1.6, 2.6] }, 1.4, 0.35), "passed");
+  equal(decide({ speedup: 1, spread: 0.5, quartiles: [0.8, 1.3] }, 1.4, 0.35), "failed");
+  equal(decide({ speedup: 1.4, spread: 0.5, quartiles: [1.1, 1.8] }, 1.4, 0.35), "inconclusive");
+});
+
+Deno.test("speedupThreshold() scales with the cores and skips one core", () => {
+  equal(speedupThreshold(1), undefined);
+  equal(speedupThreshold(2), 1.4);
+  equal(speedupThreshold(8), 3.8);
+});
+
+Deno.test("usableCores() is a positive integer no larger than the OS's count", async () => {
+  const cores = await usableCores();
+  equal(Number.isInteger(cores) && cores >= 1, true);
+  equal(cores <= navigator.hardwareConcurrency, true);
+});
