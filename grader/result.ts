@@ -139,8 +139,13 @@ export const SweepSchema = z.object({
   points: z.array(SweepPointSchema),
   /** Amdahl's law fitted to the points; absent when fewer than 2 cores left nothing to fit. */
   fit: AmdahlFitSchema.optional(),
-  /** `true` when any step was inconclusive: the fit is then a rough guide only. */
+  /**
+   * `true` when any step was inconclusive, or the machine was busy before the sweep began (load at
+   * least 0.75 per core): the fit is then a rough guide only.
+   */
   inconclusive: z.boolean(),
+  /** The 1-minute load average before the sweep began, where the OS reports it. */
+  load: z.number().nonnegative().optional(),
 });
 /** A scaling sweep and its fit. */
 export type Sweep = z.infer<typeof SweepSchema>;

@@ -15,7 +15,7 @@ import { fitAmdahl, type FitAmdahlOptions } from "./amdahl.ts";
 import type { CatalogEntry } from "./catalog.ts";
 import { TIMED_RANGE as SUM_TIMED_RANGE } from "./checks/02_try_pymp1.ts";
 import { PRIME_LIMIT } from "./checks/03_explore_structures.ts";
-import { show } from "./checks/check.ts";
+import { BUSY_LOAD_PER_CORE, currentLoad, show } from "./checks/check.ts";
 import { sweepChartSvg } from "./report/svg.ts";
 import { renderSweepTerminal } from "./report/sweep_terminal.ts";
 import type { ExerciseResult, Sweep, SweepPoint } from "./result.ts";
@@ -59,11 +59,17 @@ export interface SweepOptions {
   fit?: FitAmdahlOptions;
   /** Called before each pair, for a progress line. */
   onPair?: (index: number, total: number, workers: number) => void;
+  /**
+   * The 1-minute load average before the sweep began; at {@linkcode BUSY_LOAD_PER_CORE} per core
+   * or more, the sweep is inconclusive, as the speedup check would be. Unknown when absent.
+   */
+  load?: number;
 }
 
 /** The defaults of {@linkcode SweepOptions}: the speedup check's own counts. */
-export const SWEEP_DEFAULTS: Readonly<Required<Omit<SweepOptions, "fit" | "onPair">>> = Object
-  .freeze({ ...COMPARE_DEFAULTS, warmup: 2, maxWarmup: 8, oversubscribe: true });
+export const SWEEP_DEFAULTS: Readonly<Required<Omit<SweepOptions, "fit" | "onPair" | "load">>> =
+  Object
+    .freeze({ ...COMPARE_DEFAULTS, warmup: 2, maxWarmup: 8, oversubscribe: true });
 
 /** Warm-up goes on while the student's time drops below this share of the call before. */
 const STILL_WARMING = 0.9;
@@ -196,11 +202,13 @@ export async function runSweep(
     cores,
     options.fit,
   );
+  const busy = options.load !== undefined && options.load >= BUSY_LOAD_PER_CORE * cores;
   return {
     cores,
     points,
     ...(fit === undefined ? {} : { fit }),
-    inconclusive: points.some((point) => point.inconclusive),
+    inconclusive: busy || points.some((point) => point.inconclusive),
+    ...(options.load === undefined ? {} : { load: options.load }),
   };
 }
 
@@ -393,7 +401,11 @@ export async function sweepExercise(
     ...target,
     timeoutMs: options.timeoutMs ?? target.timeoutMs ?? SANDBOX_DEFAULTS.timeoutMs,
   };
-  return await runSweep(sandboxSubject(sandbox, timed), cores, options);
+  const load = options.load ?? currentLoad();
+  return await runSweep(sandboxSubject(sandbox, timed), cores, {
+    ...options,
+    ...(load === undefined ? {} : { load }),
+  });
 }
 
 function sweepableList(): string {

@@ -311,3 +311,13 @@ Deno.test("cli sweep refuses an exercise without a timed parallel check, with ex
   equal(await main(["sweep"], { io }), 2);
   ok(said[0]?.startsWith("error: sweep needs an exercise: deno task sweep N"));
 });
+
+Deno.test("runSweep() is inconclusive when the machine was busy before it began", async () => {
+  const quiet = await runSweep(amdahlSubject(0.1, 2), 2, { pairs: 1, load: 1.4 });
+  equal(quiet.inconclusive, false);
+  equal(quiet.load, 1.4);
+  const busy = await runSweep(amdahlSubject(0.1, 2), 2, { pairs: 1, load: 1.5 });
+  equal(busy.inconclusive, true);
+  ok(busy.points.every((point) => !point.inconclusive), "the steps themselves were steady");
+  equal((await runSweep(amdahlSubject(0.1, 2), 2, { pairs: 1 })).load, undefined);
+});

@@ -186,8 +186,17 @@ export function renderSweepTerminal(sweep: Sweep, options: SweepTerminalOptions 
   ];
   if (sweep.fit !== undefined) lines.push("", sweep.fit.message);
   if (sweep.inconclusive) {
+    const noisy = points.some((point) => point.inconclusive);
+    const why = [
+      ...(noisy ? ["some steps varied too much"] : []),
+      ...(sweep.load !== undefined && !noisy
+        ? [`the machine was busy before the sweep began (load ${sweep.load.toFixed(1)})`]
+        : []),
+    ];
     lines.push(
-      "Some steps were inconclusive (the machine was too noisy): read the fit as a rough guide only.",
+      `Inconclusive: ${
+        why.join("; ") || "the machine was too noisy"
+      }: read the fit as a rough guide only, and sweep again when the machine is quieter.`,
     );
   }
   return lines.join("\n");

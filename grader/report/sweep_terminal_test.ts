@@ -84,7 +84,7 @@ Deno.test("renderSweepTerminal() marks inconclusive steps and works without a fi
     points: rest.points.map((point) => ({ ...point, inconclusive: point.workers === 2 })),
   });
   ok(text.includes("(inconclusive)"));
-  ok(text.includes("read the fit as a rough guide only"));
+  ok(text.includes("Inconclusive: some steps varied too much: read the fit as a rough guide only"));
   ok(!text.includes("Amdahl fit"));
   ok(!chartRows(text).some((row) => row.includes("-")), "no fit line");
 });
@@ -112,4 +112,9 @@ Deno.test("renderExercise() shows a result's sweep under the exercise", () => {
   ok(lines.includes("  scaling sweep on 2 cores"));
   ok(lines.includes(`  ${SWEEP.fit!.message}`));
   equal(chartRows(text).length, 13);
+});
+
+Deno.test("renderSweepTerminal() says when the machine was busy before the sweep", () => {
+  const text = renderSweepTerminal({ ...SWEEP, inconclusive: true, load: 2.4 });
+  ok(text.includes("Inconclusive: the machine was busy before the sweep began (load 2.4)"));
 });
