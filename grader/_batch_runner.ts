@@ -24,6 +24,8 @@ export interface RunnerGraderOptions {
   memoryMb?: number;
   /** Add a scaling sweep to each exercise that can be swept (in the timed phase). */
   sweep?: boolean;
+  /** The cores to assume (Gradescope's CPU setting); default what the process can use. */
+  cores?: number;
 }
 
 /**
@@ -37,6 +39,7 @@ export function runnerGrader(options: RunnerGraderOptions): ExerciseGrader {
     kitRoot: options.kitRoot,
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
     ...(options.memoryMb === undefined ? {} : { memoryMb: options.memoryMb }),
+    ...(options.cores === undefined ? {} : { cores: options.cores }),
   };
   // One seed per student and exercise, so the timed rerun draws the same inputs.
   const seeds = new Map<string, number>();
@@ -63,6 +66,7 @@ export function runnerGrader(options: RunnerGraderOptions): ExerciseGrader {
           kitRoot: options.kitRoot,
           source: { kind: "submission", dir: submission.exercisesDir },
           ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+          ...(options.cores === undefined ? {} : { cores: options.cores }),
           signal,
         });
       } catch (error) {

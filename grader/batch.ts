@@ -19,13 +19,14 @@ import { parseArgs } from "node:util";
 import { type Catalog, type CatalogEntry, CatalogError, loadCatalog } from "./catalog.ts";
 import { batchProgress } from "./_batch_progress.ts";
 import { runnerGrader } from "./_batch_runner.ts";
+import { machine } from "./runner.ts";
+import { usableCores } from "./timing.ts";
 import {
   type CheckResult,
   type ExerciseResult,
   exerciseStatus,
   type Gradebook,
   GradebookSchema,
-  type Machine,
   RESULT_VERSION,
   type StudentResult,
   StudentResultSchema,
@@ -215,26 +216,6 @@ export async function submissionFingerprint(
 }
 
 /**
- * The machine this process runs on: cores, Deno version, platform and the 1-minute load average.
- *
- * @returns The machine.
- */
-export function currentMachine(): Machine {
-  let load: number | undefined;
-  try {
-    load = Deno.loadavg()[0];
-  } catch {
-    load = undefined;
-  }
-  return {
-    cores: Math.max(1, navigator.hardwareConcurrency || 1),
-    deno: Deno.version.deno,
-    platform: `${Deno.build.os} ${Deno.build.arch}`,
-    ...(load === undefined ? {} : { load }),
-  };
-}
-
-/**
  * Correctness runs share the machine, up to `jobs` at once; a timed run takes it whole and goes
  * before correctness runs that arrive after it. Counts the wall time each kind held the machine.
  */
@@ -297,7 +278,7 @@ export async function gradeBatch(
   const kitRoot = options.kitRoot ?? KIT_ROOT;
   const signal = options.signal ?? new AbortController().signal;
   const emit = options.onEvent ?? (() => {});
-  const jobs = options.jobs ?? Math.max(1, navigator.hardwareConcurrency || 1);
+  const jobs = options.jobs ?? await usableCores();
   if (!Number.isInteger(jobs) || jobs < 1) {
     throw new BatchInputError(`Cannot grade: jobs must be a positive integer: received ${jobs}`);
   }
@@ -429,7 +410,7 @@ export async function gradeBatch(
   const gradebook = GradebookSchema.parse({
     version: RESULT_VERSION,
     gradedAt: new Date().toISOString(),
-    machine: currentMachine(),
+    machine: machine(await usableCores()),
     students: [...rows.values()].sort((a, b) => compareIds(a.student, b.student)),
   });
   const totalSeconds = (performance.now() - started) / 1000;
@@ -491,7 +472,7 @@ function graderFailure(entry: CatalogEntry, error: unknown): ExerciseResult {
     checks: [check],
     checkedAt: new Date().toISOString(),
     seconds: 0,
-    machine: currentMachine(),
+    machine: machine(navigator.hardwareConcurrency || 1),
   };
 }
 

@@ -28,7 +28,7 @@ export const INSTRUCTOR_ONLY: readonly string[] = [
   "grader/dev_check_test.ts",
   "grader/gradescope_bundle.ts",
   "grader/gradescope_bundle_test.ts",
-  "grader/_gradescope_files.ts",
+  "grader/gradescope_run.ts",
   "grader/report/csv.ts",
   "grader/report/csv_test.ts",
   "grader/report/gradescope.ts",
@@ -165,8 +165,24 @@ async function checkTarget(target: string): Promise<void> {
   }
 }
 
-/** The kit's files, relative to its root: the tracked files in a git checkout, else every file. */
-async function kitFiles(kitRoot: string): Promise<string[]> {
+/**
+ * Lists a kit's files, relative to its root: the tracked files in a git checkout (as they are in the
+ * working tree), else every file outside the never-shipped folders.
+ *
+ * @param kitRoot The kit's root folder.
+ * @returns The paths, with `/` separators, unsorted.
+ * @throws {Error} If git cannot list the files of a checkout.
+ *
+ * @example Usage
+ * ```ts
+ * import { kitFiles } from "./release.ts";
+ * import { ok } from "node:assert/strict";
+ *
+ * const files = await kitFiles(new URL("..", import.meta.url).pathname);
+ * ok(files.includes("exercises/catalog.json"));
+ * ```
+ */
+export async function kitFiles(kitRoot: string): Promise<string[]> {
   const isGit = await Deno.stat(join(kitRoot, ".git")).then(() => true, () => false);
   if (isGit) {
     const output = await new Deno.Command("git", {

@@ -1,0 +1,177 @@
+/**
+ * Grades one Gradescope submission into Gradescope's `results.json`; the bundle's `run_autograder`
+ * calls it as `deno run -A grader/gradescope_run.ts SUBMISSION RESULTS [--cores N]`.
+ *
+ * A submission may be the exercise folders, a copy of the kit (`exercises/`), either of those inside
+ * one top folder (an uploaded zip), or the student files uploaded loose (Gradescope puts single
+ * uploads side by side): loose files are matched to their exercise by name. Correctness and timed
+ * checks run one after the other; the container has the machine to itself. With fewer than two
+ * usable cores (Gradescope's default is half a CPU) the speedup checks are `skipped` with a message,
+ * not failed. Whatever happens, `results.json` is written.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { writeJsonWhole } from "./_atomic_write.ts";
+import { runnerGrader } from "./_batch_runner.ts";
+import type { Submission } from "./batch.ts";
+import { type Catalog, loadCatalog } from "./catalog.ts";
+import type { ExerciseResult, StudentResult } from "./result.ts";
+import { type GradescopeResults, gradescopeResults } from "./report/gradescope.ts";
+import { usableCores } from "./timing.ts";
+
+const KIT_ROOT = decodeURIComponent(new URL("..", import.meta.url).pathname).replace(/\/$/, "");
+
+/** Options for {@linkcode gradeSubmission}. */
+export interface GradeSubmissionOptions {
+  /** The kit that grades; default this kit. */
+  kitRoot?: string;
+  /** The cores to assume; default what the process can use (cgroup quota included). */
+  cores?: number;
+  /** Wall-time limit of one sandbox call, in milliseconds; default the runner's. */
+  timeoutMs?: number;
+}
+
+/**
+ * Finds where a submission keeps its exercise folders, laying loose student files out in a temporary
+ * folder when it has none.
+ *
+ * @param dir The submission folder.
+ * @param catalog The catalog.
+ * @returns The folder holding `<slug>/` folders, and a cleanup for a temporary one.
+ */
+export async function exerciseFolders(
+  dir: string,
+  catalog: Catalog,
+): Promise<{ exercisesDir: string; cleanup(): Promise<void> }> {
+  const keep = { cleanup: () => Promise.resolve() };
+  const isDir = (path: string) => Deno.lstat(path).then((info) => info.isDirectory, () => false);
+  const hasSlugs = async (path: string) => {
+    for (const entry of catalog.exercises) if (await isDir(join(path, entry.slug))) return true;
+    return false;
+  };
+  for (const candidate of [dir, join(dir, "exercises")]) {
+    if (await hasSlugs(candidate)) return { exercisesDir: candidate, ...keep };
+  }
+  const folders = (await Array.fromAsync(Deno.readDir(dir))).filter((e) => e.isDirectory);
+  if (folders.length === 1) {
+    const top = join(dir, folders[0]!.name);
+    for (const candidate of [top, join(top, "exercises")]) {
+      if (await hasSlugs(candidate)) return { exercisesDir: candidate, ...keep };
+    }
+  }
+  // Loose files: each student file name belongs to one exercise.
+  const laidOut = await Deno.makeTempDir({ prefix: "parakit_submission_" });
+  for (const entry of catalog.exercises) {
+    await Deno.mkdir(join(laidOut, entry.slug));
+    for (const file of entry.files) {
+      const info = await Deno.lstat(join(dir, file)).catch(() => undefined);
+      if (info?.isFile) await Deno.copyFile(join(dir, file), join(laidOut, entry.slug, file));
+    }
+  }
+  return {
+    exercisesDir: laidOut,
+    cleanup: () => Deno.remove(laidOut, { recursive: true }),
+  };
+}
+
+/**
+ * Grades one submission, every exercise of the catalog, correctness then timed checks.
+ *
+ * @param dir The submission folder.
+ * @param options The kit, the cores, the time limit.
+ * @returns The student's results (the student id is `submission`).
+ */
+export async function gradeSubmission(
+  dir: string,
+  options: GradeSubmissionOptions = {},
+): Promise<StudentResult> {
+  const kitRoot = options.kitRoot ?? KIT_ROOT;
+  const catalog = await loadCatalog(kitRoot);
+  const cores = options.cores ?? await usableCores();
+  const grader = runnerGrader({ kitRoot, cores, timeoutMs: options.timeoutMs });
+  const { exercisesDir, cleanup } = await exerciseFolders(dir, catalog);
+  const submission: Submission = { student: "submission", dir, exercisesDir };
+  const signal = new AbortController().signal;
+  try {
+    const results: ExerciseResult[] = [];
+    for (const entry of catalog.exercises) {
+      const correctness = await grader.correctness(entry, submission, signal);
+      results.push(await grader.timed(entry, submission, correctness, signal) ?? correctness);
+    }
+    return {
+      student: submission.student,
+      score: results.reduce((sum, result) => sum + result.score, 0),
+      maxScore: results.reduce((sum, result) => sum + result.maxScore, 0),
+      exercises: results,
+    };
+  } finally {
+    await cleanup();
+  }
+}
+
+/** Gradescope's results when the autograder itself failed: no score, and why. */
+function failedResults(error: unknown): GradescopeResults {
+  return {
+    score: 0,
+    execution_time: 0,
+    output: `The autograder itself failed, not your code; your instructor will regrade: ${
+      error instanceof Error ? error.message : String(error)
+    }`,
+    output_format: "text",
+    visibility: "visible",
+    stdout_visibility: "hidden",
+    tests: [],
+  };
+}
+
+/**
+ * The entry `run_autograder` calls.
+ *
+ * @param args `SUBMISSION RESULTS [--cores N] [--timeout SECONDS]`.
+ * @returns 0 when the submission was graded, 2 bad usage, 3 the autograder failed (a
+ * `results.json` saying so is written all the same).
+ */
+export async function gradescopeRunMain(args: string[]): Promise<number> {
+  const usage = "gradescope_run.ts SUBMISSION RESULTS [--cores N] [--timeout SECONDS]";
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { cores: { type: "string" }, timeout: { type: "string" } },
+    });
+  } catch (error) {
+    console.error(`error: ${(error as Error).message}: usage: ${usage}`);
+    return 2;
+  }
+  const [submission, resultsPath] = parsed.positionals;
+  const cores = parsed.values.cores === undefined ? undefined : Number(parsed.values.cores);
+  const timeout = parsed.values.timeout === undefined ? undefined : Number(parsed.values.timeout);
+  if (
+    submission === undefined || resultsPath === undefined || parsed.positionals.length !== 2 ||
+    (cores !== undefined && !(Number.isInteger(cores) && cores >= 1)) ||
+    (timeout !== undefined && !(timeout > 0))
+  ) {
+    console.error(`error: give a submission folder and a results file: usage: ${usage}`);
+    return 2;
+  }
+  try {
+    const row = await gradeSubmission(submission, {
+      ...(cores === undefined ? {} : { cores }),
+      ...(timeout === undefined ? {} : { timeoutMs: timeout * 1000 }),
+    });
+    await writeJsonWhole(resultsPath, gradescopeResults(row));
+    console.log(`graded: ${row.score} / ${row.maxScore} points, results in ${resultsPath}`);
+    return 0;
+  } catch (error) {
+    await writeJsonWhole(resultsPath, failedResults(error));
+    console.error(`error: the autograder failed: ${(error as Error)?.stack ?? error}`);
+    return 3;
+  }
+}
+
+if (import.meta.main) {
+  Deno.exit(await gradescopeRunMain(Deno.args));
+}
