@@ -66,10 +66,16 @@ export interface SweepOptions {
   load?: number;
 }
 
-/** The defaults of {@linkcode SweepOptions}: the speedup check's own counts. */
-export const SWEEP_DEFAULTS: Readonly<Required<Omit<SweepOptions, "fit" | "onPair" | "load">>> =
-  Object
-    .freeze({ ...COMPARE_DEFAULTS, warmup: 2, maxWarmup: 8, oversubscribe: true });
+/** Every option of {@linkcode SweepOptions} that has a default. */
+export type SweepCounts = Required<Omit<SweepOptions, "fit" | "onPair" | "load">>;
+
+/** The defaults of {@linkcode SweepOptions}: the speedup check's counts, with a longer warm-up. */
+export const SWEEP_DEFAULTS: Readonly<SweepCounts> = Object.freeze({
+  ...COMPARE_DEFAULTS,
+  warmup: 2,
+  maxWarmup: 8,
+  oversubscribe: true,
+});
 
 /** Warm-up goes on while the student's time drops below this share of the call before. */
 const STILL_WARMING = 0.9;
