@@ -208,7 +208,9 @@ export function diagnoseSum(lo: number, hi: number, value: unknown): string | un
   const diff = value - expected;
   const abs = expected < 0n ? -expected : expected;
   if (abs > BigInt(Number.MAX_SAFE_INTEGER) && (diff < 0n ? -diff : diff) < abs / 1_000_000n) {
-    return `${call} is off by ${diff}: the total passes Number.MAX_SAFE_INTEGER (2^53 - 1), where a number total silently loses precision; sum blocks as numbers and add the block sums as bigint`;
+    const largest = Math.max(Math.abs(lo), Math.abs(hi), 1);
+    const block = Math.floor(Number.MAX_SAFE_INTEGER / largest);
+    return `${call} is off by ${diff}: the total passes Number.MAX_SAFE_INTEGER (2^53 - 1), where a number total silently loses precision; sum blocks as numbers and add the block sums as bigint, keeping each block's own sum below 2^53 (with numbers as large as ${largest}, at most ${block} numbers a block)`;
   }
   return `${call} returned ${value}n, expected ${expected}n`;
 }

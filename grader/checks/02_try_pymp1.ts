@@ -39,8 +39,9 @@ function random(seed: number): () => number {
 }
 
 /**
- * The random ranges of a run: four of up to 2e7 numbers anywhere around zero, and one of 1.5e8
- * numbers whose total passes 2^53.
+ * The random ranges of a run: four of up to 2e7 numbers anywhere around zero, one of 1.5e8
+ * numbers whose total passes 2^53, and one of 2e6 numbers near 1e12 (where even a block of a
+ * million numbers sums past 2^53).
  *
  * @param seed The run's seed.
  * @returns The ranges, as [lo, hi) pairs.
@@ -51,7 +52,7 @@ function random(seed: number): () => number {
  * import { deepEqual, equal } from "node:assert/strict";
  *
  * deepEqual(randomRanges(7), randomRanges(7));
- * equal(randomRanges(7).length, 5);
+ * equal(randomRanges(7).length, 6);
  * ```
  */
 export function randomRanges(seed: number): [number, number][] {
@@ -63,6 +64,8 @@ export function randomRanges(seed: number): [number, number][] {
   }
   const lo = 1 + Math.floor(next() * 1_000_000);
   ranges.push([lo, lo + 150_000_000]);
+  const far = 1_000_000_000_000 + Math.floor(next() * 1_000_000_000_000);
+  ranges.push([far, far + 2_000_000]);
   return ranges;
 }
 
