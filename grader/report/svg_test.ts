@@ -1,5 +1,6 @@
 import { deepEqual, equal, ok, rejects, throws } from "node:assert/strict";
 import type { Sweep } from "../result.ts";
+import { SWEEP_FIXTURE } from "./_sweep_fixture.ts";
 import { barChartSvg, histogramSvg, renderSvg, studentSweepFigures, sweepChartSvg } from "./svg.ts";
 
 /** The aria labels of the marks of one kind ("bar", "point"), in drawing order. */
@@ -23,27 +24,12 @@ function assertSelfContained(svg: string): void {
   );
 }
 
-const STEP = { spread: 0.03, pairs: 5, seconds: 0.5, referenceSeconds: 0.5 };
-
+/** The fixture with its oversubscribed step inconclusive and overhead flagged. */
 const SWEEP: Sweep = {
-  cores: 2,
+  ...SWEEP_FIXTURE,
   inconclusive: true,
-  points: [
-    { ...STEP, workers: 4, speedup: 1.7, inconclusive: true },
-    { ...STEP, workers: 1, speedup: 0.97, inconclusive: false },
-    { ...STEP, workers: 2, speedup: 1.86, inconclusive: false },
-  ],
-  fit: {
-    serialFraction: 0.075,
-    rawSerialFraction: 0.075,
-    rmsError: 0,
-    karpFlatt: [{ workers: 2, value: 0.075 }, { workers: 4, value: 0.176 }],
-    projectCores: 16,
-    projectedSpeedup: 7.5,
-    overhead: true,
-    overheadReason: "speedup falls",
-    message: "Your code is ≈ 7.5% serial; on 16 cores it could reach at most ≈ 7.5×.",
-  },
+  points: SWEEP_FIXTURE.points.map((point) => ({ ...point, inconclusive: point.workers === 4 })),
+  fit: { ...SWEEP_FIXTURE.fit!, overhead: true, overheadReason: "speedup falls" },
 };
 
 Deno.test("renderSvg() renders an inline Vega-Lite spec to a self-contained SVG", async () => {

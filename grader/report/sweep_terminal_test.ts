@@ -1,30 +1,10 @@
 import { deepEqual, equal, ok, throws } from "node:assert/strict";
 import { stripVTControlCharacters } from "node:util";
-import type { Sweep } from "../result.ts";
+import { SWEEP_FIXTURE } from "./_sweep_fixture.ts";
 import { renderSweepTerminal } from "./sweep_terminal.ts";
 import { renderExercise } from "./terminal.ts";
 
-const STEP = { spread: 0.04, pairs: 5, seconds: 0.5, referenceSeconds: 0.5 };
-
-const SWEEP: Sweep = {
-  cores: 2,
-  inconclusive: false,
-  points: [
-    { ...STEP, workers: 4, speedup: 1.7, inconclusive: false },
-    { ...STEP, workers: 1, speedup: 0.97, inconclusive: false },
-    { ...STEP, workers: 2, speedup: 1.86, inconclusive: false },
-  ],
-  fit: {
-    serialFraction: 0.075,
-    rawSerialFraction: 0.075,
-    rmsError: 0,
-    karpFlatt: [{ workers: 2, value: 0.075 }, { workers: 4, value: 0.176 }],
-    projectCores: 16,
-    projectedSpeedup: 7.5,
-    overhead: false,
-    message: "Your code is ≈ 7.5% serial; on 16 cores it could reach at most ≈ 7.5×.",
-  },
-};
+const SWEEP = SWEEP_FIXTURE;
 
 // deno-lint-ignore no-control-regex
 const ESCAPE = /\x1b\[/;
