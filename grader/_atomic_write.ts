@@ -15,6 +15,17 @@ import { dirname } from "node:path";
  * @param path The file to write.
  * @param text Its new contents.
  * @returns When the file is in place.
+ *
+ * @example Usage
+ * ```ts
+ * import { writeWhole } from "./_atomic_write.ts";
+ * import { equal } from "node:assert/strict";
+ *
+ * const dir = await Deno.makeTempDir();
+ * await writeWhole(`${dir}/new/folder/file.txt`, "whole");
+ * equal(await Deno.readTextFile(`${dir}/new/folder/file.txt`), "whole");
+ * await Deno.remove(dir, { recursive: true });
+ * ```
  */
 export async function writeWhole(path: string, text: string | Uint8Array): Promise<void> {
   await Deno.mkdir(dirname(path), { recursive: true });
@@ -27,6 +38,17 @@ export async function writeWhole(path: string, text: string | Uint8Array): Promi
  * @param path The file to write.
  * @param value The value.
  * @returns When the file is in place.
+ *
+ * @example Usage
+ * ```ts
+ * import { writeJsonWhole } from "./_atomic_write.ts";
+ * import { deepEqual } from "node:assert/strict";
+ *
+ * const dir = await Deno.makeTempDir();
+ * await writeJsonWhole(`${dir}/a.json`, { score: 1 });
+ * deepEqual(JSON.parse(await Deno.readTextFile(`${dir}/a.json`)), { score: 1 });
+ * await Deno.remove(dir, { recursive: true });
+ * ```
  */
 export function writeJsonWhole(path: string, value: unknown): Promise<void> {
   return writeWhole(path, `${JSON.stringify(value, null, 2)}\n`);

@@ -23,6 +23,18 @@ export interface BatchProgress {
  * @param tty Whether to draw a bar; default whether stderr is a terminal.
  * @param write Where plain lines go; default stdout.
  * @returns The renderer.
+ *
+ * @example Usage
+ * ```ts
+ * import { batchProgress } from "./_batch_progress.ts";
+ * import { deepEqual } from "node:assert/strict";
+ *
+ * const lines: string[] = [];
+ * const progress = batchProgress(false, (line) => lines.push(line));
+ * const row = { student: "al", score: 3, maxScore: 4, exercises: [] };
+ * progress.onEvent({ kind: "graded", row, done: 1, total: 2, seconds: 1.25 });
+ * deepEqual(lines, ["[1/2] al: 3 / 4 points (1.3 s)"]);
+ * ```
  */
 export function batchProgress(
   tty: boolean = Deno.stderr.isTerminal(),

@@ -33,6 +33,13 @@ export interface RunnerGraderOptions {
  *
  * @param options The kit and the sandbox limits.
  * @returns The grader.
+ *
+ * @example Usage
+ * ```ts ignore
+ * import { runnerGrader } from "./_batch_runner.ts";
+ * const grader = runnerGrader({ kitRoot: ".", timeoutMs: 2_000 });
+ * const result = await grader.correctness(entry, submission, new AbortController().signal);
+ * ```
  */
 export function runnerGrader(options: RunnerGraderOptions): ExerciseGrader {
   const limits = {

@@ -155,6 +155,22 @@ const KIT_ROOT = decodeURIComponent(new URL("..", import.meta.url).pathname).rep
  * @param dir The folder of submissions.
  * @returns One submission per folder.
  * @throws {BatchInputError} If DIR is not a readable folder.
+ *
+ * @example Usage
+ * ```ts
+ * import { findSubmissions } from "./batch.ts";
+ * import { deepEqual } from "node:assert/strict";
+ *
+ * const dir = await Deno.makeTempDir();
+ * await Deno.mkdir(`${dir}/zoë/01_guess_run_times`, { recursive: true });
+ * await Deno.mkdir(`${dir}/al/exercises/01_guess_run_times`, { recursive: true });
+ * const found = await findSubmissions(dir);
+ * deepEqual(found.map((s) => [s.student, s.exercisesDir.slice(dir.length)]), [
+ *   ["al", "/al/exercises"],
+ *   ["zoë", "/zoë"],
+ * ]);
+ * await Deno.remove(dir, { recursive: true });
+ * ```
  */
 export async function findSubmissions(dir: string): Promise<Submission[]> {
   let entries: Deno.DirEntry[];
@@ -189,6 +205,26 @@ function compareIds(a: string, b: string): number {
  * @param catalog The catalog.
  * @param submission The submission.
  * @returns The hex digest.
+ *
+ * @example Usage
+ * ```ts
+ * import { submissionFingerprint } from "./batch.ts";
+ * import { parseCatalog } from "./catalog.ts";
+ * import { equal, notEqual } from "node:assert/strict";
+ *
+ * const catalog = parseCatalog({
+ *   version: 1,
+ *   exercises: [{ id: 1, slug: "01_a", title: "A", files: ["a.ts"], hint: "h" }],
+ * });
+ * const dir = await Deno.makeTempDir();
+ * const submission = { student: "s", dir, exercisesDir: dir };
+ * const empty = await submissionFingerprint(catalog, submission);
+ * await Deno.mkdir(`${dir}/01_a`);
+ * await Deno.writeTextFile(`${dir}/01_a/a.ts`, "export {};");
+ * notEqual(await submissionFingerprint(catalog, submission), empty);
+ * equal(empty.length, 64);
+ * await Deno.remove(dir, { recursive: true });
+ * ```
  */
 export async function submissionFingerprint(
   catalog: Catalog,
@@ -268,6 +304,14 @@ class Lanes {
  * @returns The gradebook, how the time was spent, and the grader's failures.
  * @throws {BatchInputError} If DIR cannot be read or holds no submission folder.
  * @throws {DOMException} An `AbortError` when the signal stops the batch (saved students stay).
+ *
+ * @example Usage
+ * ```ts
+ * import { BatchInputError, gradeBatch } from "./batch.ts";
+ * import { rejects } from "node:assert/strict";
+ *
+ * await rejects(gradeBatch("/no/such/folder"), BatchInputError);
+ * ```
  */
 export async function gradeBatch(
   dir: string,
@@ -496,6 +540,14 @@ const USAGE = "deno task grade DIR [--out OUT] [--force] [--jobs N] [--timeout S
  * @param args The command-line arguments.
  * @returns The exit code (CONTRACT.md): 0 every submission got its row, 2 bad usage, 3 the grader
  * failed, 130 interrupted (saved students are kept; rerun to resume).
+ *
+ * @example Usage
+ * ```ts
+ * import { gradeMain } from "./batch.ts";
+ * import { equal } from "node:assert/strict";
+ *
+ * equal(await gradeMain(["--jobs", "0", "submissions"]), 2);
+ * ```
  */
 export async function gradeMain(args: string[]): Promise<number> {
   let parsed;

@@ -55,6 +55,15 @@ const SLUG = /^\d{2}_[a-z0-9_]+$/;
  *
  * @param options The kit, the checker, what to run.
  * @returns The findings, in the order they were made.
+ *
+ * @example Usage
+ * ```ts
+ * import { devCheck } from "./dev_check.ts";
+ * import { equal } from "node:assert/strict";
+ *
+ * const findings = await devCheck({ kitRoot: "/no/such/kit", run: false });
+ * equal(findings[0]?.level, "problem");
+ * ```
  */
 export async function devCheck(options: DevCheckOptions = {}): Promise<Finding[]> {
   const kitRoot = options.kitRoot ?? KIT_ROOT;
@@ -249,6 +258,12 @@ async function checkTypes(
  *
  * @param _args The command-line arguments (none).
  * @returns 0 when no finding is a problem, 1 otherwise.
+ *
+ * @example Usage
+ * ```ts ignore
+ * import { devCheckMain } from "./dev_check.ts";
+ * Deno.exit(await devCheckMain([])); // runs every stub and solution: about a minute
+ * ```
  */
 export async function devCheckMain(_args: string[]): Promise<number> {
   const started = performance.now();

@@ -104,6 +104,16 @@ export interface GradescopeBundleOptions {
  *
  * @param options The kit to bundle.
  * @returns The zip's bytes and the kit files it holds.
+ *
+ * @example Usage
+ * ```ts
+ * import { gradescopeBundle } from "./gradescope_bundle.ts";
+ * import { unzipSync } from "fflate";
+ * import { ok } from "node:assert/strict";
+ *
+ * const { zip } = await gradescopeBundle();
+ * ok("run_autograder" in unzipSync(zip));
+ * ```
  */
 export async function gradescopeBundle(
   options: GradescopeBundleOptions = {},
@@ -144,6 +154,14 @@ function unixMode(mode: number): number {
  *
  * @param args `OUT.zip`.
  * @returns The exit code: 0 written, 2 bad usage, 3 failed.
+ *
+ * @example Usage
+ * ```ts
+ * import { gradescopeMain } from "./gradescope_bundle.ts";
+ * import { equal } from "node:assert/strict";
+ *
+ * equal(await gradescopeMain(["bundle.tar"]), 2);
+ * ```
  */
 export async function gradescopeMain(args: string[]): Promise<number> {
   const usage = "deno task gradescope OUT.zip";

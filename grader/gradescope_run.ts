@@ -40,6 +40,24 @@ export interface GradeSubmissionOptions {
  * @param dir The submission folder.
  * @param catalog The catalog.
  * @returns The folder holding `<slug>/` folders, and a cleanup for a temporary one.
+ *
+ * @example Usage
+ * ```ts
+ * import { exerciseFolders } from "./gradescope_run.ts";
+ * import { parseCatalog } from "./catalog.ts";
+ * import { ok } from "node:assert/strict";
+ *
+ * const catalog = parseCatalog({
+ *   version: 1,
+ *   exercises: [{ id: 1, slug: "01_a", title: "A", files: ["a.ts"], hint: "h" }],
+ * });
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dir}/a.ts`, "export {};");
+ * const { exercisesDir, cleanup } = await exerciseFolders(dir, catalog);
+ * ok((await Deno.stat(`${exercisesDir}/01_a/a.ts`)).isFile);
+ * await cleanup();
+ * await Deno.remove(dir, { recursive: true });
+ * ```
  */
 export async function exerciseFolders(
   dir: string,
@@ -82,6 +100,12 @@ export async function exerciseFolders(
  * @param dir The submission folder.
  * @param options The kit, the cores, the time limit.
  * @returns The student's results (the student id is `submission`).
+ *
+ * @example Usage
+ * ```ts ignore
+ * import { gradeSubmission } from "./gradescope_run.ts";
+ * const row = await gradeSubmission("/autograder/submission", { cores: 2 });
+ * ```
  */
 export async function gradeSubmission(
   dir: string,
@@ -132,6 +156,14 @@ function failedResults(error: unknown): GradescopeResults {
  * @param args `SUBMISSION RESULTS [--cores N] [--timeout SECONDS]`.
  * @returns 0 when the submission was graded, 2 bad usage, 3 the autograder failed (a
  * `results.json` saying so is written all the same).
+ *
+ * @example Usage
+ * ```ts
+ * import { gradescopeRunMain } from "./gradescope_run.ts";
+ * import { equal } from "node:assert/strict";
+ *
+ * equal(await gradescopeRunMain(["only-one-argument"]), 2);
+ * ```
  */
 export async function gradescopeRunMain(args: string[]): Promise<number> {
   const usage = "gradescope_run.ts SUBMISSION RESULTS [--cores N] [--timeout SECONDS]";

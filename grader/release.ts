@@ -117,6 +117,17 @@ export function isShipped(path: string): boolean {
  * @param options The instructor's kit.
  * @returns The files written and any task the README mentions but the kit lacks.
  * @throws {ReleaseTargetError} If OUT exists and is not an empty folder.
+ *
+ * @example Usage
+ * ```ts
+ * import { release, ReleaseTargetError } from "./release.ts";
+ * import { rejects } from "node:assert/strict";
+ *
+ * const out = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${out}/mine.txt`, "keep me");
+ * await rejects(release(out), ReleaseTargetError);
+ * await Deno.remove(out, { recursive: true });
+ * ```
  */
 export async function release(out: string, options: ReleaseOptions = {}): Promise<ReleaseSummary> {
   const kitRoot = resolve(options.kitRoot ?? KIT_ROOT);
@@ -257,6 +268,14 @@ const USAGE = "deno task release OUT";
  *
  * @param args The command-line arguments.
  * @returns The exit code: 0 written, 2 bad usage or OUT not empty, 3 the release failed.
+ *
+ * @example Usage
+ * ```ts
+ * import { releaseMain } from "./release.ts";
+ * import { equal } from "node:assert/strict";
+ *
+ * equal(await releaseMain([]), 2);
+ * ```
  */
 export async function releaseMain(args: string[]): Promise<number> {
   let positionals: string[];
