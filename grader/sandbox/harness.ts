@@ -39,6 +39,7 @@ class Peer {
   #make: () => Worker;
   #worker: Worker | undefined;
   #pending: ((message: WorkerMessage) => void) | undefined;
+  #pendingId: number | undefined;
 
   constructor(make: () => Worker) {
     this.#make = make;
@@ -59,6 +60,9 @@ class Peer {
         this.#discard();
         return;
       }
+      // A message that does not answer the pending request (the student's own postMessage) is
+      // ignored: it cannot end the timed round trip early.
+      if (message?.id !== this.#pendingId) return;
       this.#settle(message);
     };
     worker.onerror = (event: ErrorEvent) => {
@@ -93,11 +97,12 @@ class Peer {
   }
 
   /** Sends one request and resolves with the reply and the round trip in seconds. */
-  run(message: unknown): Promise<[WorkerMessage, number]> {
+  run(message: { id: number; op: unknown }): Promise<[WorkerMessage, number]> {
     this.#worker ??= this.#start();
     const worker = this.#worker;
     return new Promise((resolve) => {
       const start = performance.now();
+      this.#pendingId = message.id;
       this.#pending = (reply) => resolve([reply, (performance.now() - start) / 1000]);
       worker.postMessage(message);
     });
