@@ -24,3 +24,4 @@ export * from "./async_result.ts";
 export * from "./sync.ts";
 export * from "./value.ts";
 export * from "./shared_array.ts";
+export * from "./queue.ts";

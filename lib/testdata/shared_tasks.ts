@@ -4,6 +4,7 @@
  * @module
  */
 import { defineTasks } from "../task.ts";
+import type { JoinableQueue, Queue, SimpleQueue } from "../queue.ts";
 import type { RawArray, SharedArray } from "../shared_array.ts";
 import type { TypeCode } from "../value.ts";
 import type { Barrier, Condition, Event, Lock, RLock, Semaphore } from "../sync.ts";
@@ -185,3 +186,52 @@ function describeValue(value: Value<TypeCode>): [string, number | bigint, boolea
 }
 
 export const moreTasks = defineTasks(import.meta.url, { fillSlice, bumpAll, describeValue });
+
+/** Puts `count` items `[producer, i]`. */
+function produceItems(queue: Queue<[number, number]>, producer: number, count: number): number {
+  for (let i = 0; i < count; i++) queue.put([producer, i], { timeout: 30_000 });
+  return count;
+}
+
+/** Gets items until the queue is closed and empty; returns them. */
+function consumeItems(queue: Queue<[number, number]>): [number, number][] {
+  const items: [number, number][] = [];
+  for (;;) {
+    try {
+      items.push(queue.get({ timeout: 30_000 }));
+    } catch (error) {
+      if ((error as Error).name === "QueueClosedError") return items;
+      throw error;
+    }
+  }
+}
+
+/** Gets items with `for await` until the queue is closed; returns them. */
+async function consumeAsync(queue: Queue<number>): Promise<number[]> {
+  const items: number[] = [];
+  for await (const item of queue) items.push(item);
+  return items;
+}
+
+/** Takes `count` items from a joinable queue, marking each done; returns their sum. */
+function work(queue: JoinableQueue<number>, count: number): number {
+  let sum = 0;
+  for (let i = 0; i < count; i++) {
+    sum += queue.get({ timeout: 30_000 });
+    queue.taskDone();
+  }
+  return sum;
+}
+
+function putSimple(queue: SimpleQueue<string>, text: string): number {
+  queue.put(text);
+  return text.length;
+}
+
+export const queueTasks = defineTasks(import.meta.url, {
+  produceItems,
+  consumeItems,
+  consumeAsync,
+  work,
+  putSimple,
+});

@@ -1,0 +1,293 @@
+/**
+ * A multi-producer, multi-consumer queue of byte records in one SharedArrayBuffer: what `Queue`,
+ * `JoinableQueue`, `SimpleQueue` and `Pipe` are made of. MessagePorts cannot do this job: a port
+ * belongs to one worker, while a queue is shared by any number of them.
+ *
+ * Layout: a header of Int32 words (a futex mutex, the read and write offsets, the bytes and items
+ * in use, two sequence words that waiters sleep on, the closed flag, the unfinished-task count),
+ * then a circular data area of `capacity` bytes holding records `[u32 length][payload]`, which may
+ * wrap around its end. Every change happens with the mutex held; waiters sleep on a sequence word
+ * with the mutex released, and a changer bumps that word before `Atomics.notify`, so no wake-up is
+ * lost.
+ *
+ * Items are encoded with `node:v8` `serialize` (the structured clone format): numbers, bigints,
+ * strings, booleans, null, undefined, plain objects and arrays, Map, Set, Date, RegExp, typed
+ * arrays and errors travel; functions, symbols, class prototypes (an instance arrives as a plain
+ * object) and SharedArrayBuffers (so every shared object of `lib/`) do not.
+ *
+ * This file is private to `lib/`.
+ *
+ * @module
+ */
+
+import { deserialize, serialize } from "node:v8";
+import { type Ctx, mutexRelease, mutexSteps } from "./_mutex.ts";
+import { encodeShared } from "./_shareable.ts";
+import { abortError, type WaitSteps } from "./_wait.ts";
+
+const HEAD = 2;
+const TAIL = 3;
+const USED = 4;
+const COUNT = 5;
+const NOT_EMPTY = 6;
+const NOT_FULL = 7;
+const CLOSED = 8;
+const UNFINISHED = 9;
+const MAXSIZE = 10;
+const CAPACITY = 11;
+const WORDS = 12;
+const HEADER_BYTES = WORDS * 4;
+const LENGTH_BYTES = 4;
+
+/** Why a ring operation could not finish: the caller turns it into its own error. */
+export type RingFailure = "closed" | "timed-out" | "aborted";
+
+/** A ring operation's result: the value, or why there is none. */
+export type RingResult<T> = { ok: true; value: T } | { ok: false; why: RingFailure };
+
+/**
+ * Encodes one item.
+ *
+ * @param item The item.
+ * @param caller What was being done, for the message.
+ * @returns Its bytes.
+ * @throws {TypeError} If the item cannot be encoded.
+ */
+export function encodeItem(item: unknown, caller: string): Uint8Array {
+  if (encodeShared(item) !== item) {
+    throw new TypeError(
+      `Cannot ${caller}: the item holds a shared object (a Value, Lock, Queue...): ` +
+        "a queue copies its items, so pass shared objects to a task as arguments instead",
+    );
+  }
+  try {
+    return serialize(item);
+  } catch (error) {
+    throw new TypeError(
+      `Cannot ${caller}: the item cannot be copied: ${(error as Error).message}: ` +
+        "a queue carries structured-cloneable data (no functions, symbols or shared objects: " +
+        "pass a Value, Lock or Queue to a task as an argument instead)",
+      { cause: error },
+    );
+  }
+}
+
+/**
+ * Decodes one item.
+ *
+ * @param bytes Its bytes.
+ * @returns The item.
+ */
+export function decodeItem(bytes: Uint8Array): unknown {
+  return deserialize(bytes);
+}
+
+/** A shared ring of byte records; see the module doc. */
+export class Ring {
+  readonly words: Int32Array;
+  readonly data: Uint8Array;
+
+  /**
+   * Wraps the ring in `buffer`.
+   *
+   * @param buffer Made by {@linkcode Ring.allocate}, here or in another worker.
+   */
+  constructor(buffer: SharedArrayBuffer) {
+    this.words = new Int32Array(buffer, 0, WORDS);
+    this.data = new Uint8Array(buffer, HEADER_BYTES);
+  }
+
+  /**
+   * Makes the memory of a new ring.
+   *
+   * @param capacity The data area's size in bytes.
+   * @param maxsize The most items at once; 0 for no limit but the bytes.
+   * @returns The buffer.
+   */
+  static allocate(capacity: number, maxsize: number): SharedArrayBuffer {
+    const buffer = new SharedArrayBuffer(HEADER_BYTES + capacity);
+    const words = new Int32Array(buffer, 0, WORDS);
+    words[MAXSIZE] = maxsize;
+    words[CAPACITY] = capacity;
+    return buffer;
+  }
+
+  /** The memory, for travel. */
+  get buffer(): SharedArrayBuffer {
+    return this.words.buffer as SharedArrayBuffer;
+  }
+
+  /** The most items at once (0: no limit but the bytes). */
+  get maxsize(): number {
+    return this.words[MAXSIZE]!;
+  }
+
+  /** The data area's size in bytes. */
+  get capacity(): number {
+    return this.words[CAPACITY]!;
+  }
+
+  /** Items in the ring now. */
+  get count(): number {
+    return Atomics.load(this.words, COUNT);
+  }
+
+  /** Whether the ring was closed. */
+  get closed(): boolean {
+    return Atomics.load(this.words, CLOSED) === 1;
+  }
+
+  /** Items put and not yet marked done (JoinableQueue). */
+  get unfinished(): number {
+    return Atomics.load(this.words, UNFINISHED);
+  }
+
+  #fits(need: number): boolean {
+    const w = this.words;
+    return (w[MAXSIZE]! <= 0 || w[COUNT]! < w[MAXSIZE]!) && w[CAPACITY]! - w[USED]! >= need;
+  }
+
+  #copyIn(offset: number, bytes: Uint8Array): number {
+    const capacity = this.data.length;
+    const first = Math.min(bytes.length, capacity - offset);
+    this.data.set(bytes.subarray(0, first), offset);
+    if (first < bytes.length) this.data.set(bytes.subarray(first), 0);
+    return (offset + bytes.length) % capacity;
+  }
+
+  #copyOut(offset: number, into: Uint8Array): number {
+    const capacity = this.data.length;
+    const first = Math.min(into.length, capacity - offset);
+    into.set(this.data.subarray(offset, offset + first));
+    if (first < into.length) into.set(this.data.subarray(0, into.length - first), first);
+    return (offset + into.length) % capacity;
+  }
+
+  /**
+   * Sleeps on a sequence word with the mutex released, then takes the mutex back.
+   *
+   * @returns The wait's outcome once the mutex is held again.
+   */
+  *#sleep(index: number, ctx: Ctx): WaitSteps<"ok" | "timed-out" | "aborted"> {
+    const seen = Atomics.load(this.words, index);
+    mutexRelease(this.words);
+    const outcome = yield { array: this.words, index, value: seen };
+    yield* mutexSteps(this.words, ctx, true);
+    return outcome;
+  }
+
+  #wake(index: number, n: number): void {
+    Atomics.add(this.words, index, 1);
+    Atomics.notify(this.words, index, n);
+  }
+
+  /**
+   * Puts one encoded item, waiting while the ring is full.
+   *
+   * @param bytes The item's bytes; they must fit in the capacity.
+   * @param ctx The wait's context.
+   * @param countTask Whether to count an unfinished task (JoinableQueue).
+   */
+  *put(bytes: Uint8Array, ctx: Ctx, countTask: boolean): WaitSteps<RingResult<void>> {
+    const w = this.words;
+    const need = LENGTH_BYTES + bytes.length;
+    yield* mutexSteps(w, ctx);
+    try {
+      for (;;) {
+        if (w[CLOSED] === 1) return { ok: false, why: "closed" };
+        if (this.#fits(need)) break;
+        const outcome = yield* this.#sleep(NOT_FULL, ctx);
+        if (outcome !== "ok" && w[CLOSED] !== 1 && !this.#fits(need)) {
+          return { ok: false, why: outcome };
+        }
+      }
+      const length = new Uint8Array(LENGTH_BYTES);
+      new DataView(length.buffer).setUint32(0, bytes.length);
+      w[TAIL] = this.#copyIn(this.#copyIn(w[TAIL]!, length), bytes);
+      w[USED]! += need;
+      w[COUNT]!++;
+      if (countTask) w[UNFINISHED]!++;
+      this.#wake(NOT_EMPTY, 1);
+      return { ok: true, value: undefined };
+    } finally {
+      mutexRelease(w);
+    }
+  }
+
+  /**
+   * Takes the oldest item's bytes, waiting while the ring is empty (and open).
+   *
+   * @param ctx The wait's context.
+   */
+  *get(ctx: Ctx): WaitSteps<RingResult<Uint8Array>> {
+    const w = this.words;
+    yield* mutexSteps(w, ctx);
+    try {
+      for (;;) {
+        if (w[COUNT]! > 0) break;
+        if (w[CLOSED] === 1) return { ok: false, why: "closed" };
+        const outcome = yield* this.#sleep(NOT_EMPTY, ctx);
+        if (outcome !== "ok" && w[COUNT] === 0 && w[CLOSED] !== 1) {
+          return { ok: false, why: outcome };
+        }
+      }
+      const length = new Uint8Array(LENGTH_BYTES);
+      let head = this.#copyOut(w[HEAD]!, length);
+      const bytes = new Uint8Array(new DataView(length.buffer).getUint32(0));
+      head = this.#copyOut(head, bytes);
+      w[HEAD] = head;
+      w[USED]! -= LENGTH_BYTES + bytes.length;
+      w[COUNT]!--;
+      this.#wake(NOT_FULL, 1);
+      // A getter that gave up after being woken may have swallowed a wake-up: pass one on.
+      if (w[COUNT]! > 0) Atomics.notify(w, NOT_EMPTY, 1);
+      return { ok: true, value: bytes };
+    } finally {
+      mutexRelease(w);
+    }
+  }
+
+  /**
+   * Closes the ring: puts fail from now on, gets drain what is left; every waiter wakes.
+   *
+   * @param ctx The wait's context (for the mutex).
+   */
+  *close(ctx: Ctx): WaitSteps<void> {
+    yield* mutexSteps(this.words, ctx, true);
+    this.words[CLOSED] = 1;
+    this.#wake(NOT_EMPTY, Infinity);
+    this.#wake(NOT_FULL, Infinity);
+    mutexRelease(this.words);
+  }
+
+  /**
+   * Marks one unfinished task done (JoinableQueue).
+   *
+   * @returns `false` when there was no unfinished task.
+   */
+  *taskDone(ctx: Ctx): WaitSteps<boolean> {
+    yield* mutexSteps(this.words, ctx, true);
+    try {
+      if (this.words[UNFINISHED]! <= 0) return false;
+      if (--this.words[UNFINISHED]! === 0) Atomics.notify(this.words, UNFINISHED);
+      return true;
+    } finally {
+      mutexRelease(this.words);
+    }
+  }
+
+  /** Waits until every put item was marked done (JoinableQueue). */
+  *join(): WaitSteps<RingResult<void>> {
+    for (;;) {
+      const unfinished = Atomics.load(this.words, UNFINISHED);
+      if (unfinished === 0) return { ok: true, value: undefined };
+      const outcome = yield { array: this.words, index: UNFINISHED, value: unfinished };
+      if (outcome !== "ok" && Atomics.load(this.words, UNFINISHED) !== 0) {
+        return { ok: false, why: outcome };
+      }
+    }
+  }
+}
+
+/** The abort error of a ring wait, for the public classes. */
+export { abortError };

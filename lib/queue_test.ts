@@ -1,0 +1,139 @@
+import { deepEqual, equal, ok, rejects, throws } from "node:assert/strict";
+import { TimeoutError } from "./async_result.ts";
+import {
+  JoinableQueue,
+  Queue,
+  QueueClosedError,
+  QueueEmptyError,
+  QueueFullError,
+  SimpleQueue,
+} from "./queue.ts";
+import { Lock } from "./sync.ts";
+import { runAll, runInWorker } from "./testdata/shared_spawn.ts";
+import { queueTasks } from "./testdata/shared_tasks.ts";
+
+Deno.test("Queue of maxsize 1 under 3 producers and 3 consumers loses and duplicates nothing", async () => {
+  const queue = new Queue<[number, number]>({ maxsize: 1 });
+  const count = 400;
+  const consumers = runAll(queueTasks.consumeItems, [[queue], [queue], [queue]]);
+  const produced = await runAll(queueTasks.produceItems, [[queue, 0, count], [queue, 1, count], [
+    queue,
+    2,
+    count,
+  ]]);
+  deepEqual(produced, [count, count, count]);
+  queue.close();
+  const taken = (await consumers).flat();
+  equal(taken.length, 3 * count);
+  const keys = new Set(taken.map(([producer, i]) => producer * count + i));
+  equal(keys.size, 3 * count);
+  for (const part of await consumers) {
+    // Each consumer sees each producer's items in the order they were put.
+    for (let producer = 0; producer < 3; producer++) {
+      const mine = part.filter(([p]) => p === producer).map(([, i]) => i);
+      deepEqual(mine, [...mine].sort((a, b) => a - b));
+    }
+  }
+});
+
+Deno.test("Queue keeps FIFO order across its buffer's wrap-around", () => {
+  const queue = new Queue<string>({ capacity: 100 });
+  const seen: string[] = [];
+  for (let i = 0; i < 200; i++) {
+    queue.put("x".repeat(i % 13) + i, { timeout: 1000 });
+    if (i % 3 === 2) {
+      while (!queue.empty()) seen.push(queue.get());
+    }
+  }
+  while (!queue.empty()) seen.push(queue.get());
+  deepEqual(seen, Array.from({ length: 200 }, (_, i) => "x".repeat(i % 13) + i));
+});
+
+Deno.test("Queue copies structured-cloneable items", () => {
+  const queue = new Queue();
+  const item = {
+    n: 1,
+    big: 2n ** 70n,
+    map: new Map([["a", [1, 2]]]),
+    date: new Date(5),
+    u: new Uint8Array([3]),
+  };
+  queue.put(item);
+  deepEqual(queue.get(), item);
+});
+
+Deno.test("Queue refuses items it cannot carry, with a clear error", () => {
+  const queue = new Queue({ capacity: 64 });
+  throws(() => queue.put(() => 1), { name: "TypeError", message: /cannot be copied/ });
+  throws(() => queue.put(new Lock()), { name: "TypeError", message: /shared objects/ });
+  throws(() => queue.put("y".repeat(100)), {
+    name: "RangeError",
+    message: /more than the queue's capacity of 64: make the queue with a larger capacity/,
+  });
+  equal(queue.qsize(), 0);
+});
+
+Deno.test("Queue's waits time out, abort, and the nowait forms fail at once", async () => {
+  const queue = new Queue<number>({ maxsize: 1 });
+  throws(() => queue.getNowait(), QueueEmptyError);
+  throws(() => queue.get({ timeout: 5 }), (error: Error) => error instanceof TimeoutError);
+  await rejects(queue.getAsync({ timeout: 5 }), QueueEmptyError);
+  queue.putNowait(1);
+  ok(queue.full());
+  throws(() => queue.putNowait(2), QueueFullError);
+  throws(() => queue.put(2, { timeout: 5 }), QueueFullError);
+  await rejects(queue.putAsync(2, { timeout: 5 }), QueueFullError);
+  const controller = new AbortController();
+  const waiting = queue.putAsync(3, { signal: controller.signal });
+  controller.abort();
+  await rejects(waiting, { name: "AbortError" });
+  equal(queue.get(), 1);
+  const getter = new AbortController();
+  const getting = queue.getAsync({ signal: getter.signal });
+  getter.abort(new Error("enough"));
+  await rejects(getting, { message: "enough" });
+  equal(queue.qsize(), 0);
+  throws(() => new Queue({ maxsize: -1 }), RangeError);
+  throws(() => new Queue({ capacity: 1 }), RangeError);
+});
+
+Deno.test("Queue.close() lets gets drain, then ends them and async iteration in workers", async () => {
+  const queue = new Queue<number>();
+  const consumer = runInWorker(queueTasks.consumeAsync, queue);
+  for (let i = 0; i < 100; i++) await queue.putAsync(i);
+  queue.close();
+  ok(queue.closed);
+  throws(() => queue.put(1), QueueClosedError);
+  deepEqual(await consumer, { ok: true, value: Array.from({ length: 100 }, (_, i) => i) });
+  throws(() => queue.get(), {
+    name: "QueueClosedError",
+    message: "Cannot get item: the queue is closed and empty",
+  });
+});
+
+Deno.test("JoinableQueue.join() waits until workers marked every item done", async () => {
+  const queue = new JoinableQueue<number>({ maxsize: 4 });
+  const workers = runAll(queueTasks.work, [[queue, 50], [queue, 50]]);
+  for (let i = 1; i <= 100; i++) queue.put(i);
+  await queue.joinAsync({ timeout: 30_000 });
+  equal((await workers).reduce((a, b) => a + b), 5050);
+  queue.join({ timeout: 0 });
+  throws(() => queue.taskDone(), RangeError);
+  queue.put(1);
+  throws(() => queue.join({ timeout: 5 }), {
+    name: "TimeoutError",
+    message: /1 tasks still unfinished/,
+  });
+  equal(queue.get(), 1);
+  queue.taskDone();
+  queue.join();
+});
+
+Deno.test("SimpleQueue carries items from workers", async () => {
+  const queue = new SimpleQueue<string>();
+  await runAll(queueTasks.putSimple, [[queue, "a"], [queue, "bb"]]);
+  deepEqual([queue.get(), await queue.getAsync()].sort(), ["a", "bb"]);
+  ok(queue.empty());
+  queue.close();
+  throws(() => queue.put("c"), QueueClosedError);
+});
