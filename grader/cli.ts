@@ -140,12 +140,7 @@ async function runChecks(
     }
     results.push(result);
     if (!flags.solution) {
-      await recordProgress(progressPath(kitRoot), entry.slug, {
-        status: result.status,
-        score: result.score,
-        maxScore: result.maxScore,
-        checkedAt: result.checkedAt,
-      }).catch(() => {});
+      await recordProgress(progressPath(kitRoot), result).catch(() => {});
     }
     if (!flags.json) {
       io.out(

@@ -70,8 +70,7 @@ export async function readProgress(path: string): Promise<Progress> {
  * Records an exercise's last result, writing the file whole (a temporary file, then a rename).
  *
  * @param path The file.
- * @param exercise The exercise's folder name.
- * @param entry Its last result.
+ * @param result The exercise's folder name and its last result (an `ExerciseResult` will do).
  * @returns Nothing.
  *
  * @example Usage
@@ -81,19 +80,19 @@ export async function readProgress(path: string): Promise<Progress> {
  *
  * const dir = await Deno.makeTempDir();
  * const path = `${dir}/.parakit/progress.json`;
- * const entry = { status: "passed" as const, score: 3, maxScore: 3, checkedAt: "2026-01-01" };
- * await recordProgress(path, "01_x", entry);
+ * const result = { status: "passed" as const, score: 3, maxScore: 3, checkedAt: "2026-01-01" };
+ * await recordProgress(path, { exercise: "01_x", ...result });
  * equal((await readProgress(path)).exercises["01_x"]?.score, 3);
  * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export async function recordProgress(
   path: string,
-  exercise: string,
-  entry: ProgressEntry,
+  result: ProgressEntry & { exercise: string },
 ): Promise<void> {
   const progress = await readProgress(path);
-  progress.exercises[exercise] = entry;
+  const { status, score, maxScore, checkedAt } = result;
+  progress.exercises[result.exercise] = { status, score, maxScore, checkedAt };
   const dir = path.slice(0, path.lastIndexOf("/"));
   await Deno.mkdir(dir, { recursive: true });
   const temp = `${path}.${crypto.randomUUID()}.tmp`;

@@ -107,8 +107,8 @@ export function summarizePairs(samples: readonly (readonly [number, number])[]):
  * wide one, only when the whole middle half is on one side of the threshold.
  *
  * @param summary The median speedup, its quartiles and its spread.
- * @param threshold The speedup needed.
- * @param maxSpread The widest spread decided on the median.
+ * @param rule The speedup needed (`threshold`) and the widest spread decided on the median
+ * (`maxSpread`).
  * @returns The verdict, `inconclusive` when the spread is too wide to decide.
  *
  * @example Usage
@@ -116,15 +116,16 @@ export function summarizePairs(samples: readonly (readonly [number, number])[]):
  * import { decide } from "./timing.ts";
  * import { equal } from "node:assert/strict";
  *
- * equal(decide({ speedup: 1.9, spread: 0.1, quartiles: [1.8, 2] }, 1.4, 0.35), "passed");
- * equal(decide({ speedup: 1.5, spread: 0.8, quartiles: [0.9, 2.1] }, 1.4, 0.35), "inconclusive");
+ * const rule = { threshold: 1.4, maxSpread: 0.35 };
+ * equal(decide({ speedup: 1.9, spread: 0.1, quartiles: [1.8, 2] }, rule), "passed");
+ * equal(decide({ speedup: 1.5, spread: 0.8, quartiles: [0.9, 2.1] }, rule), "inconclusive");
  * ```
  */
 export function decide(
   summary: { speedup: number; spread: number; quartiles: [number, number] },
-  threshold: number,
-  maxSpread: number,
+  rule: { threshold: number; maxSpread: number },
 ): TimingVerdict {
+  const { threshold, maxSpread } = rule;
   if (summary.spread <= maxSpread) return summary.speedup >= threshold ? "passed" : "failed";
   if (summary.quartiles[0] >= threshold) return "passed";
   if (summary.quartiles[1] < threshold) return "failed";
@@ -198,7 +199,7 @@ export async function compareInterleaved(
       samples.push([ref, cand]);
     }
     summary = summarizePairs(samples);
-    verdict = decide(summary, threshold, maxSpread);
+    verdict = decide(summary, { threshold, maxSpread });
     if (verdict !== "inconclusive") break;
   }
   return { verdict, threshold, pairs: samples.length, samples, ...summary };

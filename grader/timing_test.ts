@@ -84,9 +84,10 @@ Deno.test("summarizePairs() takes the median of the pair speedups and the middle
 });
 
 Deno.test("decide() decides a wide spread only when the middle half is on one side", () => {
-  equal(decide({ speedup: 2, spread: 0.5, quartiles: [1.6, 2.6] }, 1.4, 0.35), "passed");
-  equal(decide({ speedup: 1, spread: 0.5, quartiles: [0.8, 1.3] }, 1.4, 0.35), "failed");
-  equal(decide({ speedup: 1.4, spread: 0.5, quartiles: [1.1, 1.8] }, 1.4, 0.35), "inconclusive");
+  const rule = { threshold: 1.4, maxSpread: 0.35 };
+  equal(decide({ speedup: 2, spread: 0.5, quartiles: [1.6, 2.6] }, rule), "passed");
+  equal(decide({ speedup: 1, spread: 0.5, quartiles: [0.8, 1.3] }, rule), "failed");
+  equal(decide({ speedup: 1.4, spread: 0.5, quartiles: [1.1, 1.8] }, rule), "inconclusive");
 });
 
 Deno.test("speedupThreshold() scales with the cores and skips one core", () => {

@@ -172,8 +172,7 @@ function guessCheck(key: (typeof GUESSES)[number][0], label: string): CheckSpec 
  * Explains a wrong sum of [lo, hi): a number instead of a bigint, the wrong end of the range, or
  * the precision a `number` total loses past 2^53.
  *
- * @param lo The range's start.
- * @param hi The range's end (exclusive).
+ * @param range The range as [lo, hi): `lo` included, `hi` excluded.
  * @param value What the student's code returned.
  * @returns `undefined` when the value is right, else the message.
  *
@@ -182,11 +181,15 @@ function guessCheck(key: (typeof GUESSES)[number][0], label: string): CheckSpec 
  * import { diagnoseSum } from "./01_guess_run_times.ts";
  * import { equal, match } from "node:assert/strict";
  *
- * equal(diagnoseSum(1, 11, 55n), undefined);
- * match(diagnoseSum(1, 11, 66n)!, /includes hi/);
+ * equal(diagnoseSum([1, 11], 55n), undefined);
+ * match(diagnoseSum([1, 11], 66n)!, /includes hi/);
  * ```
  */
-export function diagnoseSum(lo: number, hi: number, value: unknown): string | undefined {
+export function diagnoseSum(
+  range: readonly [number, number],
+  value: unknown,
+): string | undefined {
+  const [lo, hi] = range;
   const expected = closedFormSum(lo, hi);
   const call = `sumRange(${lo}, ${hi})`;
   if (typeof value !== "bigint") {
@@ -234,7 +237,7 @@ function sumCheck(
           ),
         );
         if (!answer.ok) return answer.outcome;
-        const problem = diagnoseSum(lo, hi, answer.value);
+        const problem = diagnoseSum([lo, hi], answer.value);
         if (problem) return { status: "failed", message: problem };
       }
       return {

@@ -138,7 +138,7 @@ async function callSum(
   );
   const answer = answerOf(reply);
   if (!answer.ok) return { reply, outcome: answer.outcome };
-  const problem = diagnoseSum(lo, hi, answer.value)?.replace("sumRange(", "parallelSum(");
+  const problem = diagnoseSum([lo, hi], answer.value)?.replace("sumRange(", "parallelSum(");
   return problem ? { reply, outcome: { status: "failed", message: problem } } : { reply };
 }
 
@@ -284,7 +284,7 @@ export const CHECKS: readonly CheckSpec[] = [
         load,
         tooFast:
           "the numbers were not added (a closed form such as n(n+1)/2 skips the work this exercise is about); add them in the pool's tasks",
-        advice: granularityAdvice(work, hi - lo, count),
+        advice: granularityAdvice(work, { numbers: hi - lo, workers: count }),
         extra: {
           ...(work ? { tasks: work.tasks } : {}),
           ...(work && work.tasks > 0 ? { taskSeconds: work.busySeconds / work.tasks } : {}),
@@ -299,8 +299,7 @@ export const CHECKS: readonly CheckSpec[] = [
  * dispatch overhead, and a chunk size that keeps each task long.
  *
  * @param work What the pool did in one call, if known.
- * @param numbers How many numbers the range holds.
- * @param workerCount The pool's workers.
+ * @param size How many numbers the range holds and how many workers the pool has.
  * @returns One or two sentences.
  *
  * @example Usage
@@ -309,14 +308,14 @@ export const CHECKS: readonly CheckSpec[] = [
  * import { match } from "node:assert/strict";
  *
  * const work = { tasks: 300_000, perWorker: [150_000, 150_000], busySeconds: 0.3 };
- * match(granularityAdvice(work, 300_000_000, 2), /300000 tasks/);
+ * match(granularityAdvice(work, { numbers: 300_000_000, workers: 2 }), /300000 tasks/);
  * ```
  */
 export function granularityAdvice(
   work: PoolWork | undefined,
-  numbers: number,
-  workerCount: number,
+  size: { numbers: number; workers: number },
 ): string {
+  const { numbers, workers: workerCount } = size;
   const suggested = Math.ceil(numbers / (workerCount * 4));
   const chunk = `try about ${workerCount * 4} spans of ${suggested} numbers (4 per worker)`;
   if (!work || work.tasks === 0) return `Send a few large spans: ${chunk}.`;

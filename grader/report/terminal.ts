@@ -80,8 +80,7 @@ function paint(color: boolean, style: Style, text: string): string {
  * Draws a speedup against its threshold: a bar of the speedup, with `│` at the threshold.
  *
  * @param speedup The measured speedup.
- * @param threshold The speedup needed.
- * @param scale The speedup the full bar stands for.
+ * @param scale The speedup needed (`threshold`) and the speedup the full bar stands for (`full`).
  * @returns The bar, {@linkcode BAR_WIDTH} characters wide.
  *
  * @example Usage
@@ -89,14 +88,18 @@ function paint(color: boolean, style: Style, text: string): string {
  * import { speedupBar } from "./terminal.ts";
  * import { equal } from "node:assert/strict";
  *
- * const bar = speedupBar(1.5, 1.4, 3);
+ * const bar = speedupBar(1.5, { threshold: 1.4, full: 3 });
  * equal(bar.length, 30);
  * equal(bar[14], "│");
  * ```
  */
-export function speedupBar(speedup: number, threshold: number, scale: number): string {
+export function speedupBar(
+  speedup: number,
+  scale: { threshold: number; full: number },
+): string {
+  const { threshold, full } = scale;
   const cells = (value: number) =>
-    Math.max(0, Math.min(BAR_WIDTH, Math.round((value / scale) * BAR_WIDTH)));
+    Math.max(0, Math.min(BAR_WIDTH, Math.round((value / full) * BAR_WIDTH)));
   const filled = cells(speedup);
   const mark = Math.min(BAR_WIDTH - 1, cells(threshold));
   let bar = "";
@@ -115,7 +118,7 @@ function seconds(value: number): string {
 function timingLine(m: Measurements, color: boolean): string | undefined {
   if (m.speedup === undefined || m.threshold === undefined) return undefined;
   const scale = Math.max(m.threshold * 1.5, m.speedup * 1.1, m.cores ?? 0);
-  const bar = speedupBar(m.speedup, m.threshold, scale);
+  const bar = speedupBar(m.speedup, { threshold: m.threshold, full: scale });
   const ok = m.speedup >= m.threshold;
   const times = m.referenceSeconds !== undefined && m.seconds !== undefined
     ? `  serial ${seconds(m.referenceSeconds)} · yours ${seconds(m.seconds)}`

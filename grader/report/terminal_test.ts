@@ -51,9 +51,9 @@ Deno.test("renderExercise() colours only when asked and hides the hint on a pass
 });
 
 Deno.test("speedupBar() fills up to the speedup and marks the threshold", () => {
-  const bar = speedupBar(3, 1.5, 3);
+  const bar = speedupBar(3, { threshold: 1.5, full: 3 });
   equal(bar.length, 30);
   equal(bar[15], "│");
   equal(bar[29], "█");
-  equal(speedupBar(0, 1, 2).replaceAll("·", "").replace("│", ""), "");
+  equal(speedupBar(0, { threshold: 1, full: 2 }).replaceAll("·", "").replace("│", ""), "");
 });
