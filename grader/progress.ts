@@ -37,6 +37,14 @@ export type Progress = z.infer<typeof ProgressSchema>;
  *
  * @param kitRoot The kit's root.
  * @returns Its path.
+ *
+ * @example Usage
+ * ```ts
+ * import { progressPath } from "./progress.ts";
+ * import { equal } from "node:assert/strict";
+ *
+ * equal(progressPath("/kit"), "/kit/.parakit/progress.json");
+ * ```
  */
 export function progressPath(kitRoot: string): string {
   return `${kitRoot}/.parakit/progress.json`;

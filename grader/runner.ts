@@ -127,6 +127,14 @@ export async function sourceDir(
  *
  * @param cores The usable cores.
  * @returns The machine.
+ *
+ * @example Usage
+ * ```ts
+ * import { machine } from "./runner.ts";
+ * import { equal } from "node:assert/strict";
+ *
+ * equal(machine(2).cores, 2);
+ * ```
  */
 export function machine(cores: number): Machine {
   let load: number | undefined;

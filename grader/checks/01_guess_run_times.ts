@@ -38,6 +38,14 @@ export interface LessonTimes {
  * @param kitRoot The kit's root.
  * @param timeoutMs How long it may take.
  * @returns The times, or the reason they could not be measured.
+ *
+ * @example Usage
+ * ```ts
+ * import { measureLessonProgram } from "./01_guess_run_times.ts";
+ * import { equal } from "node:assert/strict";
+ *
+ * equal(await measureLessonProgram("/no/such/kit", 1000), "the lesson's program pymp1.ts is missing");
+ * ```
  */
 export async function measureLessonProgram(
   kitRoot: string,

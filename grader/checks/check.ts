@@ -232,6 +232,15 @@ export function timedOutcome(comparison: Comparison, facts: TimedFacts): Outcome
  * The 1-minute load average, where the OS reports it.
  *
  * @returns The load, or `undefined`.
+ *
+ * @example Usage
+ * ```ts
+ * import { currentLoad } from "./check.ts";
+ * import { ok } from "node:assert/strict";
+ *
+ * const load = currentLoad();
+ * ok(load === undefined || load >= 0);
+ * ```
  */
 export function currentLoad(): number | undefined {
   try {
