@@ -8,7 +8,8 @@
  * then a circular data area of `capacity` bytes holding records `[u32 length][payload]`, which may
  * wrap around its end. Every change happens with the mutex held; waiters sleep on a sequence word
  * with the mutex released, and a changer bumps that word before `Atomics.notify`, so no wake-up is
- * lost.
+ * lost. A change wakes every waiter of its word (they check again under the mutex): a waiter that
+ * times out or only polls can then never swallow the wake-up another one needed.
  *
  * Items are encoded with `node:v8` `serialize` (the structured clone format): numbers, bigints,
  * strings, booleans, null, undefined, plain objects and arrays, Map, Set, Date, RegExp, typed
@@ -207,7 +208,7 @@ export class Ring {
       w[USED]! += need;
       w[COUNT]!++;
       if (countTask) w[UNFINISHED]!++;
-      this.#wake(NOT_EMPTY, 1);
+      this.#wake(NOT_EMPTY, Infinity);
       return { ok: true, value: undefined };
     } finally {
       mutexRelease(w);
@@ -238,9 +239,7 @@ export class Ring {
       w[HEAD] = head;
       w[USED]! -= LENGTH_BYTES + bytes.length;
       w[COUNT]!--;
-      this.#wake(NOT_FULL, 1);
-      // A getter that gave up after being woken may have swallowed a wake-up: pass one on.
-      if (w[COUNT]! > 0) Atomics.notify(w, NOT_EMPTY, 1);
+      this.#wake(NOT_FULL, Infinity);
       return { ok: true, value: bytes };
     } finally {
       mutexRelease(w);
@@ -273,6 +272,16 @@ export class Ring {
       return true;
     } finally {
       mutexRelease(this.words);
+    }
+  }
+
+  /** Waits, without taking anything, until the ring holds an item or is closed. */
+  *readable(): WaitSteps<RingResult<void>> {
+    for (;;) {
+      const seen = Atomics.load(this.words, NOT_EMPTY);
+      if (this.count > 0 || this.closed) return { ok: true, value: undefined };
+      const outcome = yield { array: this.words, index: NOT_EMPTY, value: seen };
+      if (outcome !== "ok" && this.count === 0 && !this.closed) return { ok: false, why: outcome };
     }
   }
 

@@ -25,3 +25,4 @@ export * from "./sync.ts";
 export * from "./value.ts";
 export * from "./shared_array.ts";
 export * from "./queue.ts";
+export * from "./pipe.ts";

@@ -4,6 +4,7 @@
  * @module
  */
 import { defineTasks } from "../task.ts";
+import type { Connection } from "../pipe.ts";
 import type { JoinableQueue, Queue, SimpleQueue } from "../queue.ts";
 import type { RawArray, SharedArray } from "../shared_array.ts";
 import type { TypeCode } from "../value.ts";
@@ -235,3 +236,27 @@ export const queueTasks = defineTasks(import.meta.url, {
   work,
   putSimple,
 });
+
+/** Answers each message with its double until the pipe closes; returns how many it answered. */
+function echoDouble(end: Connection<number>): number {
+  let answered = 0;
+  for (;;) {
+    let message: number;
+    try {
+      message = end.recv({ timeout: 30_000 });
+    } catch (error) {
+      if ((error as Error).name === "PipeClosedError") return answered;
+      throw error;
+    }
+    end.send(message * 2);
+    answered++;
+  }
+}
+
+function sendAll(end: Connection<string>, messages: string[]): number {
+  for (const message of messages) end.send(message);
+  end.close();
+  return messages.length;
+}
+
+export const pipeTasks = defineTasks(import.meta.url, { echoDouble, sendAll });

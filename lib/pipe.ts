@@ -1,0 +1,264 @@
+/**
+ * Pipes between workers (Python's `multiprocessing.Pipe`): two {@linkcode Connection}s joined by
+ * shared ring buffers, one per direction. Give one end to a Process or a Pool task as an argument
+ * and keep the other.
+ *
+ * Messages are copied like a Queue's items (structured clone via `node:v8`): no functions, no
+ * shared objects.
+ *
+ * @module
+ */
+
+import { adopt, adopted } from "./_adopt.ts";
+import { type Ctx, ctxOf } from "./_mutex.ts";
+import {
+  abortError,
+  decodeItem,
+  encodeItem,
+  Ring,
+  type RingFailure,
+  type RingResult,
+} from "./_ring.ts";
+import { REVIVE, SHARE, type SharedHandle } from "./_shareable.ts";
+import { runAsync, runBlocking, type SyncWaitOptions } from "./_wait.ts";
+import { TimeoutError } from "./async_result.ts";
+import { DEFAULT_QUEUE_CAPACITY } from "./queue.ts";
+
+/** Options of {@linkcode Pipe}. */
+export interface PipeOptions {
+  /**
+   * `true` (the default): both ends send and receive. `false`: the first end only receives and the
+   * second only sends, as in Python.
+   */
+  duplex?: boolean;
+  /** The size in bytes of each direction's buffer; `send` waits while it is full. Default: 1 MiB. */
+  capacity?: number;
+}
+
+/**
+ * The other end closed the pipe (and nothing is left to receive), or this end was closed. Python's
+ * `EOFError` / `BrokenPipeError`.
+ *
+ * @example Usage
+ * ```ts
+ * import { Pipe, PipeClosedError } from "./pipe.ts";
+ * import { throws } from "node:assert/strict";
+ *
+ * const [a, b] = Pipe();
+ * a.close();
+ * throws(() => b.recv(), PipeClosedError);
+ * ```
+ */
+export class PipeClosedError extends Error {
+  /**
+   * Makes the error.
+   *
+   * @param message What was tried.
+   * @param options The error's cause.
+   */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "PipeClosedError";
+  }
+}
+
+interface ConnectionState {
+  readonly input?: SharedArrayBuffer;
+  readonly output?: SharedArrayBuffer;
+}
+
+function fail(why: RingFailure, ctx: Ctx): unknown {
+  if (why === "aborted") return abortError(ctx.signal, ctx.caller);
+  if (why === "closed") return new PipeClosedError(`Cannot ${ctx.caller}: the pipe is closed`);
+  return new TimeoutError(`Cannot ${ctx.caller}: nothing arrived within ${ctx.timeout} ms`);
+}
+
+function unwrap<T>(result: RingResult<T>, ctx: Ctx): T {
+  if (!result.ok) throw fail(result.why, ctx);
+  return result.value;
+}
+
+/**
+ * One end of a {@linkcode Pipe}: `send` copies a message to the other end, `recv` takes the next
+ * message from it.
+ *
+ * @typeParam T The messages' type.
+ *
+ * @example Usage
+ * ```ts
+ * import { Pipe } from "./pipe.ts";
+ * import { equal } from "node:assert/strict";
+ *
+ * const [left, right] = Pipe<string>();
+ * left.send("ping");
+ * equal(right.poll(), true);
+ * equal(right.recv(), "ping");
+ * ```
+ */
+export class Connection<T = unknown> {
+  #input: Ring | undefined;
+  #output: Ring | undefined;
+  #closed = false;
+
+  /** Made by {@linkcode Pipe}; not meant to be called directly. */
+  constructor() {
+    const state = (adopted() ?? {}) as ConnectionState;
+    this.#input = state.input instanceof SharedArrayBuffer ? new Ring(state.input) : undefined;
+    this.#output = state.output instanceof SharedArrayBuffer ? new Ring(state.output) : undefined;
+    if (!this.#input && !this.#output) {
+      throw new TypeError("Cannot make connection: use Pipe() to make a pair");
+    }
+  }
+
+  #in(caller: string): Ring {
+    if (this.#closed) throw new PipeClosedError(`Cannot ${caller}: this end is closed`);
+    if (!this.#input) throw new TypeError(`Cannot ${caller}: this end of the pipe only sends`);
+    return this.#input;
+  }
+
+  #out(caller: string): Ring {
+    if (this.#closed) throw new PipeClosedError(`Cannot ${caller}: this end is closed`);
+    if (!this.#output) throw new TypeError(`Cannot ${caller}: this end of the pipe only receives`);
+    return this.#output;
+  }
+
+  /** True when this end can receive. */
+  get readable(): boolean {
+    return this.#input !== undefined;
+  }
+
+  /** True when this end can send. */
+  get writable(): boolean {
+    return this.#output !== undefined;
+  }
+
+  /** True once this end was closed. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /**
+   * Sends a copy of a message to the other end; waits only while its buffer is full.
+   *
+   * @param message The message.
+   * @param options The longest wait and a signal.
+   * @throws {PipeClosedError} If either end was closed.
+   * @throws {TypeError} If this end only receives, or the message cannot be copied.
+   */
+  send(message: T, options: SyncWaitOptions = {}): void {
+    const ring = this.#out("send");
+    const ctx = ctxOf(options, "send");
+    const bytes = encodeItem(message, "send");
+    unwrap(runBlocking(ring.put(bytes, ctx, false), ctx.timeout, ctx.signal), ctx);
+  }
+
+  /**
+   * Takes the next message, waiting (thread asleep) until one arrives.
+   *
+   * @param options The longest wait and a signal.
+   * @returns The message.
+   * @throws {TimeoutError} If nothing arrives in time.
+   * @throws {PipeClosedError} If the pipe is closed and nothing is left.
+   * @throws {TypeError} If this end only sends.
+   */
+  recv(options: SyncWaitOptions = {}): T {
+    const ring = this.#in("receive");
+    const ctx = ctxOf(options, "receive");
+    return decodeItem(unwrap(runBlocking(ring.get(ctx), ctx.timeout, ctx.signal), ctx)) as T;
+  }
+
+  /**
+   * Takes the next message, letting the event loop run until one arrives.
+   *
+   * @param options The longest wait and a signal.
+   * @returns The message.
+   * @throws {TimeoutError} If nothing arrives in time.
+   * @throws {PipeClosedError} If the pipe is closed and nothing is left.
+   */
+  async recvAsync(options: SyncWaitOptions = {}): Promise<T> {
+    const ring = this.#in("receive");
+    const ctx = ctxOf(options, "receive");
+    return decodeItem(unwrap(await runAsync(ring.get(ctx), ctx.timeout, ctx.signal), ctx)) as T;
+  }
+
+  /**
+   * Tells whether a message (or the end of the pipe) is waiting, waiting up to `timeout` ms
+   * (default 0: just look).
+   *
+   * @param timeout How long to wait for one, in milliseconds.
+   * @returns `true` when `recv` would not wait.
+   */
+  poll(timeout = 0): boolean {
+    const ring = this.#in("poll");
+    const ctx = ctxOf({ timeout }, "poll");
+    return runBlocking(ring.readable(), ctx.timeout).ok;
+  }
+
+  /**
+   * Closes this end: the other end's `recv` gets what was already sent, then a PipeClosedError;
+   * its `send` fails at once.
+   */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    const ctx = ctxOf({}, "close pipe");
+    for (const ring of [this.#input, this.#output]) {
+      if (ring) runBlocking(ring.close(ctx), Infinity);
+    }
+  }
+
+  /** Describes this end for another worker. */
+  [SHARE](): SharedHandle {
+    if (this.#closed) throw new PipeClosedError("Cannot send connection: this end is closed");
+    return {
+      module: import.meta.url,
+      kind: "Connection",
+      state: { input: this.#input?.buffer, output: this.#output?.buffer },
+    };
+  }
+
+  /** Rebuilds a connection from its handle's state. */
+  static [REVIVE](state: unknown): Connection {
+    return adopt(state, () => new Connection());
+  }
+}
+
+/**
+ * Makes a pipe: two connected ends (Python's `multiprocessing.Pipe`).
+ *
+ * @typeParam T The messages' type.
+ * @param options Whether both ends send and receive, and the buffer size.
+ * @returns The two ends; with `duplex: false`, the first only receives and the second only sends.
+ * @throws {RangeError} If `capacity` is not an integer of at least 16.
+ *
+ * @example Usage
+ * ```ts
+ * import { Pipe } from "./pipe.ts";
+ * import { equal } from "node:assert/strict";
+ *
+ * const [reader, writer] = Pipe<number>({ duplex: false });
+ * writer.send(42);
+ * equal(reader.recv(), 42);
+ * equal(reader.writable, false);
+ * ```
+ */
+export function Pipe<T = unknown>(options: PipeOptions = {}): [Connection<T>, Connection<T>] {
+  const capacity = options.capacity ?? DEFAULT_QUEUE_CAPACITY;
+  if (!Number.isSafeInteger(capacity) || capacity < 16 || capacity > 0x7fffffff) {
+    throw new RangeError(
+      `Cannot make pipe: capacity must be an integer from 16 to ${0x7fffffff}: received ${capacity}`,
+    );
+  }
+  const forward = Ring.allocate(capacity, 0);
+  if (options.duplex === false) {
+    return [
+      adopt({ input: forward }, () => new Connection<T>()),
+      adopt({ output: forward }, () => new Connection<T>()),
+    ];
+  }
+  const backward = Ring.allocate(capacity, 0);
+  return [
+    adopt({ input: forward, output: backward }, () => new Connection<T>()),
+    adopt({ input: backward, output: forward }, () => new Connection<T>()),
+  ];
+}

@@ -1,0 +1,52 @@
+import { deepEqual, equal, ok, rejects, throws } from "node:assert/strict";
+import { TimeoutError } from "./async_result.ts";
+import { Pipe, PipeClosedError } from "./pipe.ts";
+import { Lock } from "./sync.ts";
+import { runInWorker } from "./testdata/shared_spawn.ts";
+import { pipeTasks } from "./testdata/shared_tasks.ts";
+
+Deno.test("Pipe: a duplex pair talks both ways with a worker", async () => {
+  const [mine, theirs] = Pipe<number>();
+  const worker = runInWorker(pipeTasks.echoDouble, theirs);
+  const answers: number[] = [];
+  for (let i = 0; i < 100; i++) {
+    mine.send(i);
+    answers.push(await mine.recvAsync({ timeout: 30_000 }));
+  }
+  mine.close();
+  deepEqual(answers, Array.from({ length: 100 }, (_, i) => 2 * i));
+  deepEqual(await worker, { ok: true, value: 100 });
+});
+
+Deno.test("Pipe({ duplex: false }): the reader gets everything sent, then PipeClosedError", async () => {
+  const [reader, writer] = Pipe<string>({ duplex: false });
+  ok(reader.readable && !reader.writable && writer.writable && !writer.readable);
+  const sent = await runInWorker(pipeTasks.sendAll, writer, ["a", "b", "c"]);
+  deepEqual(sent, { ok: true, value: 3 });
+  equal(reader.poll(), true);
+  deepEqual([reader.recv(), reader.recv(), reader.recv()], ["a", "b", "c"]);
+  equal(reader.poll(), true, "the end of the pipe is readable too");
+  throws(() => reader.recv(), {
+    name: "PipeClosedError",
+    message: "Cannot receive: the pipe is closed",
+  });
+  throws(() => writer.send("d"), PipeClosedError);
+  throws(() => reader.send("x"), { name: "TypeError", message: /only receives/ });
+});
+
+Deno.test("Connection's waits time out and abort; poll waits up to its timeout", async () => {
+  const [a, b] = Pipe<number>();
+  equal(b.poll(), false);
+  equal(b.poll(5), false);
+  throws(() => b.recv({ timeout: 5 }), TimeoutError);
+  const controller = new AbortController();
+  const waiting = b.recvAsync({ signal: controller.signal });
+  controller.abort();
+  await rejects(waiting, { name: "AbortError" });
+  a.send(1);
+  equal(b.recv({ timeout: 0 }), 1);
+  throws(() => a.send(new Lock() as unknown as number), TypeError);
+  a.close();
+  throws(() => a.send(2), { message: "Cannot send: this end is closed" });
+  throws(() => Pipe({ capacity: 8 }), RangeError);
+});
