@@ -11,10 +11,16 @@ import type { Fault, StudentOp } from "./_protocol.ts";
 /** The parts of the lib this driver uses, typed loosely: the lib is the workspace's copy. */
 interface Lib {
   Pool?: new (options: { processes: number }) => LibPool;
-  Manager?: new () => { start?: () => unknown; shutdown?: () => unknown };
+  Manager?: (new () => LibManager) & { start?: () => Promise<LibManager> | LibManager };
   Value?: new (type: string, init: number) => { value: number };
   taskFromExport?: (url: string, name: string) => unknown;
   activeChildren?: () => { kind?: string }[];
+}
+
+interface LibManager {
+  start?: () => unknown;
+  shutdown?: () => unknown;
+  [Symbol.asyncDispose]?: () => Promise<void>;
 }
 
 interface LibPool {
@@ -104,11 +110,21 @@ async function poolOf(workers: number): Promise<LibPool> {
   return pool;
 }
 
+/** Starts a lib Manager, whether the lib starts one with `Manager.start()` or `new Manager()`. */
+async function startManager(): Promise<LibManager> {
+  const { Manager } = await lib();
+  if (!Manager) throw new Error("the lib has no Manager yet");
+  if (typeof Manager.start === "function") return await Manager.start();
+  const manager = new Manager();
+  await manager.start?.();
+  return manager;
+}
+
 async function activeChildren(): Promise<number | undefined> {
   const { activeChildren } = await lib();
-  // Pool workers are the grader's own (kept warm between calls); count what the student started.
+  // Pool workers and the manager are the grader's own; count the Processes the student started.
   return activeChildren
-    ? activeChildren().filter((child) => child.kind !== "pool").length
+    ? activeChildren().filter((child) => child.kind === "process").length
     : undefined;
 }
 
@@ -130,15 +146,13 @@ async function run(op: StudentOp): Promise<Record<string, unknown>> {
         args.push(pool);
       }
       if (op.manager) {
-        const { Manager } = await lib();
-        if (!Manager) throw new Error("the lib has no Manager yet");
-        const manager = new Manager();
-        await manager.start?.();
+        const manager = await startManager();
         args.push(manager);
         try {
           return await finishCall(fn, args, pool);
         } finally {
-          await manager.shutdown?.();
+          if (manager.shutdown) await manager.shutdown();
+          else await manager[Symbol.asyncDispose]?.();
         }
       }
       return await finishCall(fn, args, pool);
