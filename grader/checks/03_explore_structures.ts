@@ -94,7 +94,7 @@ function leftRunning(reply: Reply): Outcome | undefined {
     return {
       status: "failed",
       message:
-        `${reply.activeChildren} process(es) were still running after it returned: join every Process before returning`,
+        `${reply.activeChildren} process(es) or pool worker(s) it started were still running after it returned: join every Process (and close and join every Pool it made) before returning`,
     };
   }
   return undefined;

@@ -14,7 +14,7 @@ interface Lib {
   Manager?: (new () => LibManager) & { start?: () => Promise<LibManager> | LibManager };
   Value?: new (type: string, init: number) => { value: number };
   taskFromExport?: (url: string, name: string) => unknown;
-  activeChildren?: () => { kind?: string }[];
+  activeChildren?: () => { kind?: string; id?: number }[];
 }
 
 interface LibManager {
@@ -122,10 +122,17 @@ async function startManager(): Promise<LibManager> {
 
 async function activeChildren(): Promise<number | undefined> {
   const { activeChildren } = await lib();
-  // Pool workers and the manager are the grader's own; count the Processes the student started.
-  return activeChildren
-    ? activeChildren().filter((child) => child.kind === "process").length
-    : undefined;
+  if (!activeChildren) return undefined;
+  // The grader's own pools and manager are not the student's: count the student's Processes and
+  // the workers of pools the student started and left open.
+  const ours = new Set<number>();
+  for (const pool of pools.values()) {
+    const stats = pool.stats?.() as { perWorker?: { id?: number }[] } | undefined;
+    for (const worker of stats?.perWorker ?? []) if (worker.id !== undefined) ours.add(worker.id);
+  }
+  return activeChildren().filter((child) =>
+    child.kind === "process" || (child.kind === "pool" && !ours.has(child.id ?? -1))
+  ).length;
 }
 
 async function run(op: StudentOp): Promise<Record<string, unknown>> {
