@@ -114,6 +114,8 @@ export interface BatchSummary {
   out: string;
   /** Students on whom the grader itself failed (their rows say so; a rerun retries them). */
   graderFailures: string[];
+  /** Students with a timing that stayed inconclusive (a rerun retimes only those). */
+  inconclusive: string[];
 }
 
 /** Raised for a problem with the batch's input (exit code 2). */
@@ -139,8 +141,10 @@ const SavedStudentSchema = z.object({
   version: z.literal(RESULT_VERSION),
   /** SHA-256 of the student files the batch took, so a changed submission is regraded. */
   submission: z.string(),
-  /** `true` once every phase ran and the grader did not fail. */
+  /** `true` once every phase ran, the grader did not fail and no timing was inconclusive. */
   complete: z.boolean(),
+  /** The exercises whose timed phase ran and decided every check (none `inconclusive`). */
+  timed: z.array(z.string()).default([]),
   /** The results so far. */
   row: StudentResultSchema,
 });
@@ -385,7 +389,18 @@ export async function gradeBatch(
     saved: SavedStudent | undefined,
   ): Promise<{ row: StudentResult; failed: boolean }> {
     const path = join(out, submission.student, SAVED_FILE);
-    let failed = false;
+    const timedDone = new Set(saved?.timed ?? []);
+    const save = (row: StudentResult, complete: boolean) =>
+      writeJsonWhole(
+        path,
+        {
+          version: RESULT_VERSION,
+          submission: fingerprint,
+          complete,
+          timed: [...timedDone],
+          row,
+        } satisfies SavedStudent,
+      );
     // Correctness, beside other correctness runs; reuse a saved correctness phase.
     emit({ kind: "student", student: submission.student, phase: "correctness" });
     const results: ExerciseResult[] = [];
@@ -401,37 +416,24 @@ export async function gradeBatch(
       signal.throwIfAborted();
       results.push(result);
     }
-    await writeJsonWhole(
-      path,
-      {
-        version: RESULT_VERSION,
-        submission: fingerprint,
-        complete: false,
-        row: studentRow(submission.student, results),
-      } satisfies SavedStudent,
-    );
-    // Timed checks, alone on the machine.
+    await save(studentRow(submission.student, results), false);
+    // Timed checks, alone on the machine; a resumed student retimes only what was not decided.
     emit({ kind: "student", student: submission.student, phase: "timed" });
     for (const [i, entry] of catalog.exercises.entries()) {
       const correctness = results[i]!;
-      if (isGraderFailure(correctness)) continue;
+      if (isGraderFailure(correctness) || timedDone.has(entry.slug)) continue;
       const timed = await lanes.exclusive(() =>
         guard(entry, () => grader.timed(entry, submission, correctness, signal))
       );
       signal.throwIfAborted();
       if (timed) results[i] = timed;
+      if (!isGraderFailure(results[i]!) && !isInconclusive(results[i]!)) {
+        timedDone.add(entry.slug);
+      }
     }
-    failed = results.some(isGraderFailure);
+    const failed = results.some(isGraderFailure);
     const row = studentRow(submission.student, results);
-    await writeJsonWhole(
-      path,
-      {
-        version: RESULT_VERSION,
-        submission: fingerprint,
-        complete: !failed,
-        row,
-      } satisfies SavedStudent,
-    );
+    await save(row, !failed && timedDone.size === catalog.exercises.length);
     await writeJsonWhole(join(out, submission.student, "results.json"), gradescopeResults(row));
     return { row, failed };
   }
@@ -478,8 +480,11 @@ export async function gradeBatch(
       studentFigures: await studentSweepFigures(gradebook),
     }),
   );
-  await writeJsonWhole(join(out, "batch.json"), { timing, graderFailures });
-  return { gradebook, timing, out, graderFailures };
+  const inconclusive = gradebook.students
+    .filter((row) => row.exercises.some(isInconclusive))
+    .map((row) => row.student);
+  await writeJsonWhole(join(out, "batch.json"), { timing, graderFailures, inconclusive });
+  return { gradebook, timing, out, graderFailures, inconclusive };
 }
 
 async function readSaved(path: string): Promise<SavedStudent | undefined> {
@@ -488,6 +493,11 @@ async function readSaved(path: string): Promise<SavedStudent | undefined> {
   } catch {
     return undefined;
   }
+}
+
+/** Whether a check of the result could not be decided (the machine was busy while timing). */
+function isInconclusive(result: ExerciseResult): boolean {
+  return result.checks.some((check) => check.status === "inconclusive");
 }
 
 /** The name of the check that stands for the grader's own failure on an exercise. */
@@ -645,6 +655,12 @@ function printSummary(summary: BatchSummary): void {
   );
   const scores = gradebook.students.map((row) => `${row.student} ${row.score}/${row.maxScore}`);
   console.log(`scores: ${scores.join(", ")}`);
+  if (summary.inconclusive.length > 0) {
+    console.log(
+      `inconclusive timing (the machine was busy) for ${summary.inconclusive.join(", ")}: ` +
+        `rerun the same command on a quieter machine to retime only those`,
+    );
+  }
   console.log(
     `wrote ${join(summary.out, "gradebook.csv")}, gradebook.json, report.html and ` +
       `<student>/results.json`,

@@ -233,6 +233,47 @@ Deno.test("gradeBatch() stopped midway keeps the finished students and resumes a
   }
 });
 
+Deno.test("gradeBatch() retimes only the inconclusive timings on a rerun, not the correctness", async () => {
+  const root = await copyFixtures();
+  try {
+    const dir = join(root, "submissions");
+    class Busy extends FakeGrader {
+      verdict: CheckResult["status"] = "inconclusive";
+      override async timed(
+        entry: CatalogEntry,
+        submission: { student: string },
+        correctness: ExerciseResult,
+      ) {
+        const result = await super.timed(entry, submission, correctness);
+        if (!result) return result;
+        const checks = result.checks.map((check) =>
+          check.name === "faster" ? { ...check, status: this.verdict } : check
+        );
+        return { ...result, checks, status: exerciseStatus(checks) };
+      }
+    }
+    const busy = new Busy();
+    busy.throwFor.clear();
+    const first = await gradeBatch(dir, { grader: busy, jobs: 2 });
+    deepEqual(first.inconclusive, STUDENTS);
+    const quiet = new Busy();
+    quiet.throwFor.clear();
+    quiet.verdict = "failed";
+    const second = await gradeBatch(dir, { grader: quiet, jobs: 2 });
+    deepEqual(second.inconclusive, []);
+    deepEqual(quiet.calls.filter((call) => call.startsWith("c:")), []);
+    deepEqual(
+      quiet.calls.sort(),
+      STUDENTS.map((student) => `t:${student}:2`).sort(),
+    );
+    const third = new Busy();
+    await gradeBatch(dir, { grader: third, jobs: 2 });
+    deepEqual(third.calls, []);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
 Deno.test("gradeBatch() refuses a missing folder and a folder without submissions", async () => {
   const empty = await Deno.makeTempDir({ prefix: "parakit_batch_empty_" });
   try {
