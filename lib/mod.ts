@@ -26,3 +26,4 @@ export * from "./value.ts";
 export * from "./shared_array.ts";
 export * from "./queue.ts";
 export * from "./pipe.ts";
+export * from "./process.ts";

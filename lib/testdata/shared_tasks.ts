@@ -260,3 +260,43 @@ function sendAll(end: Connection<string>, messages: string[]): number {
 }
 
 export const pipeTasks = defineTasks(import.meta.url, { echoDouble, sendAll });
+
+function squareAll(input: Queue<number | null>, output: Queue<number | null>): void {
+  for (;;) {
+    const item = input.get({ timeout: 30_000 });
+    if (item === null) break;
+    output.put(item * item);
+  }
+  output.put(null);
+}
+
+function feed(input: Queue<number | null>, items: number[]): void {
+  for (const item of items) input.put(item);
+  input.put(null);
+}
+
+function exitWith(code: number): void {
+  Deno.exit(code);
+}
+
+function fail(message: string): never {
+  throw new Error(message);
+}
+
+function waitForever(event: Event): void {
+  event.wait();
+}
+
+function lockAndFail(lock: Lock): never {
+  lock.acquire();
+  throw new Error("failed while holding the lock");
+}
+
+export const processTasks = defineTasks(import.meta.url, {
+  squareAll,
+  feed,
+  exitWith,
+  fail,
+  waitForever,
+  lockAndFail,
+});

@@ -1,0 +1,202 @@
+/**
+ * {@linkcode Process}: one task in its own worker, after Python's `multiprocessing.Process` (which
+ * looks a lot like a Java Thread): `start()` it, do other work, `await join()` it.
+ *
+ * @module
+ */
+
+import { runTaskInWorker, type TaskWorker } from "./_spawn.ts";
+import { encodeShared } from "./_shareable.ts";
+import { assertTask, type Task } from "./task.ts";
+
+/** Options of {@linkcode Process}. */
+export interface ProcessOptions {
+  /** A readable name, for `activeChildren()` and messages. Default: `"Process-<pid>"`. */
+  name?: string;
+  /**
+   * The worker's heap limit in MiB: a task that needs more ends its worker (exit code 1) instead
+   * of aborting the whole program. V8's default otherwise.
+   */
+  maxHeapMb?: number;
+}
+
+/** Options of {@linkcode Process.prototype.join}. */
+export interface JoinOptions {
+  /** The most milliseconds to wait; `join` then resolves even though the process still runs. */
+  timeout?: number;
+}
+
+/** `exitCode` after `terminate()`, as Python reports a process ended by SIGTERM. */
+export const TERMINATED_EXIT_CODE = -15;
+/** `exitCode` after `kill()`, as Python reports a process ended by SIGKILL. */
+export const KILLED_EXIT_CODE = -9;
+
+/** How long `await using` waits for a terminated process to end, in milliseconds. */
+export const DISPOSE_GRACE_MS = 2000;
+
+/**
+ * A task running in its own worker (Python's `multiprocessing.Process`). Its arguments may hold
+ * shared objects (a Queue, a Value, a Lock...), which arrive as the same objects.
+ *
+ * `exitCode` is `null` until the worker has ended, then 0 when the task returned, 1 when it threw
+ * (its error is printed to stderr, as Python prints a traceback), `n` when it called
+ * `Deno.exit(n)`, and -15 or -9 when `terminate()` or `kill()` ended it. A worker spinning in a
+ * loop that never yields cannot be stopped by either: only the end of the program stops it.
+ *
+ * @typeParam A The task's argument list.
+ * @typeParam R The task's result (a Process does not return it: use a Queue or a Value).
+ *
+ * @example Usage
+ * ```ts
+ * import { Process, Queue } from "./mod.ts";
+ * import { defineTasks } from "./task.ts";
+ * import { equal } from "node:assert/strict";
+ *
+ * function greet(queue: Queue<string>, name: string): void {
+ *   queue.put(`hello ${name}`);
+ * }
+ * const tasks = defineTasks(import.meta.url, { greet });
+ *
+ * const queue = new Queue<string>();
+ * await using process = new Process(tasks.greet, [queue, "worker"]);
+ * process.start();
+ * await process.join();
+ * equal(process.exitCode, 0);
+ * equal(queue.get({ timeout: 1000 }), "hello worker");
+ * ```
+ */
+export class Process<A extends readonly unknown[], R> implements AsyncDisposable {
+  #task: Task<A, R>;
+  #args: A;
+  #options: ProcessOptions;
+  #running: TaskWorker | undefined;
+  #exitCode: number | null = null;
+  #stopCode: number | undefined;
+  #exited: Promise<void> | undefined;
+
+  /**
+   * Prepares a process; `start()` runs it.
+   *
+   * @param task The task to run, from `defineTasks` or `taskFromExport`.
+   * @param args Its arguments.
+   * @param options Its name and heap limit.
+   * @throws {TypeError} If `task` is not a task reference or `args` is not an array.
+   */
+  constructor(task: Task<A, R>, args: A, options: ProcessOptions = {}) {
+    assertTask(task, "make process");
+    if (!Array.isArray(args)) {
+      throw new TypeError(
+        `Cannot make process: args must be an array of the task's arguments: received ${typeof args}`,
+      );
+    }
+    this.#task = task;
+    this.#args = args;
+    this.#options = options;
+  }
+
+  /**
+   * Starts the task in a new worker.
+   *
+   * @throws {Error} If the process was started before.
+   * @throws {TypeError} If an argument cannot be sent to a worker (a function, say).
+   */
+  start(): void {
+    if (this.#running !== undefined) {
+      throw new Error(`Cannot start process ${this.name}: it was started before`);
+    }
+    const encoded = encodeShared(this.#args) as unknown[];
+    try {
+      structuredClone(encoded);
+    } catch (error) {
+      throw new TypeError(
+        `Cannot start process: an argument cannot be sent to a worker: ${
+          (error as Error).message
+        }: pass data, shared objects, or tasks`,
+        { cause: error },
+      );
+    }
+    const running = runTaskInWorker(this.#task, this.#args, {
+      ...(this.#options.name === undefined ? {} : { name: this.#options.name }),
+      ...(this.#options.maxHeapMb === undefined ? {} : { maxHeapMb: this.#options.maxHeapMb }),
+    });
+    this.#running = running;
+    this.#exited = running.exited.then((exit) => {
+      // A terminated worker exits with 1; one that finished first keeps its own code.
+      this.#exitCode = this.#stopCode !== undefined && exit.code === 1 ? this.#stopCode : exit.code;
+    });
+  }
+
+  /**
+   * Waits until the process has ended, or until the timeout.
+   *
+   * @param options The longest wait in milliseconds.
+   * @returns Once the process has ended or the timeout passed (check `exitCode` to tell which).
+   * @throws {Error} If the process was never started.
+   * @throws {RangeError} If the timeout is negative.
+   */
+  async join(options: JoinOptions = {}): Promise<void> {
+    const exited = this.#exited;
+    if (exited === undefined) {
+      throw new Error(`Cannot join process ${this.name}: it was never started`);
+    }
+    const { timeout } = options;
+    if (timeout === undefined) return await exited;
+    if (typeof timeout !== "number" || Number.isNaN(timeout) || timeout < 0) {
+      throw new RangeError(
+        `Cannot join process: timeout must be a non-negative number of milliseconds: received ${timeout}`,
+      );
+    }
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      await Promise.race([exited, new Promise((resolve) => timer = setTimeout(resolve, timeout))]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** True from `start()` until the worker has ended. */
+  isAlive(): boolean {
+    return this.#running !== undefined && this.#exitCode === null;
+  }
+
+  /** `null` while not ended; see the class doc for the values. */
+  get exitCode(): number | null {
+    return this.#exitCode;
+  }
+
+  /** The process's readable name. */
+  get name(): string {
+    return this.#running?.info.name ?? this.#options.name ?? "Process (not started)";
+  }
+
+  /** An id of the kit's own, unique in this program (not an OS pid): `undefined` before `start()`. */
+  get pid(): number | undefined {
+    return this.#running?.info.id;
+  }
+
+  #stop(code: number): void {
+    if (!this.isAlive()) return;
+    this.#stopCode ??= code;
+    void this.#running!.worker.terminate();
+  }
+
+  /** Asks the worker to stop (it stops at its next await or between statements of async code). */
+  terminate(): void {
+    this.#stop(TERMINATED_EXIT_CODE);
+  }
+
+  /** The same as `terminate()`: a worker thread has no stronger stop than that. */
+  kill(): void {
+    this.#stop(KILLED_EXIT_CODE);
+  }
+
+  /**
+   * `await using`: terminates a process that still runs and waits until it has ended, at most
+   * {@linkcode DISPOSE_GRACE_MS} (a worker spinning in a loop never ends).
+   */
+  async [Symbol.asyncDispose](): Promise<void> {
+    if (this.#exited === undefined) return;
+    this.terminate();
+    await this.join({ timeout: DISPOSE_GRACE_MS });
+  }
+}

@@ -1,0 +1,103 @@
+import { deepEqual, equal, match, ok, rejects, throws } from "node:assert/strict";
+import { activeChildren } from "./_children.ts";
+import { KILLED_EXIT_CODE, Process, TERMINATED_EXIT_CODE } from "./process.ts";
+import { Queue } from "./queue.ts";
+import { Event, Lock } from "./sync.ts";
+import { TimeoutError } from "./async_result.ts";
+import { processTasks } from "./testdata/shared_tasks.ts";
+
+Deno.test("Process: a producer and a consumer joined by Queues deliver every item in order", async () => {
+  const input = new Queue<number | null>({ maxsize: 2 });
+  const output = new Queue<number | null>();
+  const items = Array.from({ length: 200 }, (_, i) => i);
+  const consumer = new Process(processTasks.squareAll, [input, output], { name: "consumer" });
+  const producer = new Process(processTasks.feed, [input, items]);
+  equal(consumer.isAlive(), false);
+  equal(consumer.exitCode, null);
+  consumer.start();
+  producer.start();
+  ok(consumer.isAlive());
+  equal(consumer.name, "consumer");
+  ok(typeof consumer.pid === "number" && consumer.pid !== producer.pid);
+  ok(activeChildren().some((child) => child.id === consumer.pid && child.kind === "process"));
+  const squares: number[] = [];
+  for (;;) {
+    const square = await output.getAsync({ timeout: 30_000 });
+    if (square === null) break;
+    squares.push(square);
+  }
+  await Promise.all([consumer.join(), producer.join()]);
+  deepEqual(squares, items.map((i) => i * i));
+  equal(consumer.exitCode, 0);
+  equal(producer.exitCode, 0);
+  equal(consumer.isAlive(), false);
+  ok(!activeChildren().some((child) => child.id === consumer.pid));
+});
+
+Deno.test("Process.exitCode is 1 after a throw and n after Deno.exit(n)", async () => {
+  const failing = new Process(processTasks.fail, ["on purpose"]);
+  const exiting = new Process(processTasks.exitWith, [3]);
+  failing.start();
+  exiting.start();
+  await failing.join();
+  await exiting.join();
+  equal(failing.exitCode, 1);
+  equal(exiting.exitCode, 3);
+});
+
+Deno.test("Process.terminate() and kill() end a worker blocked in a wait", async () => {
+  const never = new Event();
+  const first = new Process(processTasks.waitForever, [never]);
+  const second = new Process(processTasks.waitForever, [never]);
+  first.start();
+  second.start();
+  await first.join({ timeout: 20 });
+  ok(first.isAlive(), "join({ timeout }) returns while the process runs");
+  equal(first.exitCode, null);
+  first.terminate();
+  second.kill();
+  await first.join();
+  await second.join();
+  equal(first.exitCode, TERMINATED_EXIT_CODE);
+  equal(second.exitCode, KILLED_EXIT_CODE);
+});
+
+Deno.test("Process disposed by await using ends and is joined", async () => {
+  const never = new Event();
+  let kept: Process<[Event], void>;
+  {
+    await using process = new Process(processTasks.waitForever, [never]);
+    process.start();
+    kept = process;
+  }
+  equal(kept.isAlive(), false);
+  equal(kept.exitCode, TERMINATED_EXIT_CODE);
+});
+
+Deno.test("A Process that dies holding a Lock leaves it locked; waiters time out", async () => {
+  const lock = new Lock();
+  const process = new Process(processTasks.lockAndFail, [lock]);
+  process.start();
+  await process.join();
+  equal(process.exitCode, 1);
+  equal(lock.locked, true);
+  await rejects(lock.acquireAsync({ timeout: 10 }), (error: Error) => {
+    ok(error instanceof TimeoutError);
+    match(error.message, /another thread holds it \(a worker that ended while holding it/);
+    return true;
+  });
+});
+
+Deno.test("Process checks its use", async () => {
+  throws(() => new Process((() => 1) as never, []), TypeError);
+  throws(() => new Process(processTasks.fail, "x" as unknown as [string]), TypeError);
+  const process = new Process(processTasks.exitWith, [0]);
+  await rejects(process.join(), { message: /it was never started/ });
+  process.start();
+  throws(() => process.start(), { message: /it was started before/ });
+  await rejects(process.join({ timeout: -1 }), RangeError);
+  await process.join();
+  const unsendable = new Process(processTasks.fail, [(() => "x") as unknown as string]);
+  throws(() => unsendable.start(), { name: "TypeError", message: /cannot be sent to a worker/ });
+  equal(unsendable.isAlive(), false);
+});
