@@ -15,6 +15,7 @@
  * @module
  */
 import type { AmdahlFit } from "./result.ts";
+import { formatSeconds } from "./sandbox/sandbox.ts";
 
 /** One measured step of a sweep, as the fit needs it. */
 export interface SpeedupPoint {
@@ -24,6 +25,8 @@ export interface SpeedupPoint {
   speedup: number;
   /** The relative spread of that speedup over its pairs; `0` when unknown. */
   spread?: number;
+  /** The average time one pool task took at that step (pool statistics), in seconds, if known. */
+  taskSeconds?: number;
 }
 
 /** Options of {@linkcode fitAmdahl}. */
@@ -34,6 +37,11 @@ export interface FitAmdahlOptions {
   tolerance?: number;
   /** Below this speedup at one worker, the code pays overhead even without parallelism. */
   oneWorkerFloor?: number;
+  /**
+   * Tasks shorter than this on average, in seconds, are dominated by sending them (a round trip to
+   * a worker costs ≈ 60 µs here, so a 1 ms task pays about 6% on top).
+   */
+  minTaskSeconds?: number;
 }
 
 /** The defaults of {@linkcode FitAmdahlOptions}. */
@@ -41,6 +49,7 @@ export const FIT_AMDAHL_DEFAULTS: Readonly<Required<FitAmdahlOptions>> = Object.
   projectCores: 16,
   tolerance: 0.05,
   oneWorkerFloor: 0.9,
+  minTaskSeconds: 1e-3,
 });
 
 /**
@@ -121,6 +130,7 @@ function times(value: number): string {
  * the tolerance (the larger of `tolerance` and half the points' spread):
  * - the Karp–Flatt metric grows from one step to the next (including the oversubscribed step), or
  * - the oversubscribed step is slower than the step at `cores` workers, or
+ * - a step with 2 or more workers ran tasks shorter than `minTaskSeconds` on average, or
  * - one worker is slower than `oneWorkerFloor` times the serial code.
  *
  * @param points The measured steps, in any order; duplicates of a worker count are not allowed.
@@ -146,7 +156,10 @@ export function fitAmdahl(
   cores: number,
   options: FitAmdahlOptions = {},
 ): AmdahlFit | undefined {
-  const { projectCores, tolerance, oneWorkerFloor } = { ...FIT_AMDAHL_DEFAULTS, ...options };
+  const { projectCores, tolerance, oneWorkerFloor, minTaskSeconds } = {
+    ...FIT_AMDAHL_DEFAULTS,
+    ...options,
+  };
   if (!Number.isInteger(cores) || cores < 1) {
     throw new RangeError(
       `Cannot fit Amdahl's law: cores must be a positive integer: received ${cores}`,
@@ -201,7 +214,10 @@ export function fitAmdahl(
 
   const maxSpread = Math.max(0, ...sorted.map((point) => point.spread ?? 0));
   const noise = Math.max(tolerance, maxSpread / 2);
-  const overhead = overheadReason(sorted, karpFlattSteps, cores, noise, oneWorkerFloor);
+  const overhead = overheadReason(sorted, karpFlattSteps, cores, noise, {
+    oneWorkerFloor,
+    minTaskSeconds,
+  });
 
   const projectedSpeedup = amdahlSpeedup(serialFraction, projectCores);
   return {
@@ -222,7 +238,7 @@ function overheadReason(
   karpFlattSteps: readonly { workers: number; value: number }[],
   cores: number,
   noise: number,
-  oneWorkerFloor: number,
+  floors: { oneWorkerFloor: number; minTaskSeconds: number },
 ): string | undefined {
   const atCores = sorted.find((point) => point.workers === cores);
   const beyond = sorted.filter((point) => point.workers > cores);
@@ -242,8 +258,17 @@ function overheadReason(
       } at ${before.workers} workers to ${PERCENT.format(after.value)} at ${after.workers}`;
     }
   }
+  const short = sorted.find((point) =>
+    point.workers >= 2 && point.taskSeconds !== undefined &&
+    point.taskSeconds < floors.minTaskSeconds
+  );
+  if (short?.taskSeconds !== undefined) {
+    return `its tasks take ${
+      formatSeconds(short.taskSeconds)
+    } each on average at ${short.workers} workers, while sending one to a worker costs tens of µs`;
+  }
   const one = sorted.find((point) => point.workers === 1);
-  if (one !== undefined && one.speedup < oneWorkerFloor * (1 - noise)) {
+  if (one !== undefined && one.speedup < floors.oneWorkerFloor * (1 - noise)) {
     return `one worker runs at ${
       times(one.speedup)
     } the serial code's speed: sending the work to a worker costs more than it should`;

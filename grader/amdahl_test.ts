@@ -134,3 +134,31 @@ Deno.test("fitAmdahl() rejects malformed points", () => {
   );
   throws(() => fitAmdahl([{ workers: 2, speedup: 1 }], 0), /cores must be a positive integer/);
 });
+
+Deno.test("fitAmdahl() flags tasks too short for what sending them costs", () => {
+  const points = amdahlPoints(0.05, [1, 2, 4]).map((point) => ({
+    ...point,
+    workers: point.workers,
+    speedup: amdahlSpeedup(0.05, Math.min(point.workers, 2)),
+    taskSeconds: point.workers === 1 ? 1e-6 : 18e-6,
+  }));
+  const fit = fitAmdahl(points, 2);
+  ok(fit !== undefined);
+  equal(fit.overhead, true);
+  equal(
+    fit.overheadReason,
+    "its tasks take 18 µs each on average at 2 workers, while sending one to a worker costs tens of µs",
+  );
+  const long = points.map((point) => ({ ...point, taskSeconds: 0.03 }));
+  equal(fitAmdahl(long, 2)?.overhead, false);
+  const onlyOne = points.map((point) => ({
+    ...point,
+    taskSeconds: point.workers === 1 ? 1e-6 : 0.03,
+  }));
+  equal(
+    fitAmdahl(onlyOne, 2)?.overhead,
+    false,
+    "one worker's tasks are not dispatched in parallel",
+  );
+  equal(fitAmdahl(points, 2, { minTaskSeconds: 1e-5 })?.overhead, false);
+});

@@ -103,6 +103,10 @@ export const SweepPointSchema = z.object({
   referenceSeconds: z.number().nonnegative(),
   /** `true` when the timing's inconclusive rule held: the step was too noisy to trust. */
   inconclusive: z.boolean(),
+  /** The tasks the pool ran in one call (median over the pairs), where the pool reports it. */
+  tasks: z.number().int().nonnegative().optional(),
+  /** The average time of one task inside the workers, in seconds (median over the pairs). */
+  taskSeconds: z.number().nonnegative().optional(),
 });
 /** One step of a scaling sweep. */
 export type SweepPoint = z.infer<typeof SweepPointSchema>;

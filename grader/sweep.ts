@@ -13,7 +13,7 @@
 import { isDeepStrictEqual } from "node:util";
 import { fitAmdahl, type FitAmdahlOptions } from "./amdahl.ts";
 import type { CatalogEntry } from "./catalog.ts";
-import { TIMED_RANGE as SUM_TIMED_RANGE } from "./checks/02_try_pymp1.ts";
+import { poolWork, TIMED_RANGE as SUM_TIMED_RANGE } from "./checks/02_try_pymp1.ts";
 import { PRIME_LIMIT } from "./checks/03_explore_structures.ts";
 import { BUSY_LOAD_PER_CORE, currentLoad, show } from "./checks/check.ts";
 import { sweepChartSvg } from "./report/svg.ts";
@@ -30,12 +30,25 @@ import {
 } from "./sandbox/sandbox.ts";
 import { COMPARE_DEFAULTS, summarizePairs, usableCores } from "./timing.ts";
 
+/** One timed call of the student's code, with what its pool did when the pool reports it. */
+export interface CandidateRun {
+  /** The call's time, in seconds. */
+  seconds: number;
+  /** The tasks the pool ran during the call. */
+  tasks?: number;
+  /** The average time of one task inside the workers, in seconds. */
+  taskSeconds?: number;
+}
+
 /** What a sweep times: the serial reference and the student's code at a worker count. */
 export interface SweepSubject {
   /** Runs the serial reference once and returns its time in seconds. */
   reference(): Promise<number>;
-  /** Runs the student's parallel code once with `workers` workers and returns its time in seconds. */
-  candidate(workers: number): Promise<number>;
+  /**
+   * Runs the student's parallel code once with `workers` workers and returns its time in seconds,
+   * or the time with the pool's task statistics.
+   */
+  candidate(workers: number): Promise<number | CandidateRun>;
 }
 
 /** Options of {@linkcode runSweep}. */
@@ -164,20 +177,28 @@ export async function runSweep(
   }
   const steps = sweepSteps(cores, oversubscribe);
   const samples = new Map<number, [number, number][]>(steps.map((workers) => [workers, []]));
+  const work = new Map<number, { tasks: number[]; taskSeconds: number[] }>(
+    steps.map((workers) => [workers, { tasks: [], taskSeconds: [] }]),
+  );
   const total = steps.length * (Math.max(warmup, maxWarmup) + pairs * (1 + retries));
   let index = 0;
 
-  async function pair(workers: number): Promise<[number, number]> {
+  async function pair(workers: number, measured: boolean): Promise<[number, number]> {
     options.onPair?.(index++, total, workers);
     const reference = seconds(await subject.reference(), "reference");
-    const candidate = seconds(await subject.candidate(workers), `candidate(${workers})`);
+    const run = await subject.candidate(workers);
+    const candidate = seconds(typeof run === "number" ? run : run.seconds, `candidate(${workers})`);
+    if (measured && typeof run !== "number") {
+      if (run.tasks !== undefined) work.get(workers)!.tasks.push(run.tasks);
+      if (run.taskSeconds !== undefined) work.get(workers)!.taskSeconds.push(run.taskSeconds);
+    }
     return [reference, candidate];
   }
 
   for (const workers of steps) {
     let before = Infinity;
     for (let round = 0; round < maxWarmup; round++) {
-      const [, candidate] = await pair(workers);
+      const [, candidate] = await pair(workers, false);
       if (round + 1 >= warmup && candidate >= STILL_WARMING * before) break;
       before = candidate;
     }
@@ -185,7 +206,7 @@ export async function runSweep(
   let pending = steps;
   for (let round = 0; round <= retries && pending.length > 0; round++) {
     for (let i = 0; i < pairs; i++) {
-      for (const workers of pending) samples.get(workers)!.push(await pair(workers));
+      for (const workers of pending) samples.get(workers)!.push(await pair(workers, true));
     }
     pending = pending.filter((workers) => summarizePairs(samples.get(workers)!).spread > maxSpread);
   }
@@ -193,6 +214,7 @@ export async function runSweep(
   const points: SweepPoint[] = steps.map((workers) => {
     const measured = samples.get(workers)!;
     const summary = summarizePairs(measured);
+    const { tasks, taskSeconds } = work.get(workers)!;
     return {
       workers,
       speedup: summary.speedup,
@@ -201,6 +223,8 @@ export async function runSweep(
       seconds: summary.seconds,
       referenceSeconds: summary.referenceSeconds,
       inconclusive: summary.spread > maxSpread,
+      ...(tasks.length === 0 ? {} : { tasks: Math.round(median(tasks)) }),
+      ...(taskSeconds.length === 0 ? {} : { taskSeconds: median(taskSeconds) }),
     };
   });
   const fit = fitAmdahl(
@@ -216,6 +240,12 @@ export async function runSweep(
     inconclusive: busy || points.some((point) => point.inconclusive),
     ...(options.load === undefined ? {} : { load: options.load }),
   };
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 function seconds(value: number, what: string): number {
@@ -255,7 +285,8 @@ export class SweepAnswerError extends Error {
  * The subject of a sweep in a running sandbox: both sides run in the sandbox subprocess and are
  * timed by its harness. The reference's first answer is kept, and every answer of the student's
  * code must equal it, or the sweep stops with a {@linkcode SweepAnswerError}: timing only counts for
- * correct code.
+ * correct code. Each student call also reports its pool's tasks and their average time, from the
+ * pool's statistics before and after the call.
  *
  * @param sandbox The running sandbox that holds the student's code.
  * @param target What to time.
@@ -317,7 +348,13 @@ export function sandboxSubject(
           }: fix it first (deno task check), the sweep times only correct code`,
         );
       }
-      return reply.seconds;
+      const work = poolWork(reply.statsBefore, reply.statsAfter);
+      if (work === undefined || work.tasks === 0) return reply.seconds;
+      return {
+        seconds: reply.seconds,
+        tasks: work.tasks,
+        taskSeconds: work.busySeconds / work.tasks,
+      };
     },
   };
 }

@@ -321,3 +321,42 @@ Deno.test("runSweep() is inconclusive when the machine was busy before it began"
   ok(busy.points.every((point) => !point.inconclusive), "the steps themselves were steady");
   equal((await runSweep(amdahlSubject(0.1, 2), 2, { pairs: 1 })).load, undefined);
 });
+
+Deno.test("runSweep() records the pool's tasks per call and their time, from measured pairs only", async () => {
+  let call = 0;
+  const subject: SweepSubject = {
+    reference: () => Promise.resolve(1),
+    candidate(workers) {
+      call++;
+      // Warm-up calls report absurd statistics: they must not count.
+      if (call <= 3) return Promise.resolve({ seconds: 0.6, tasks: 999, taskSeconds: 9 });
+      return Promise.resolve({ seconds: 0.6, tasks: 4 * workers, taskSeconds: 0.01 * call });
+    },
+  };
+  const sweep = await runSweep(subject, 2, { warmup: 1, maxWarmup: 1, pairs: 3 });
+  deepEqual(sweep.points.map((point) => point.tasks), [4, 8, 16]);
+  // Measured calls are 4..12, round-robin: step 1 got calls 4, 7, 10 (median 7).
+  deepEqual(sweep.points.map((point) => Math.round(point.taskSeconds! * 100)), [7, 8, 9]);
+  const plain = await runSweep(amdahlSubject(0.1, 2), 2, { pairs: 1 });
+  ok(plain.points.every((point) => point.tasks === undefined && point.taskSeconds === undefined));
+});
+
+Deno.test("sandboxSubject() reads the pool's tasks from its statistics", async () => {
+  const stats = (tasks: number, busyMs: number) => ({
+    perWorker: [{ tasks, busyMs }, { tasks, busyMs }],
+  });
+  const sandbox = {
+    reference: () => Promise.resolve({ id: 1, value: 15n, seconds: 1 }),
+    student: () =>
+      Promise.resolve({
+        id: 2,
+        value: 15n,
+        seconds: 0.5,
+        statsBefore: stats(4, 100),
+        statsAfter: stats(8, 300),
+      }),
+  };
+  const subject = sandboxSubject(sandbox, TARGET);
+  await subject.reference();
+  deepEqual(await subject.candidate(2), { seconds: 0.5, tasks: 8, taskSeconds: 0.05 });
+});

@@ -12,6 +12,7 @@
 import * as asciichart from "asciichart";
 import { amdahlSpeedup } from "../amdahl.ts";
 import type { Sweep, SweepPoint } from "../result.ts";
+import { formatSeconds } from "../sandbox/sandbox.ts";
 
 /** Options of {@linkcode renderSweepTerminal}. */
 export interface SweepTerminalOptions {
@@ -204,7 +205,10 @@ export function renderSweepTerminal(sweep: Sweep, options: SweepTerminalOptions 
 
 function stepLines(sweep: Sweep, points: readonly SweepPoint[]): string[] {
   const karpFlatt = new Map(sweep.fit?.karpFlatt.map((step) => [step.workers, step.value]));
-  const header = "workers  speedup  spread  pairs  Karp–Flatt";
+  const withTasks = points.some((point) => point.tasks !== undefined);
+  const header = `workers  speedup  spread  pairs  Karp–Flatt${
+    withTasks ? "  tasks  per task" : ""
+  }`;
   return [
     header,
     ...points.map((point) => {
@@ -215,6 +219,12 @@ function stepLines(sweep: Sweep, points: readonly SweepPoint[]): string[] {
         PERCENT.format(point.spread).padStart(7),
         String(point.pairs).padStart(6),
         (metric === undefined ? "–" : PERCENT.format(metric)).padStart(11),
+        ...(withTasks
+          ? [
+            (point.tasks === undefined ? "–" : String(point.tasks)).padStart(6),
+            (point.taskSeconds === undefined ? "–" : formatSeconds(point.taskSeconds)).padStart(9),
+          ]
+          : []),
       ];
       const notes = [
         ...(point.workers > sweep.cores ? ["oversubscribed"] : []),

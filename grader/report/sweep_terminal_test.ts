@@ -98,3 +98,19 @@ Deno.test("renderSweepTerminal() says when the machine was busy before the sweep
   const text = renderSweepTerminal({ ...SWEEP, inconclusive: true, load: 2.4 });
   ok(text.includes("Inconclusive: the machine was busy before the sweep began (load 2.4)"));
 });
+
+Deno.test("renderSweepTerminal() lists the pool's tasks per call when it knows them", () => {
+  const lines = renderSweepTerminal({
+    ...SWEEP,
+    points: SWEEP.points.map((point) =>
+      point.workers === 1 ? point : { ...point, tasks: 4 * point.workers, taskSeconds: 0.031 }
+    ),
+  }).split("\n");
+  const header = lines.indexOf("workers  speedup  spread  pairs  Karp–Flatt  tasks  per task");
+  ok(header > 0);
+  deepEqual(lines.slice(header + 1, header + 4).map((line) => line.trim().split(/\s+/)), [
+    ["1", "0.97×", "4%", "5", "–", "–", "–"],
+    ["2", "1.86×", "4%", "5", "7.5%", "8", "31", "ms"],
+    ["4", "1.70×", "4%", "5", "18%", "16", "31", "ms", "(oversubscribed)"],
+  ]);
+});
