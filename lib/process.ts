@@ -49,20 +49,17 @@ export const DISPOSE_GRACE_MS = 2000;
  * @example Usage
  * ```ts
  * import { Process, Queue } from "./mod.ts";
- * import { defineTasks } from "./task.ts";
  * import { equal } from "node:assert/strict";
+ * // A task module: `export const processTasks = defineTasks(import.meta.url, { feed, ... })`,
+ * // where `feed(queue, items)` puts each item, then null.
+ * import { processTasks } from "./testdata/shared_tasks.ts";
  *
- * function greet(queue: Queue<string>, name: string): void {
- *   queue.put(`hello ${name}`);
- * }
- * const tasks = defineTasks(import.meta.url, { greet });
- *
- * const queue = new Queue<string>();
- * await using process = new Process(tasks.greet, [queue, "worker"]);
+ * const queue = new Queue<number | null>();
+ * await using process = new Process(processTasks.feed, [queue, [1, 2]]);
  * process.start();
  * await process.join();
  * equal(process.exitCode, 0);
- * equal(queue.get({ timeout: 1000 }), "hello worker");
+ * equal(queue.get(), 1);
  * ```
  */
 export class Process<A extends readonly unknown[], R> implements AsyncDisposable {
