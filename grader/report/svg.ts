@@ -279,7 +279,8 @@ const SERIES = {
  * fitted Amdahl curve, and a rule at the core count.
  *
  * @param sweep The sweep, as the result data holds it.
- * @param options Titles and size; the subtitle defaults to the fit's words.
+ * @param options Titles and size; the subtitle defaults to the fit's words, and says when the sweep
+ * was inconclusive.
  * @returns The SVG document.
  * @throws {RangeError} If the sweep has no points, or the size is out of range.
  *
@@ -363,7 +364,11 @@ export function sweepChartSvg(sweep: Sweep, options: ChartOptions = {}): Promise
     title: "speedup over the serial code",
     scale: { zero: true },
   };
-  const subtitle = options.subtitle ?? sweep.fit?.message;
+  const caveat = sweep.inconclusive
+    ? "Inconclusive (a busy or noisy machine): a rough guide only."
+    : undefined;
+  const subtitle = options.subtitle ??
+    ([sweep.fit?.message, caveat].filter((text) => text !== undefined).join(" ") || undefined);
   return renderSvg({
     ...titleOf({ ...options, ...(subtitle === undefined ? {} : { subtitle }) }, size.width),
     ...size,

@@ -110,13 +110,18 @@ Deno.test("sweepChartSvg() draws the student's points, the ideal line and the fi
   ok(svg.includes(">2 cores</text>"));
   ok(svg.includes(">02_try_pymp1</text>"));
   ok(svg.includes("Your code is ≈ 7.5% serial;"), "the fit's words are the subtitle");
+  ok(
+    svg.includes("Inconclusive (a busy or noisy machine)"),
+    "the subtitle says it is inconclusive",
+  );
 });
 
 Deno.test("sweepChartSvg() draws no fit line when the sweep has no fit", async () => {
   const { fit: _fit, ...unfitted } = SWEEP;
-  const svg = await sweepChartSvg({ ...unfitted, cores: 1 });
+  const svg = await sweepChartSvg({ ...unfitted, cores: 1, inconclusive: false }, { title: "t" });
   equal(svg.match(/aria-roledescription="line mark"/g)?.length, 2, "ideal and student lines");
   ok(!svg.includes("Amdahl fit"));
+  ok(!svg.includes("Inconclusive"), "a conclusive sweep has no caveat");
   equal(labelsOf(svg, "point").length, 3);
 });
 
