@@ -134,7 +134,7 @@ export const CHECKS: readonly CheckSpec[] = [
             return {
               status: "failed",
               message: `${workers} workers each added ${COUNTER_TIMES}: the counter reads ${
-                show(answer.value)
+                typeof answer.value === "number" ? answer.value : show(answer.value)
               }, expected ${expected}. ${
                 typeof answer.value === "number" && answer.value < expected
                   ? `${

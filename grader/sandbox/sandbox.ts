@@ -620,7 +620,10 @@ export function describeFault(fault: Fault): string {
       return `${where}: ${fault.message}; return a value instead`;
     case "crashed":
       return `${where} crashed: ${fault.message}`;
-    case "error":
+    case "error": {
+      const missing = /^Module not found "([^"]+)"/.exec(fault.message);
+      if (missing) return `${missing[1]} is missing or could not be loaded (Module not found)`;
       return `${where} threw ${fault.name}: ${fault.message}`;
+    }
   }
 }

@@ -1,0 +1,6 @@
+import type { Value } from "../../lib/mod.ts";
+
+export function addMany(counter: Value<"i">, times: number): void {
+  using _ = counter.getLock().hold();
+  counter.value += times + 1;
+}
