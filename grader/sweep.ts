@@ -68,7 +68,10 @@ export interface SweepOptions {
   retries?: number;
   /** Add the oversubscribed step at 2 × `cores` workers. */
   oversubscribe?: boolean;
-  /** How the fit projects and what it takes for noise. */
+  /**
+   * How the fit projects and what it takes for noise; the projection defaults to 8 × `cores`, at
+   * least 16 ("on 16 cores it could reach at most ...", from a 2-core sweep).
+   */
   fit?: FitAmdahlOptions;
   /** Called before each pair, for a progress line. */
   onPair?: (index: number, total: number, workers: number) => void;
@@ -93,8 +96,13 @@ export const SWEEP_DEFAULTS: Readonly<SweepCounts> = Object.freeze({
 /** Warm-up goes on while the student's time drops below this share of the call before. */
 const STILL_WARMING = 0.9;
 
+/** Up to this many workers a sweep takes every count; above it, about one step per half again. */
+const EVERY_COUNT_UP_TO = 8;
+
 /**
- * The worker counts of a sweep: 1, 2, … `cores`, then 2 × `cores` when oversubscribing.
+ * The worker counts of a sweep: 1, 2, … `cores`, then 2 × `cores` when oversubscribing. Past 8
+ * workers the counts thin out to 12, 16, 24, 32, 48, … (each about half again the one before, so a
+ * 64-core machine takes 14 steps, not 64), and `cores` itself is always a step.
  *
  * @param cores The cores the student's code can use.
  * @param oversubscribe Add the step at 2 × `cores`.
@@ -108,13 +116,20 @@ const STILL_WARMING = 0.9;
  *
  * deepEqual(sweepSteps(2), [1, 2, 4]);
  * deepEqual(sweepSteps(4, false), [1, 2, 3, 4]);
+ * deepEqual(sweepSteps(20), [1, 2, 3, 4, 5, 6, 7, 8, 12, 16, 20, 40]);
  * ```
  */
 export function sweepSteps(cores: number, oversubscribe = true): number[] {
   if (!Number.isInteger(cores) || cores < 1) {
     throw new RangeError(`Cannot plan sweep: cores must be a positive integer: received ${cores}`);
   }
-  const steps = Array.from({ length: cores }, (_, i) => i + 1);
+  const steps = Array.from({ length: Math.min(cores, EVERY_COUNT_UP_TO) }, (_, i) => i + 1);
+  // 8, 12, 16, 24, 32, 48, ...: alternately × 1.5 and × 4/3.
+  for (let power = EVERY_COUNT_UP_TO; power * 1.5 < cores; power *= 2) {
+    steps.push(power * 1.5);
+    if (power * 2 < cores) steps.push(power * 2);
+  }
+  if (cores > EVERY_COUNT_UP_TO) steps.push(cores);
   if (oversubscribe) steps.push(2 * cores);
   return steps;
 }
@@ -230,7 +245,7 @@ export async function runSweep(
   const fit = fitAmdahl(
     points.filter((point) => point.speedup > 0),
     cores,
-    options.fit,
+    { projectCores: Math.max(16, 8 * cores), ...options.fit },
   );
   const busy = options.load !== undefined && options.load >= BUSY_LOAD_PER_CORE * cores;
   return {

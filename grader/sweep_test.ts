@@ -35,6 +35,12 @@ Deno.test("sweepSteps() counts up to the cores, then oversubscribes at twice the
   deepEqual(sweepSteps(2), [1, 2, 4]);
   deepEqual(sweepSteps(3), [1, 2, 3, 6]);
   deepEqual(sweepSteps(3, false), [1, 2, 3]);
+  deepEqual(sweepSteps(8), [1, 2, 3, 4, 5, 6, 7, 8, 16]);
+  deepEqual(sweepSteps(9, false), [1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  deepEqual(sweepSteps(12, false), [1, 2, 3, 4, 5, 6, 7, 8, 12]);
+  deepEqual(sweepSteps(13, false), [1, 2, 3, 4, 5, 6, 7, 8, 12, 13]);
+  deepEqual(sweepSteps(16, false), [1, 2, 3, 4, 5, 6, 7, 8, 12, 16]);
+  deepEqual(sweepSteps(64), [1, 2, 3, 4, 5, 6, 7, 8, 12, 16, 24, 32, 48, 64, 128]);
   throws(() => sweepSteps(0), /cores must be a positive integer: received 0/);
   throws(() => sweepSteps(2.5), RangeError);
 });
@@ -97,7 +103,8 @@ Deno.test("runSweep() reports each step's medians and recovers a known serial fr
   ok(sweep.fit !== undefined);
   ok(Math.abs(sweep.fit.serialFraction - 0.25) < 1e-12);
   equal(sweep.fit.overhead, false);
-  equal(sweep.fit.message, "Your code is ≈ 25% serial; on 16 cores it could reach at most ≈ 3.4×.");
+  equal(sweep.fit.projectCores, 32, "8 × the cores");
+  equal(sweep.fit.message, "Your code is ≈ 25% serial; on 32 cores it could reach at most ≈ 3.7×.");
 });
 
 Deno.test("runSweep() flags dispatch overhead when oversubscribing slows the code", async () => {

@@ -116,7 +116,8 @@ export function renderSweepTerminal(sweep: Sweep, options: SweepTerminalOptions 
   const points = [...sweep.points].sort((a, b) => a.workers - b.workers);
   const maxWorkers = points.at(-1)!.workers;
   const span = Math.max(1, maxWorkers - 1);
-  const columns = Math.max(2, Math.floor(width / span) * span + 1);
+  // Whole columns per worker when they fit, so each worker count falls on a column.
+  const columns = span <= width ? Math.floor(width / span) * span + 1 : width + 1;
   const at = (column: number): number => 1 + (column / (columns - 1)) * span;
 
   const ideal: number[] = [];
@@ -158,11 +159,14 @@ export function renderSweepTerminal(sweep: Sweep, options: SweepTerminalOptions 
   );
   ticks[axisColumn] = "└";
   const labels = Array.from({ length: origin + columns + 4 }, () => " ");
+  let free = 0;
   for (const point of points) {
     const column = origin + columnOf(point.workers);
     ticks[column] = "┬";
     const label = String(point.workers);
+    if (column < free) continue; // Too close to the previous label: the tick alone marks it.
     for (let i = 0; i < label.length; i++) labels[column + i] = label[i]!;
+    free = column + label.length + 1;
   }
   const marks = sweep.fit === undefined ? [PLAIN_MARKS[0], PLAIN_MARKS[2]] : PLAIN_MARKS;
   const names = [

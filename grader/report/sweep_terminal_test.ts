@@ -114,3 +114,22 @@ Deno.test("renderSweepTerminal() lists the pool's tasks per call when it knows t
     ["4", "1.70×", "4%", "5", "18%", "16", "31", "ms", "(oversubscribed)"],
   ]);
 });
+
+Deno.test("renderSweepTerminal() keeps a many-core sweep readable", () => {
+  const workers = [1, 2, 3, 4, 5, 6, 7, 8, 12, 16, 24, 32, 48, 64, 128];
+  const step = { spread: 0.02, pairs: 5, seconds: 1, referenceSeconds: 1, inconclusive: false };
+  const text = renderSweepTerminal({
+    cores: 64,
+    inconclusive: false,
+    points: workers.map((n) => ({ ...step, workers: n, speedup: Math.min(n, 64) * 0.5 })),
+  }, { width: 60 });
+  const lines = text.split("\n");
+  const axis = lines.findIndex((line) => line.trimStart().startsWith("└"));
+  equal(lines[axis]!.length - lines[axis]!.indexOf("└"), 62, "the axis is as wide as asked");
+  const ticks = [...lines[axis]!].filter((char) => char === "┬").length;
+  ok(ticks >= 9 && ticks <= workers.length, `distinct ticks: ${ticks}`);
+  const labels = lines[axis + 1]!.replace(/workers.*$/, "").trim().split(/\s+/).map(Number);
+  ok(labels.includes(1) && labels.includes(128), `labels: ${labels}`);
+  deepEqual(labels, [...labels].sort((a, b) => a - b), "labels never run into each other");
+  ok(labels.every((label) => workers.includes(label)));
+});
