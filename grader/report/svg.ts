@@ -268,6 +268,8 @@ export function histogramSvg(
   });
 }
 
+const PERCENT = new Intl.NumberFormat("en", { style: "percent", maximumSignificantDigits: 2 });
+
 const SERIES = {
   ideal: "ideal (linear up to the cores)",
   code: "your code",
@@ -307,11 +309,7 @@ export function sweepChartSvg(sweep: Sweep, options: ChartOptions = {}): Promise
   const lines: { workers: number; speedup: number; series: string }[] = [];
   const fitSeries = sweep.fit === undefined
     ? undefined
-    : `Amdahl fit (f ≈ ${
-      new Intl.NumberFormat("en", { style: "percent", maximumSignificantDigits: 2 }).format(
-        sweep.fit.serialFraction,
-      )
-    })`;
+    : `Amdahl fit (f ≈ ${PERCENT.format(sweep.fit.serialFraction)})`;
   for (let workers = 1; workers <= maxWorkers; workers++) {
     const processors = Math.min(workers, sweep.cores);
     lines.push({ workers, speedup: processors, series: SERIES.ideal });
