@@ -194,6 +194,11 @@ export async function checkExercise(
     if (current.output) output += (output ? "\n" : "") + current.output;
   };
   const results: CheckResult[] = [];
+  const memos = new Map<string, Promise<unknown>>();
+  const memo = <T>(key: string, make: () => Promise<T>): Promise<T> => {
+    if (!memos.has(key)) memos.set(key, make());
+    return memos.get(key) as Promise<T>;
+  };
   try {
     for (const [index, spec] of specs.entries()) {
       const report = (detail?: string) =>
@@ -228,6 +233,7 @@ export async function checkExercise(
         seed,
         progress: report,
         passed: (name) => results.some((r) => r.name === name && r.status === "passed"),
+        memo,
       }, { timed, signal: options.signal, results });
       results.push({
         name: spec.name,

@@ -98,9 +98,6 @@ export async function measureLessonProgram(
   }
 }
 
-const lessonTimes = new WeakMap<CheckContext, Promise<LessonTimes | string>>();
-const guessesOf = new WeakMap<CheckContext, Promise<Outcome | Record<string, unknown>>>();
-
 async function readGuesses(context: CheckContext): Promise<Outcome | Record<string, unknown>> {
   const sandbox = await context.sandbox();
   const answer = answerOf(
@@ -126,8 +123,7 @@ function guessCheck(key: (typeof GUESSES)[number][0], label: string): CheckSpec 
     name: `guess: ${label}`,
     points: 1,
     async run(context) {
-      if (!guessesOf.has(context)) guessesOf.set(context, readGuesses(context));
-      const guesses = await guessesOf.get(context)!;
+      const guesses = await context.memo("guesses", () => readGuesses(context));
       if ("status" in guesses && "message" in guesses && typeof guesses.status === "string") {
         return guesses as Outcome;
       }
@@ -149,10 +145,10 @@ function guessCheck(key: (typeof GUESSES)[number][0], label: string): CheckSpec 
         };
       }
       context.progress("running the lesson's program (pymp1.ts) to show the real times");
-      if (!lessonTimes.has(context)) {
-        lessonTimes.set(context, measureLessonProgram(context.kitRoot, 60_000));
-      }
-      const times = await lessonTimes.get(context)!;
+      const times = await context.memo(
+        "lessonTimes",
+        () => measureLessonProgram(context.kitRoot, 60_000),
+      );
       if (typeof times === "string") {
         return {
           status: "passed",

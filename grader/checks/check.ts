@@ -42,6 +42,11 @@ export interface CheckContext {
   progress(message: string): void;
   /** Whether an earlier check of this exercise passed. */
   passed(name: string): boolean;
+  /**
+   * Computes a value once per exercise run and shares it between checks (the student's guesses,
+   * the lesson program's times).
+   */
+  memo<T>(key: string, make: () => Promise<T>): Promise<T>;
 }
 
 /** One check of an exercise. */
