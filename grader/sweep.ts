@@ -21,6 +21,7 @@ import { renderSweepTerminal } from "./report/sweep_terminal.ts";
 import type { ExerciseResult, Sweep, SweepPoint } from "./result.ts";
 import { CHECKS_BY_SLUG, KIT_ROOT, type Source, sourceDir } from "./runner.ts";
 import {
+  describeFault,
   type ReferenceOp,
   Sandbox,
   SANDBOX_DEFAULTS,
@@ -351,16 +352,17 @@ export function sandboxSubject(
     async candidate(workers) {
       const op = target.student(workers);
       const reply = await sandbox.student(op, call);
+      const on = `with ${workers} worker${workers === 1 ? "" : "s"}`;
       if (reply.fault) {
         throw new SweepAnswerError(
-          `${op.name} failed with ${workers} workers: ${reply.fault.name}: ${reply.fault.message}`,
+          `${op.name} ${on}: ${describeFault(reply.fault)}: make deno task check pass first`,
         );
       }
       if (expected !== undefined && !isDeepStrictEqual(reply.value, expected.value)) {
         throw new SweepAnswerError(
-          `${op.name} returned ${show(reply.value)} with ${workers} workers, expected ${
+          `${op.name} returned ${show(reply.value)} ${on}, expected ${
             show(expected.value)
-          }: fix it first (deno task check), the sweep times only correct code`,
+          }: make deno task check pass first, the sweep times only correct code`,
         );
       }
       const work = poolWork(reply.statsBefore, reply.statsAfter);

@@ -221,14 +221,17 @@ Deno.test("sandboxSubject() stops the sweep at a wrong answer or a fault", async
     runSweep(sandboxSubject(wrong, TARGET), 2, { warmup: 0, maxWarmup: 0, pairs: 1 }),
     (error: unknown) =>
       error instanceof SweepAnswerError &&
-      /parallelSum returned 14n with 2 workers, expected 15n: fix it first/.test(error.message),
+      /parallelSum returned 14n with 2 workers, expected 15n: make deno task check pass first/.test(
+        error.message,
+      ),
   );
   const faulty = fakeSandbox((workers) => (workers === 4 ? new RangeError("boom") : 15n));
   await rejects(
     runSweep(sandboxSubject(faulty, TARGET), 2, { warmup: 0, maxWarmup: 0, pairs: 1 }),
     (error: unknown) =>
       error instanceof SweepAnswerError &&
-      error.message === "parallelSum failed with 4 workers: RangeError: boom",
+      error.message ===
+        "parallelSum with 4 workers: the code threw RangeError: boom: make deno task check pass first",
   );
 });
 
