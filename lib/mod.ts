@@ -27,3 +27,4 @@ export * from "./shared_array.ts";
 export * from "./queue.ts";
 export * from "./pipe.ts";
 export * from "./process.ts";
+export * from "./manager.ts";

@@ -4,6 +4,7 @@
  * @module
  */
 import { defineTasks } from "../task.ts";
+import type { DictProxy, ListProxy, NamespaceProxy, ValueProxy } from "../manager.ts";
 import type { Connection } from "../pipe.ts";
 import type { JoinableQueue, Queue, SimpleQueue } from "../queue.ts";
 import type { RawArray, SharedArray } from "../shared_array.ts";
@@ -299,4 +300,55 @@ export const processTasks = defineTasks(import.meta.url, {
   fail,
   waitForever,
   lockAndFail,
+});
+
+/** Counts the words of some texts locally, then merges them in one atomic call. */
+function countWords(counts: DictProxy<string, number>, texts: string[]): number {
+  const local: Record<string, number> = {};
+  for (const text of texts) {
+    for (const word of text.split(/\s+/).filter(Boolean)) local[word] = (local[word] ?? 0) + 1;
+  }
+  counts.incrementMany(local);
+  return Object.keys(local).length;
+}
+
+function incrementTimes(counts: DictProxy<string, number>, key: string, times: number): number {
+  for (let i = 0; i < times; i++) counts.increment(key);
+  return times;
+}
+
+/** A read-modify-write of a dict entry under a lock: exact only because of the lock. */
+function addUnderLock(counts: DictProxy<string, number>, lock: Lock, times: number): number {
+  for (let i = 0; i < times; i++) {
+    using _ = lock.hold();
+    counts.set("total", (counts.get("total") ?? 0) + 1);
+  }
+  return times;
+}
+
+function appendAll(list: ListProxy<number>, from: number, count: number): number {
+  for (let i = from; i < from + count; i++) list.append(i);
+  return count;
+}
+
+function touchProxy(value: ValueProxy<number>): string {
+  try {
+    return String(value.value);
+  } catch (error) {
+    return (error as Error).name;
+  }
+}
+
+function setName(space: NamespaceProxy<{ name: string }>, name: string): string {
+  space.set("name", name);
+  return space.get("name");
+}
+
+export const managerTasks = defineTasks(import.meta.url, {
+  countWords,
+  incrementTimes,
+  addUnderLock,
+  appendAll,
+  touchProxy,
+  setName,
 });

@@ -1,0 +1,71 @@
+/**
+ * How a `Manager`'s proxies talk to its server worker (`_manager_server.ts`).
+ *
+ * Every isolate that uses a manager's proxies has one connection to it: two shared rings
+ * (`_ring.ts`), requests one way and responses the other, so a call is synchronous (the caller
+ * sleeps in `Atomics.wait`) and works from the main thread, a Process or a Pool worker alike. The
+ * isolate that made the manager hands its connection over at spawn (`workerData`); any other
+ * isolate announces its connection on a `BroadcastChannel` named after the manager (which can carry
+ * SharedArrayBuffers and reaches every worker of the program without a port), and repeats the
+ * announcement until the server welcomes it.
+ *
+ * This file is private to `lib/`.
+ *
+ * @module
+ */
+
+/** What the manager's server worker starts with. */
+export interface ManagerSetup {
+  /** The manager's id: names its BroadcastChannel. */
+  readonly id: string;
+  /** Word 0: {@linkcode RUNNING} or {@linkcode SHUT_DOWN}; every proxy holds it. */
+  readonly status: SharedArrayBuffer;
+  /** The creating isolate's connection. */
+  readonly connection: ConnectionBuffers;
+}
+
+/** One isolate's connection: its request ring and its response ring. */
+export interface ConnectionBuffers {
+  readonly requests: SharedArrayBuffer;
+  readonly responses: SharedArrayBuffer;
+}
+
+/** A client's announcement on the manager's BroadcastChannel. */
+export interface Hello extends ConnectionBuffers {
+  readonly type: "hello";
+  /** A random id, so a repeated announcement is recognised. */
+  readonly client: number;
+}
+
+/** The kinds of objects a manager serves. */
+export type ServedKind = "dict" | "list" | "namespace" | "value";
+
+/** A call: `op` on object `target` (0: the manager itself). */
+export interface Request {
+  readonly id: number;
+  readonly target: number;
+  readonly op: string;
+  readonly args: readonly unknown[];
+}
+
+/** A call's answer; `id` 0 is the welcome of a new connection. */
+export type Response =
+  | { readonly id: number; readonly ok: true; readonly value: unknown }
+  | { readonly id: number; readonly ok: false; readonly name: string; readonly message: string };
+
+/** `status` word values. */
+export const RUNNING = 1;
+export const SHUT_DOWN = 2;
+
+/** The buffer size of each ring of a connection, in bytes. */
+export const CONNECTION_CAPACITY = 1 << 20;
+
+/**
+ * The name of a manager's BroadcastChannel.
+ *
+ * @param id The manager's id.
+ * @returns The channel name.
+ */
+export function channelName(id: string): string {
+  return `parakit.manager.${id}`;
+}

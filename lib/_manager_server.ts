@@ -1,0 +1,289 @@
+/**
+ * The worker entry of a `Manager`: it holds the shared dicts, lists, namespaces and values, and
+ * serves calls from every connected isolate, one at a time, so each call is atomic.
+ *
+ * This file is private to `lib/`.
+ *
+ * @module
+ */
+
+import process from "node:process";
+import { workerData } from "node:worker_threads";
+import {
+  channelName,
+  type ConnectionBuffers,
+  type Hello,
+  type ManagerSetup,
+  type Request,
+  type Response,
+  type ServedKind,
+  SHUT_DOWN,
+} from "./_manager_protocol.ts";
+import { ctxOf } from "./_mutex.ts";
+import { decodeItem, encodeItem, Ring } from "./_ring.ts";
+import { runAsync, runBlocking } from "./_wait.ts";
+
+const setup = workerData as ManagerSetup;
+
+type Served =
+  | { kind: "dict"; data: Map<unknown, unknown> }
+  | { kind: "list"; data: unknown[] }
+  | { kind: "namespace"; data: Map<string, unknown> }
+  | { kind: "value"; data: { value: unknown } };
+
+const objects = new Map<number, Served>();
+let nextObject = 1;
+const connections = new Map<number, { requests: Ring; responses: Ring }>();
+let stopping = false;
+
+function send(ring: Ring, response: Response): void {
+  let bytes: Uint8Array;
+  try {
+    bytes = encodeItem(response, "answer");
+  } catch (error) {
+    bytes = encodeItem(
+      {
+        id: response.id,
+        ok: false,
+        name: "TypeError",
+        message: (error as Error).message,
+      } satisfies Response,
+      "answer",
+    );
+  }
+  runBlocking(ring.put(bytes, ctxOf({}, "answer"), false), Infinity);
+}
+
+function served(target: number, kind: ServedKind | undefined): Served {
+  const object = objects.get(target);
+  if (object === undefined) {
+    throw new RangeError(`Cannot use proxy: the manager holds no object ${target}`);
+  }
+  if (kind !== undefined && object.kind !== kind) {
+    throw new TypeError(`Cannot use proxy: object ${target} is a ${object.kind}, not a ${kind}`);
+  }
+  return object;
+}
+
+function listIndex(list: unknown[], index: unknown, op: string): number {
+  if (typeof index !== "number" || !Number.isInteger(index)) {
+    throw new TypeError(
+      `Cannot ${op} list item: index must be an integer: received ${String(index)}`,
+    );
+  }
+  const at = index < 0 ? list.length + index : index;
+  if (at < 0 || at >= list.length) {
+    throw new RangeError(
+      `Cannot ${op} list item: index ${index} is out of range for a list of ${list.length}`,
+    );
+  }
+  return at;
+}
+
+function addNumbers(current: unknown, by: unknown, key: unknown): number | bigint {
+  const base = current ?? (typeof by === "bigint" ? 0n : 0);
+  if (typeof base === "bigint" && typeof by === "bigint") return base + by;
+  if (typeof base === "number" && typeof by === "number") return base + by;
+  throw new TypeError(
+    `Cannot increment ${
+      JSON.stringify(String(key))
+    }: it holds ${typeof base}, and the increment is ${typeof by}`,
+  );
+}
+
+function create(kind: unknown, init: unknown): number {
+  let object: Served;
+  switch (kind) {
+    case "dict":
+      object = { kind, data: new Map(Object.entries((init ?? {}) as Record<string, unknown>)) };
+      break;
+    case "list":
+      object = { kind, data: [...((init ?? []) as unknown[])] };
+      break;
+    case "namespace":
+      object = { kind, data: new Map(Object.entries((init ?? {}) as Record<string, unknown>)) };
+      break;
+    case "value":
+      object = { kind, data: { value: init } };
+      break;
+    default:
+      throw new TypeError(`Cannot create: the manager serves no ${String(kind)}`);
+  }
+  const id = nextObject++;
+  objects.set(id, object);
+  return id;
+}
+
+function call(request: Request): unknown {
+  const [a, b] = request.args;
+  if (request.target === 0) {
+    if (request.op === "create") return create(a, b);
+    throw new TypeError(`Cannot call manager: unknown operation ${request.op}`);
+  }
+  const object = served(request.target, undefined);
+  switch (object.kind) {
+    case "dict": {
+      const d = object.data;
+      switch (request.op) {
+        case "get":
+          return d.has(a) ? d.get(a) : b;
+        case "set":
+          d.set(a, b);
+          return undefined;
+        case "has":
+          return d.has(a);
+        case "delete":
+          return d.delete(a);
+        case "len":
+          return d.size;
+        case "keys":
+          return [...d.keys()];
+        case "values":
+          return [...d.values()];
+        case "entries":
+          return [...d.entries()];
+        case "clear":
+          d.clear();
+          return undefined;
+        case "update":
+          for (const [key, value] of Object.entries(a as Record<string, unknown>)) {
+            d.set(key, value);
+          }
+          return undefined;
+        case "toObject":
+          return Object.fromEntries(d);
+        case "pop": {
+          if (!d.has(a)) return b;
+          const value = d.get(a);
+          d.delete(a);
+          return value;
+        }
+        case "setDefault":
+          if (!d.has(a)) d.set(a, b);
+          return d.get(a);
+        case "increment": {
+          const next = addNumbers(d.get(a), b, a);
+          d.set(a, next);
+          return next;
+        }
+        case "incrementMany":
+          for (const [key, by] of Object.entries(a as Record<string, unknown>)) {
+            d.set(key, addNumbers(d.get(key), by, key));
+          }
+          return undefined;
+      }
+      break;
+    }
+    case "list": {
+      const l = object.data;
+      switch (request.op) {
+        case "get":
+          return l[listIndex(l, a, "get")];
+        case "set":
+          l[listIndex(l, a, "set")] = b;
+          return undefined;
+        case "append":
+          l.push(a);
+          return undefined;
+        case "extend":
+          l.push(...(a as unknown[]));
+          return undefined;
+        case "pop":
+          return l.splice(listIndex(l, a ?? -1, "pop"), 1)[0];
+        case "len":
+          return l.length;
+        case "toArray":
+          return l;
+        case "clear":
+          l.length = 0;
+          return undefined;
+      }
+      break;
+    }
+    case "namespace": {
+      const n = object.data;
+      switch (request.op) {
+        case "get":
+          return n.get(a as string);
+        case "set":
+          n.set(a as string, b);
+          return undefined;
+        case "toObject":
+          return Object.fromEntries(n);
+      }
+      break;
+    }
+    case "value": {
+      const v = object.data;
+      switch (request.op) {
+        case "get":
+          return v.value;
+        case "set":
+          v.value = a;
+          return undefined;
+        case "add":
+          v.value = addNumbers(v.value, a, "value");
+          return v.value;
+      }
+      break;
+    }
+  }
+  throw new TypeError(`Cannot call ${object.kind} proxy: unknown operation ${request.op}`);
+}
+
+function answer(request: Request): Response {
+  try {
+    return { id: request.id, ok: true, value: call(request) };
+  } catch (error) {
+    const { name, message } = error instanceof Error
+      ? error
+      : { name: "Error", message: String(error) };
+    return { id: request.id, ok: false, name, message };
+  }
+}
+
+async function serve(client: number, buffers: ConnectionBuffers): Promise<void> {
+  if (connections.has(client)) return;
+  const connection = {
+    requests: new Ring(buffers.requests),
+    responses: new Ring(buffers.responses),
+  };
+  connections.set(client, connection);
+  send(connection.responses, { id: 0, ok: true, value: "welcome" });
+  const ctx = ctxOf({}, "serve");
+  while (!stopping) {
+    const got = await runAsync(connection.requests.get(ctx), Infinity);
+    if (!got.ok) break;
+    const request = decodeItem(got.value) as Request;
+    if (request.target === 0 && request.op === "shutdown") {
+      shutdown(connection.responses, request.id);
+      return;
+    }
+    send(connection.responses, answer(request));
+  }
+}
+
+function shutdown(responses: Ring, id: number): void {
+  stopping = true;
+  Atomics.store(new Int32Array(setup.status), 0, SHUT_DOWN);
+  send(responses, { id, ok: true, value: undefined });
+  const ctx = ctxOf({}, "shut down");
+  for (const connection of connections.values()) {
+    runBlocking(connection.requests.close(ctx), Infinity);
+    runBlocking(connection.responses.close(ctx), Infinity);
+  }
+  channel.close();
+  process.exit(0);
+}
+
+const channel = new BroadcastChannel(channelName(setup.id));
+channel.onmessage = (event: MessageEvent<Hello>) => {
+  const hello = event.data;
+  if (
+    hello?.type === "hello" && hello.requests instanceof SharedArrayBuffer &&
+    hello.responses instanceof SharedArrayBuffer && !stopping
+  ) {
+    void serve(hello.client, hello);
+  }
+};
+void serve(0, setup.connection);

@@ -1,0 +1,113 @@
+import { deepEqual, equal, ok, throws } from "node:assert/strict";
+import { activeChildren } from "./_children.ts";
+import { Manager, ManagerClosedError } from "./manager.ts";
+import { Pool } from "./pool.ts";
+import { Process } from "./process.ts";
+import { runAll, runInWorker } from "./testdata/shared_spawn.ts";
+import { managerTasks } from "./testdata/shared_tasks.ts";
+
+const TEXTS = ["the cat", "the dog and the cat", "a dog", "the end"];
+
+Deno.test("Manager dict: pool tasks merge word counts exactly", async () => {
+  await using manager = new Manager();
+  await using pool = new Pool({ processes: 2 });
+  const counts = manager.dict<string, number>();
+  const merged = await Promise.all(
+    [TEXTS.slice(0, 2), TEXTS.slice(2)].map((texts) =>
+      pool.apply(managerTasks.countWords, [counts, texts])
+    ),
+  );
+  deepEqual(merged, [4, 4]);
+  deepEqual(counts.toObject(), { the: 4, cat: 2, dog: 2, and: 1, a: 1, end: 1 });
+});
+
+Deno.test("Manager dict.increment() from N workers x M times is exact", async () => {
+  await using manager = new Manager();
+  const counts = manager.dict<string, number>();
+  await runAll(managerTasks.incrementTimes, [[counts, "n", 300], [counts, "n", 300], [
+    counts,
+    "n",
+    300,
+  ]]);
+  equal(counts.get("n"), 900);
+});
+
+Deno.test("Manager dict read-modify-write under manager.lock() is exact", async () => {
+  await using manager = new Manager();
+  const counts = manager.dict<string, number>();
+  const lock = manager.lock();
+  await runAll(managerTasks.addUnderLock, [[counts, lock, 200], [counts, lock, 200], [
+    counts,
+    lock,
+    200,
+  ]]);
+  equal(counts.get("total"), 600);
+});
+
+Deno.test("Manager list, namespace and value work from Processes and workers", async () => {
+  await using manager = new Manager();
+  const list = manager.list<number>();
+  const producers = [0, 1].map((i) => new Process(managerTasks.appendAll, [list, i * 100, 100]));
+  for (const producer of producers) producer.start();
+  await Promise.all(producers.map((producer) => producer.join()));
+  deepEqual(producers.map((producer) => producer.exitCode), [0, 0]);
+  equal(list.len(), 200);
+  deepEqual(list.toArray().sort((a, b) => a - b), Array.from({ length: 200 }, (_, i) => i));
+  const space = manager.namespace({ name: "" });
+  deepEqual(await runInWorker(managerTasks.setName, space, "ada"), { ok: true, value: "ada" });
+  deepEqual(space.toObject(), { name: "ada" });
+  const value = manager.value(41);
+  equal(value.add(1), 42);
+  deepEqual(await runInWorker(managerTasks.touchProxy, value), { ok: true, value: "42" });
+});
+
+Deno.test("Manager dict and list methods behave like Python's", async () => {
+  await using manager = new Manager();
+  const d = manager.dict<string, number>({ a: 1 });
+  equal(d.get("zz"), undefined);
+  equal(d.get("zz", 7), 7);
+  ok(d.has("a"));
+  equal(d.setDefault("a", 5), 1);
+  equal(d.setDefault("b", 5), 5);
+  equal(d.len(), 2);
+  deepEqual(d.keys(), ["a", "b"]);
+  deepEqual(d.values(), [1, 5]);
+  deepEqual(d.entries(), [["a", 1], ["b", 5]]);
+  equal(d.pop("a"), 1);
+  equal(d.pop("a", -1), -1);
+  equal(d.delete("b"), true);
+  d.update({ x: 1, y: 2 });
+  d.clear();
+  equal(d.len(), 0);
+  d.set("s", "text" as unknown as number);
+  throws(() => d.increment("s"), { name: "TypeError", message: /holds string/ });
+  const l = manager.list(["a", "b"]);
+  l.set(-1, "c");
+  l.extend(["d"]);
+  deepEqual(l.toArray(), ["a", "c", "d"]);
+  throws(() => l.get(3), {
+    name: "RangeError",
+    message: /index 3 is out of range for a list of 3/,
+  });
+  equal(l.pop(), "d");
+  l.clear();
+  throws(() => l.pop(), RangeError);
+  throws(() => d.set("f", (() => 1) as unknown as number), TypeError);
+});
+
+Deno.test("Manager.shutdown() stops the worker and every proxy, here and in workers", async () => {
+  const manager = new Manager();
+  const value = manager.value(1);
+  equal(value.value, 1);
+  ok(activeChildren().some((child) => child.kind === "manager"));
+  await manager.shutdown();
+  equal(manager.running, false);
+  ok(!activeChildren().some((child) => child.kind === "manager"));
+  throws(() => value.value, ManagerClosedError);
+  throws(() => manager.dict(), ManagerClosedError);
+  deepEqual(await runInWorker(managerTasks.touchProxy, value), {
+    ok: true,
+    value: "ManagerClosedError",
+  });
+  await manager.shutdown();
+});
