@@ -17,6 +17,7 @@ import {
 import { renderJson } from "./report/json.ts";
 import { renderExercise, useColor } from "./report/terminal.ts";
 import { progressPath, readProgress, recordProgress } from "./progress.ts";
+import { watchFolder } from "./watch.ts";
 import type { ExerciseResult } from "./result.ts";
 import { checkExercise, type CheckExerciseOptions, KIT_ROOT, type Source } from "./runner.ts";
 import { checkWithSweep, SWEEP_TARGETS, sweepCommand } from "./sweep.ts";
@@ -185,35 +186,27 @@ async function watch(
   } else {
     entry = pickExercise(catalog, name, "watch");
   }
-  const folder = `${kitRoot}/exercises/${entry.slug}`;
   const once = async () => {
     if (io.color) io.out("\x1b[2J\x1b[H");
     await runChecks([entry], { json: false, solution: false }, kitRoot, io, runner);
     io.out(`watching ${entry.slug}/ for changes (Ctrl-C to stop)\n`);
   };
-  const stop = new Promise<void>((resolve) => {
+  const stop = new AbortController();
+  const onInterrupt = () => stop.abort();
+  try {
+    Deno.addSignalListener("SIGINT", onInterrupt);
+  } catch {
+    // No signals on this platform: Ctrl-C ends the process.
+  }
+  try {
+    await watchFolder(`${kitRoot}/exercises/${entry.slug}`, once, { signal: stop.signal });
+  } finally {
     try {
-      Deno.addSignalListener("SIGINT", () => resolve());
+      Deno.removeSignalListener("SIGINT", onInterrupt);
     } catch {
-      // No signals on this platform: Ctrl-C ends the process.
+      // Never added.
     }
-  });
-  await once();
-  const watcher = Deno.watchFs(folder);
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let running = Promise.resolve();
-  const changes = (async () => {
-    for await (const event of watcher) {
-      if (event.kind === "access") continue;
-      clearTimeout(timer);
-      timer = setTimeout(() => {
-        running = running.then(once);
-      }, 300);
-    }
-  })();
-  await Promise.race([stop, changes]);
-  clearTimeout(timer);
-  watcher.close();
+  }
   return EXIT.passed;
 }
 
