@@ -332,5 +332,5 @@ export function granularityAdvice(
   }
   return `The pool ran ${work.tasks} tasks of ${
     formatSeconds(perTask)
-  } on average; check that the partial sums are added as bigint once per task, not per number, and ${chunk}.`;
+  } on average, so the tasks are big enough: send them all at once (one map or starmap, or every applyAsync started before you await any; awaiting each task before sending the next runs them one at a time), add the partial sums as bigint once per task, not per number, and ${chunk}.`;
 }
