@@ -42,6 +42,11 @@ export interface FitAmdahlOptions {
    * a worker costs ≈ 60 µs here, so a 1 ms task pays about 6% on top).
    */
   minTaskSeconds?: number;
+  /**
+   * The timings are not to be trusted (a busy machine, inconclusive steps): only the pool's task
+   * sizes, which load does not change, can then flag dispatch overhead.
+   */
+  noisy?: boolean;
 }
 
 /** The defaults of {@linkcode FitAmdahlOptions}. */
@@ -50,6 +55,7 @@ export const FIT_AMDAHL_DEFAULTS: Readonly<Required<FitAmdahlOptions>> = Object.
   tolerance: 0.05,
   oneWorkerFloor: 0.9,
   minTaskSeconds: 1e-3,
+  noisy: false,
 });
 
 /**
@@ -128,9 +134,10 @@ function times(value: number): string {
  * with at most `cores` workers, the Karp–Flatt metric per step (at `p = min(workers, cores)`), a
  * projection to `projectCores`, and the flag for dispatch overhead. The flag is raised when, beyond
  * the tolerance (the larger of `tolerance` and half the points' spread):
- * - the Karp–Flatt metric grows from one step to the next (including the oversubscribed step), or
+ * - a step with 2 or more workers ran tasks shorter than `minTaskSeconds` on average, or, unless
+ *   the timings are `noisy`,
  * - the oversubscribed step is slower than the step at `cores` workers, or
- * - a step with 2 or more workers ran tasks shorter than `minTaskSeconds` on average, or
+ * - the Karp–Flatt metric grows from one step to the next (including the oversubscribed step), or
  * - one worker is slower than `oneWorkerFloor` times the serial code.
  *
  * @param points The measured steps, in any order; duplicates of a worker count are not allowed.
@@ -156,7 +163,7 @@ export function fitAmdahl(
   cores: number,
   options: FitAmdahlOptions = {},
 ): AmdahlFit | undefined {
-  const { projectCores, tolerance, oneWorkerFloor, minTaskSeconds } = {
+  const { projectCores, tolerance, oneWorkerFloor, minTaskSeconds, noisy } = {
     ...FIT_AMDAHL_DEFAULTS,
     ...options,
   };
@@ -217,6 +224,7 @@ export function fitAmdahl(
   const overhead = overheadReason(sorted, karpFlattSteps, cores, noise, {
     oneWorkerFloor,
     minTaskSeconds,
+    noisy,
   });
 
   const projectedSpeedup = amdahlSpeedup(serialFraction, projectCores);
@@ -238,8 +246,18 @@ function overheadReason(
   karpFlattSteps: readonly { workers: number; value: number }[],
   cores: number,
   noise: number,
-  floors: { oneWorkerFloor: number; minTaskSeconds: number },
+  floors: { oneWorkerFloor: number; minTaskSeconds: number; noisy: boolean },
 ): string | undefined {
+  const short = sorted.find((point) =>
+    point.workers >= 2 && point.taskSeconds !== undefined &&
+    point.taskSeconds < floors.minTaskSeconds
+  );
+  if (short?.taskSeconds !== undefined) {
+    return `its tasks take ${
+      formatSeconds(short.taskSeconds)
+    } each on average at ${short.workers} workers, while sending one to a worker costs tens of µs`;
+  }
+  if (floors.noisy) return undefined;
   const atCores = sorted.find((point) => point.workers === cores);
   const beyond = sorted.filter((point) => point.workers > cores);
   for (const point of beyond) {
@@ -257,15 +275,6 @@ function overheadReason(
         PERCENT.format(Math.max(0, before.value))
       } at ${before.workers} workers to ${PERCENT.format(after.value)} at ${after.workers}`;
     }
-  }
-  const short = sorted.find((point) =>
-    point.workers >= 2 && point.taskSeconds !== undefined &&
-    point.taskSeconds < floors.minTaskSeconds
-  );
-  if (short?.taskSeconds !== undefined) {
-    return `its tasks take ${
-      formatSeconds(short.taskSeconds)
-    } each on average at ${short.workers} workers, while sending one to a worker costs tens of µs`;
   }
   const one = sorted.find((point) => point.workers === 1);
   if (one !== undefined && one.speedup < floors.oneWorkerFloor * (1 - noise)) {

@@ -162,3 +162,13 @@ Deno.test("fitAmdahl() flags tasks too short for what sending them costs", () =>
   );
   equal(fitAmdahl(points, 2, { minTaskSeconds: 1e-5 })?.overhead, false);
 });
+
+Deno.test("fitAmdahl() trusts only task sizes when the timings are noisy", () => {
+  const falling = [...amdahlPoints(0.05, [1, 2]), { workers: 4, speedup: 1.5 }];
+  equal(fitAmdahl(falling, 2)?.overhead, true);
+  const noisy = fitAmdahl(falling, 2, { noisy: true });
+  equal(noisy?.overhead, false);
+  ok(!noisy?.message.includes("overhead"));
+  const short = falling.map((point) => ({ ...point, taskSeconds: 5e-5 }));
+  ok(fitAmdahl(short, 2, { noisy: true })?.overheadReason?.startsWith("its tasks take 50 µs"));
+});

@@ -142,7 +142,8 @@ export function sweepSteps(cores: number, oversubscribe = true): number[] {
  * pair (round-robin), so a burst of load on the machine touches every step alike: `pairs` rounds
  * are measured; a step whose spread is wider than
  * `maxSpread` is measured for another `pairs` rounds, at most `retries` times, pooling its pairs,
- * and is then marked inconclusive. Amdahl's law is fitted to the medians.
+ * and is then marked inconclusive. Amdahl's law is fitted to the medians; on an inconclusive sweep
+ * only the pool's task sizes may flag dispatch overhead.
  *
  * @param subject What to time.
  * @param cores The cores the student's code can use.
@@ -243,17 +244,18 @@ export async function runSweep(
       ...(taskSeconds.length === 0 ? {} : { taskSeconds: median(taskSeconds) }),
     };
   });
+  const busy = options.load !== undefined && options.load >= BUSY_LOAD_PER_CORE * cores;
+  const inconclusive = busy || points.some((point) => point.inconclusive);
   const fit = fitAmdahl(
     points.filter((point) => point.speedup > 0),
     cores,
-    { projectCores: Math.max(16, 8 * cores), ...options.fit },
+    { projectCores: Math.max(16, 8 * cores), noisy: inconclusive, ...options.fit },
   );
-  const busy = options.load !== undefined && options.load >= BUSY_LOAD_PER_CORE * cores;
   return {
     cores,
     points,
     ...(fit === undefined ? {} : { fit }),
-    inconclusive: busy || points.some((point) => point.inconclusive),
+    inconclusive,
     ...(options.load === undefined ? {} : { load: options.load }),
   };
 }

@@ -370,3 +370,12 @@ Deno.test("sandboxSubject() reads the pool's tasks from its statistics", async (
   await subject.reference();
   deepEqual(await subject.candidate(2), { seconds: 0.5, tasks: 8, taskSeconds: 0.05 });
 });
+
+Deno.test("runSweep() flags no timing-based overhead on a busy machine", async () => {
+  const subject: SweepSubject = {
+    reference: () => Promise.resolve(1),
+    candidate: (workers) => Promise.resolve(workers === 4 ? 1 : 0.05 + 0.95 / workers),
+  };
+  equal((await runSweep(subject, 2, { pairs: 1, load: 0.2 })).fit?.overhead, true);
+  equal((await runSweep(subject, 2, { pairs: 1, load: 1.8 })).fit?.overhead, false);
+});
