@@ -141,6 +141,12 @@ async function copyWorkspace(options: SandboxOptions, root: string): Promise<voi
       if (!(error instanceof Deno.errors.NotFound)) throw error;
     }
   }
+  // The counter check's pool task, where pool workers (which read only the workspace) find it.
+  await Deno.mkdir(`${root}/grader/sandbox`, { recursive: true });
+  await Deno.copyFile(
+    fileURLToPath(new URL("counter_task.ts", import.meta.url)),
+    `${root}/grader/sandbox/counter_task.ts`,
+  );
   const libDir = `${root}/lib`;
   await Deno.mkdir(libDir, { recursive: true });
   for await (const entry of Deno.readDir(`${options.kitRoot}/lib`)) {

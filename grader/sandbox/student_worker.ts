@@ -13,6 +13,7 @@ interface Lib {
   Pool?: new (options: { processes: number }) => LibPool;
   Manager?: (new () => LibManager) & { start?: () => Promise<LibManager> | LibManager };
   Value?: new (type: string, init: number) => { value: number };
+  Barrier?: new (parties: number) => unknown;
   taskFromExport?: (url: string, name: string) => unknown;
   activeChildren?: () => { kind?: string; id?: number }[];
 }
@@ -165,13 +166,24 @@ async function run(op: StudentOp): Promise<Record<string, unknown>> {
       return await finishCall(fn, args, pool);
     }
     case "counter": {
-      const { Value, taskFromExport } = await lib();
-      if (!Value || !taskFromExport) throw new Error("the lib has no Value or taskFromExport yet");
+      const { Value, Barrier, taskFromExport } = await lib();
+      if (!Value || !Barrier || !taskFromExport) {
+        throw new Error("the lib has no Value, Barrier or taskFromExport yet");
+      }
       await exported(op.file, op.name);
       const counter = new Value("i", 0);
-      const task = taskFromExport(new URL(op.file, exerciseUrl).href, op.name);
+      const barrier = new Barrier(op.workers);
+      // The grader's task (copied into the workspace) starts every worker's addMany at once.
+      const task = taskFromExport(
+        new URL("../../grader/sandbox/counter_task.ts", exerciseUrl).href,
+        "startTogether",
+      );
+      const student = new URL(op.file, exerciseUrl).href;
       const pool = await poolOf(op.workers);
-      const items = Array.from({ length: op.workers }, () => [counter, op.times]);
+      const items = Array.from(
+        { length: op.workers },
+        () => [barrier, student, op.name, counter, op.times],
+      );
       await pool.starmap(task, items, { chunksize: 1 });
       return { value: counter.value };
     }
