@@ -322,7 +322,9 @@ Deno.test({
       ok(first("dave_crashes").checks.some((c) => c.status === "error"));
       equal(first("erin_floods").status, "passed");
       ok((first("erin_floods").output ?? "").includes("adding"));
-      ok(statuses("frank_oom").has("out-of-memory"), [...statuses("frank_oom")].join());
+      // Out of memory within about a second here; a very slow machine may reach the time limit first.
+      const frank = [...statuses("frank_oom")];
+      ok(frank.every((s) => s === "out-of-memory" || s === "timeout"), frank.join());
       deepEqual(statuses("gus_links"), new Set(["error"]));
       // Every result records the machine it ran on.
       for (const row of rows.values()) {

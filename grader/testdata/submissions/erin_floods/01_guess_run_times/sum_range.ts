@@ -1,9 +1,8 @@
-/** Floods its output on purpose (a line per number of a few ranges), then answers exactly. */
+/** Floods its output on purpose (20 000 lines a call, far past the 16 KiB kept), then answers exactly. */
 export function sumRange(lo: number, hi: number): bigint {
-  let total = 0n;
-  for (let i = lo; i < hi; i++) {
-    if (i - lo < 200_000) console.log(`adding ${i} to the total, which is now ${total}`);
-    total += BigInt(i);
-  }
-  return total;
+  for (let i = 0; i < 20_000; i++) console.log(`adding ${lo + i} to the total, line ${i}`);
+  if (hi <= lo) return 0n;
+  const a = BigInt(lo);
+  const b = BigInt(hi);
+  return ((b - a) * (a + b - 1n)) / 2n;
 }
