@@ -145,3 +145,30 @@ export function failures(gradebook: Gradebook): Failure[] {
     )
   );
 }
+
+/** The students who ended one check in one failing status, and the first student's message. */
+export interface FailureGroup {
+  exercise: string;
+  check: string;
+  status: CheckStatus;
+  students: string[];
+  message: string;
+}
+
+/** Failures grouped by exercise, check and status, the most common first. */
+export function failureGroups(gradebook: Gradebook): FailureGroup[] {
+  const groups = new Map<string, FailureGroup>();
+  for (const failure of failures(gradebook)) {
+    const key = `${failure.exercise}\u0000${failure.check}\u0000${failure.status}`;
+    const group = groups.get(key) ?? {
+      exercise: failure.exercise,
+      check: failure.check,
+      status: failure.status,
+      students: [],
+      message: failure.message,
+    };
+    group.students.push(failure.student);
+    groups.set(key, group);
+  }
+  return [...groups.values()].sort((a, b) => b.students.length - a.students.length);
+}

@@ -17,6 +17,7 @@ th { background: #f3f5f8; }
 th[role="columnheader"]:not(.no-sort) { cursor: pointer; }
 th[aria-sort="ascending"]::after { content: " ▲"; } th[aria-sort="descending"]::after { content: " ▼"; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
+table.rates td:nth-last-child(2) { white-space: nowrap; }
 .bar { display: inline-block; width: 8rem; height: 0.7rem; background: #e6e9ee;
   vertical-align: middle; }
 .bar > span { display: block; height: 100%; background: #3a8f5c; }

@@ -15,7 +15,7 @@ import type { Gradebook } from "../result.ts";
 import {
   checkRates,
   exerciseRates,
-  failures,
+  failureGroups,
   type Rate,
   slowestRuns,
   speedupSeries,
@@ -125,6 +125,8 @@ export async function classReportHtml(
     "<h2>Slowest runs</h2>",
     slowestTable(gradebook, options.slowest ?? DEFAULTS.slowest),
     "<h2>Failing checks</h2>",
+    '<p class="meta">Each check and status that did not pass, the most common first; every ' +
+    "student's own messages are in their results.json.</p>",
     failureTable(gradebook),
     "<h2>Students</h2>",
     '<p class="meta">Click a column header to sort.</p>',
@@ -181,17 +183,22 @@ function slowestTable(gradebook: Gradebook, limit: number): string {
 }
 
 function failureTable(gradebook: Gradebook): string {
-  const rows = failures(gradebook);
-  if (rows.length === 0) return '<p id="failures">No check failed.</p>';
-  return `<table id="failures"><thead><tr><th>exercise</th><th>check</th><th>student</th>` +
-    `<th>status</th><th>message</th></tr></thead><tbody>${
-      rows.map((row) =>
-        `<tr><td>${escapeHtml(row.exercise)}</td><td>${escapeHtml(row.check)}</td><td>${
-          escapeHtml(row.student)
-        }</td><td class="status-${escapeHtml(row.status)}">${escapeHtml(row.status)}</td><td>${
-          escapeHtml(row.message)
-        }</td></tr>`
-      ).join("")
+  const groups = failureGroups(gradebook);
+  if (groups.length === 0) return '<p id="failures">No check failed.</p>';
+  const shown = 8;
+  return `<table id="failures"><thead><tr><th>exercise</th><th>check</th><th>status</th>` +
+    `<th>students</th><th>first message</th></tr></thead><tbody>${
+      groups.map((group) => {
+        const names = group.students.map((name) => escapeHtml(name));
+        const list = names.length <= shown
+          ? names.join(", ")
+          : `${names.slice(0, shown).join(", ")} <details><summary>and ${
+            names.length - shown
+          } more</summary>${names.slice(shown).join(", ")}</details>`;
+        return `<tr><td>${escapeHtml(group.exercise)}</td><td>${escapeHtml(group.check)}</td>` +
+          `<td class="status-${escapeHtml(group.status)}">${escapeHtml(group.status)}</td>` +
+          `<td><b>${names.length}</b>: ${list}</td><td>${escapeHtml(group.message)}</td></tr>`;
+      }).join("")
     }</tbody></table>`;
 }
 

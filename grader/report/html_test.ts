@@ -36,7 +36,10 @@ Deno.test("classReportHtml() shows rates, the speedup chart with its threshold, 
   ok(speedups.startsWith('id="speedups"><figure class="chart"><svg'), speedups.slice(0, 80));
   ok(speedups.includes("threshold 1.50×"));
   ok(html.includes("2 measured, 1 at or above the threshold (1.50×)"));
-  match(html, /<td>bob<\/td><td class="status-failed">failed<\/td><td>guesses: failed<\/td>/);
+  match(
+    html,
+    /<td>01_guess_run_times<\/td><td>guesses<\/td><td class="status-failed">failed<\/td><td><b>1<\/b>: bob<\/td><td>guesses: failed<\/td>/,
+  );
   ok(html.includes("Batch: 1.7 min for 3 graded (33.3 s each) and 1 reused"));
   ok(html.includes("timed runs 30.0 s"));
 });
@@ -127,4 +130,31 @@ Deno.test({
       await Deno.remove(dir, { recursive: true });
     }
   },
+});
+
+Deno.test("classReportHtml() groups failures by check and status, the most common first", async () => {
+  const gradebook = fakeGradebook();
+  gradebook.students = Array.from({ length: 10 }, (_, i) => ({
+    student: `s${i}`,
+    score: 0,
+    maxScore: 2,
+    exercises: [
+      fakeExercise("02_try_pymp1", [
+        fakeCheck("exact", i < 3 ? "timeout" : "failed"),
+        fakeCheck("other", i === 0 ? "failed" : "passed"),
+      ]),
+    ],
+  }));
+  const html = await classReportHtml(gradebook);
+  const failures = html.slice(html.indexOf('<table id="failures">'));
+  const rows = failures.slice(0, failures.indexOf("</table>")).split("<tr>").slice(2);
+  equal(rows.length, 3);
+  ok(rows[0]!.includes("<b>7</b>: s3, s4, s5, s6, s7, s8, s9"), rows[0]);
+  ok(rows[1]!.includes("<b>3</b>: s0, s1, s2"), rows[1]);
+  ok(rows[2]!.includes("<td>other</td>"), rows[2]);
+  gradebook.students.push(
+    ...["a", "b", "c"].map((name) => ({ ...gradebook.students[5]!, student: name })),
+  );
+  const more = await classReportHtml(gradebook);
+  ok(more.includes("<b>10</b>: s3, s4, s5, s6, s7, s8, s9, a <details><summary>and 2 more"));
 });
