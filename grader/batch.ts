@@ -645,10 +645,12 @@ export async function gradeMain(args: string[]): Promise<number> {
 
 function printSummary(summary: BatchSummary): void {
   const { timing, gradebook } = summary;
-  const per = timing.graded > 0 ? timing.totalSeconds / timing.graded : 0;
+  const per = timing.graded > 0
+    ? ` (${(timing.totalSeconds / timing.graded).toFixed(1)} s per graded submission)`
+    : "";
   console.log(
     `graded ${timing.graded} submission(s), reused ${timing.reused}, in ` +
-      `${timing.totalSeconds.toFixed(1)} s (${per.toFixed(1)} s per graded submission): ` +
+      `${timing.totalSeconds.toFixed(1)} s${per}: ` +
       `correctness ${timing.correctnessSeconds.toFixed(1)} s (up to the jobs at once), ` +
       `timed runs ${timing.timedSeconds.toFixed(1)} s (alone), ` +
       `overhead ${timing.overheadSeconds.toFixed(1)} s`,
