@@ -139,12 +139,12 @@ export async function classReportHtml(
 }
 
 function timingSection(timing: BatchTiming): string {
-  const perStudent = timing.graded > 0 ? timing.totalSeconds / timing.graded : 0;
+  const each = timing.graded > 0
+    ? ` (${formatSeconds(timing.totalSeconds / timing.graded)} each)`
+    : "";
   return `<p class="meta" id="timing">Batch: ${
     formatSeconds(timing.totalSeconds)
-  } for ${timing.graded} graded (${
-    formatSeconds(perStudent)
-  } each) and ${timing.reused} reused; correctness ${
+  } for ${timing.graded} graded${each} and ${timing.reused} reused; correctness ${
     formatSeconds(timing.correctnessSeconds)
   }, timed runs ${formatSeconds(timing.timedSeconds)}, overhead ${
     formatSeconds(timing.overheadSeconds)
