@@ -210,6 +210,9 @@ export async function checkExercise(
           ...(detail ? { detail } : {}),
         });
       report();
+      // A timed check gets a fresh sandbox: the correctness checks' inputs (numbers near 1e12, say)
+      // leave type feedback in the student's workers that can slow their code down by half.
+      if (spec.timed && timed) await collect();
       const outcome = await runOne(spec, {
         sandbox: async () => {
           if (sandbox?.failure) await collect();

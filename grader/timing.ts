@@ -16,6 +16,12 @@ export interface CompareOptions {
   threshold: number;
   /** Unmeasured pairs run first (JIT warm-up, pools spun up). Default 1. */
   warmup?: number;
+  /**
+   * Warm-up goes on past `warmup` pairs, up to this many, while the candidate's time still drops
+   * by more than 10% from one pair to the next (a fresh pool's workers need a few calls before their
+   * code is optimised). Default: `warmup` (no extra pairs).
+   */
+  maxWarmup?: number;
   /** Pairs per round. Default 5. */
   pairs?: number;
   /** The widest spread a round may have to decide on its median. Default 0.35. */
@@ -25,6 +31,9 @@ export interface CompareOptions {
   /** Called before each pair, for progress reports. */
   onPair?: (index: number, total: number) => void;
 }
+
+/** A warm-up pair whose candidate time is at least this share of the previous one ends warm-up. */
+const STILL_WARMING = 0.9;
 
 /** The defaults of {@linkcode CompareOptions}. */
 export const COMPARE_DEFAULTS = { warmup: 1, pairs: 5, maxSpread: 0.35, retries: 2 } as const;
@@ -164,6 +173,7 @@ export async function compareInterleaved(
 ): Promise<Comparison> {
   const { threshold } = options;
   const warmup = options.warmup ?? COMPARE_DEFAULTS.warmup;
+  const maxWarmup = Math.max(warmup, options.maxWarmup ?? warmup);
   const pairs = options.pairs ?? COMPARE_DEFAULTS.pairs;
   const maxSpread = options.maxSpread ?? COMPARE_DEFAULTS.maxSpread;
   const retries = options.retries ?? COMPARE_DEFAULTS.retries;
@@ -172,7 +182,12 @@ export async function compareInterleaved(
       `Cannot compare timings: threshold must be a positive number: received ${threshold}`,
     );
   }
-  for (const [name, value] of [["warmup", warmup], ["pairs", pairs], ["retries", retries]]) {
+  for (
+    const [name, value] of [["warmup", warmup], ["maxWarmup", maxWarmup], ["pairs", pairs], [
+      "retries",
+      retries,
+    ]]
+  ) {
     if (!Number.isInteger(value) || (value as number) < (name === "pairs" ? 1 : 0)) {
       throw new RangeError(
         `Cannot compare timings: ${name} must be a ${
@@ -181,12 +196,15 @@ export async function compareInterleaved(
       );
     }
   }
-  const total = warmup + pairs * (1 + retries);
+  const total = maxWarmup + pairs * (1 + retries);
   let index = 0;
-  for (let i = 0; i < warmup; i++) {
+  let before = Infinity;
+  for (let i = 0; i < maxWarmup; i++) {
     options.onPair?.(index++, total);
     await reference();
-    await candidate();
+    const seconds = await candidate();
+    if (i + 1 >= warmup && seconds >= STILL_WARMING * before) break;
+    before = seconds;
   }
   const samples: [number, number][] = [];
   let summary = summarizePairs([]);

@@ -29,6 +29,19 @@ Deno.test("compareInterleaved() alternates reference and candidate after the war
   equal(result.verdict, "passed");
 });
 
+Deno.test("compareInterleaved() warms up until the candidate's time stops dropping", async () => {
+  const log: string[] = [];
+  const result = await compareInterleaved(
+    replay([1], log, "A"),
+    replay([4, 2, 1, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5], log, "B"),
+    { threshold: 1.4, warmup: 1, maxWarmup: 8, pairs: 5 },
+  );
+  // Warm-up: 4, 2, 1, 0.5 (still dropping), 0.5 (stopped dropping): five pairs, then five measured.
+  equal(log.length, 20);
+  equal(result.speedup, 2);
+  equal(result.verdict, "passed");
+});
+
 Deno.test("compareInterleaved() fails a steady speedup below the threshold", async () => {
   const log: string[] = [];
   const result = await compareInterleaved(replay([1], log, "A"), replay([0.9], log, "B"), {

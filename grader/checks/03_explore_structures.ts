@@ -303,6 +303,8 @@ export const CHECKS: readonly CheckSpec[] = [
         },
         {
           threshold,
+          warmup: 2,
+          maxWarmup: 6,
           onPair: (index, total) => context.progress(`timing pair ${index + 1} (at most ${total})`),
         },
       );
