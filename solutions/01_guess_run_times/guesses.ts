@@ -7,7 +7,17 @@
  * @module
  */
 
-/** Three guesses, in seconds. */
+/**
+ * Three guesses, in seconds.
+ *
+ * @example Usage
+ * ```ts
+ * import { guesses } from "./guesses.ts";
+ * import { ok } from "node:assert/strict";
+ *
+ * ok(Object.values(guesses).every((seconds) => seconds > 0));
+ * ```
+ */
 export const guesses = {
   // A JIT-compiled loop adds about a billion numbers a second on one core.
   serial: 1,

@@ -19,6 +19,17 @@ const BLOCK_SIZE = 1_000_000;
  * @param hi The integer just past the end of the range.
  * @returns The exact sum; `0n` when `hi <= lo`.
  * @throws {RangeError} If `lo` or `hi` is not a safe integer.
+ *
+ * @example Usage
+ * ```ts
+ * import { sumRange } from "./sum_range.ts";
+ * import { equal } from "node:assert/strict";
+ *
+ * equal(sumRange(1, 11), 55n);
+ * equal(sumRange(5, 5), 0n);
+ * equal(sumRange(-3, 3), -3n);
+ * equal(sumRange(1, 100_000_001), 5_000_000_050_000_000n); // past 2^53, still exact
+ * ```
  */
 export function sumRange(lo: number, hi: number): bigint {
   if (!Number.isSafeInteger(lo) || !Number.isSafeInteger(hi)) {

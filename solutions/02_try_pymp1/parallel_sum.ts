@@ -66,6 +66,18 @@ function splitRange(lo: number, hi: number, count: number): [number, number][] {
  * @param pool The pool to run the work on; it is left open.
  * @returns The exact sum; `0n` when `hi <= lo`.
  * @throws {RangeError} If `lo` or `hi` is not a safe integer.
+ *
+ * @example Usage
+ * ```ts
+ * import { parallelSum } from "./parallel_sum.ts";
+ * import { Pool } from "../../lib/mod.ts";
+ * import { equal } from "node:assert/strict";
+ *
+ * await using pool = new Pool({ processes: 2 });
+ * equal(await parallelSum(1, 11, pool), 55n);
+ * equal(await parallelSum(5, 5, pool), 0n);
+ * equal(await parallelSum(1, 100_000_001, pool), 5_000_000_050_000_000n);
+ * ```
  */
 export async function parallelSum(lo: number, hi: number, pool: Pool): Promise<bigint> {
   if (!Number.isSafeInteger(lo) || !Number.isSafeInteger(hi)) {

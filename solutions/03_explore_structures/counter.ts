@@ -13,6 +13,17 @@ import type { Value } from "../../lib/mod.ts";
  *
  * @param counter The shared counter (a `Value` of type `"i"`, created with its lock).
  * @param times How many times to add 1.
+ *
+ * @example Usage
+ * ```ts
+ * import { addMany } from "./counter.ts";
+ * import { Value } from "../../lib/mod.ts";
+ * import { equal } from "node:assert/strict";
+ *
+ * const counter = new Value("i", 0);
+ * addMany(counter, 3);
+ * equal(counter.value, 3);
+ * ```
  */
 export function addMany(counter: Value<"i">, times: number): void {
   const lock = counter.getLock();

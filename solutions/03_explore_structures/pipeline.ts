@@ -44,6 +44,14 @@ const tasks = defineTasks(import.meta.url, { produce, consume });
  *
  * @param items The numbers to square.
  * @returns The squares, in the order of `items` (one producer, one consumer: the order holds).
+ *
+ * @example Usage
+ * ```ts
+ * import { pipeline } from "./pipeline.ts";
+ * import { deepEqual } from "node:assert/strict";
+ *
+ * deepEqual(await pipeline([1, -2, 3]), [1, 4, 9]);
+ * ```
  */
 export async function pipeline(items: number[]): Promise<number[]> {
   const numbers = new Queue<Item>();

@@ -56,6 +56,17 @@ const tasks = defineTasks(import.meta.url, { countBlock });
  * @param pool The pool to run the blocks on; it is left open.
  * @returns How many primes are below `limit`.
  * @throws {RangeError} If `limit` is not a safe integer.
+ *
+ * @example Usage
+ * ```ts
+ * import { countPrimes } from "./prime_count.ts";
+ * import { Pool } from "../../lib/mod.ts";
+ * import { equal } from "node:assert/strict";
+ *
+ * await using pool = new Pool({ processes: 2 });
+ * equal(await countPrimes(100, pool), 25);
+ * equal(await countPrimes(1_000_000, pool), 78_498);
+ * ```
  */
 export async function countPrimes(limit: number, pool: Pool): Promise<number> {
   if (!Number.isSafeInteger(limit)) {

@@ -40,6 +40,21 @@ const tasks = defineTasks(import.meta.url, { countInto });
  * @param pool The pool whose workers count; it is left open.
  * @param manager The manager that serves the shared dict and its lock; it is left running.
  * @returns Each word with the number of times it occurs.
+ *
+ * @example Usage
+ * ```ts
+ * import { wordCount } from "./word_count.ts";
+ * import { Manager, Pool } from "../../lib/mod.ts";
+ * import { deepEqual } from "node:assert/strict";
+ *
+ * await using pool = new Pool({ processes: 2 });
+ * await using manager = new Manager();
+ * deepEqual(await wordCount(["The pool", "the\tLOCK  the"], pool, manager), {
+ *   the: 3,
+ *   pool: 1,
+ *   lock: 1,
+ * });
+ * ```
  */
 export async function wordCount(
   texts: string[],
