@@ -13,6 +13,7 @@
  * @module
  */
 import process from "node:process";
+import { setImmediate } from "node:timers";
 import { parentPort, workerData } from "node:worker_threads";
 import { encodeShared, hasShared, reviveShared } from "./_shareable.ts";
 import { resolveTask, type TaskFunction } from "./task.ts";
@@ -40,15 +41,17 @@ const setup = workerData as WorkerSetup;
 
 const refs = new Map<number, TaskRef>();
 const functions = new Map<number, TaskFunction>();
+const unresolvable = new Map<number, unknown>();
+const unrevivable = new Map<Job, unknown>();
 const queue: Job[] = [];
 let head = 0;
-let draining = false;
+let ready = false;
+let scheduled = false;
+let awaiting = false;
 let exitRequested = false;
 let answers: JobResult[] = [];
 let answerTasks: number[] = [];
 let lastFlush = performance.now();
-
-const initialized = initialize();
 
 port.on("message", (message: ToWorker) => {
   if (message.type === "run") {
@@ -57,7 +60,12 @@ port.on("message", (message: ToWorker) => {
   } else {
     exitRequested = true;
   }
-  if (!draining) void drain();
+  schedule();
+});
+
+void initialize().then(() => {
+  ready = true;
+  schedule();
 });
 
 async function initialize(): Promise<void> {
@@ -72,25 +80,91 @@ async function initialize(): Promise<void> {
   }
 }
 
-async function drain(): Promise<void> {
-  draining = true;
-  await initialized;
+/**
+ * Runs the queued jobs from a fresh macrotask. Not from the message handler, nor from a microtask:
+ * Deno 2.9 contains a worker's out-of-memory error (`resourceLimits`) only when it happens in a
+ * timer callback; inside a message handler or a promise continuation the worker hangs instead.
+ */
+function schedule(): void {
+  if (scheduled || awaiting || !ready) return;
+  scheduled = true;
+  setImmediate(drain);
+}
+
+function drain(): void {
+  scheduled = false;
   while (head < queue.length) {
-    const job = queue[head++]!;
+    const job = queue[head]!;
+    const preparing = prepare(job);
+    if (preparing !== undefined) return pause(preparing);
+    head++;
     const outcome = runJob(job);
-    const result = outcome instanceof Promise ? await outcome : outcome;
-    answers.push(result);
-    answerTasks.push(job.task);
-    if (setup.mode === "once") return finishOnce(result);
-    if (head === queue.length || performance.now() - lastFlush >= FLUSH_MS) flush();
+    if (outcome instanceof Promise) {
+      return pause(outcome.then(
+        (result) => void answer(job, result),
+        (error) => void answer(job, failed(job, 0, error, 0)),
+      ));
+    }
+    if (answer(job, outcome)) return;
   }
   queue.length = 0;
   head = 0;
-  draining = false;
   if (exitRequested) {
     flush();
     process.exit(0);
   }
+}
+
+/** Stops draining until `work` settles, then drains again from a fresh macrotask. */
+function pause(work: Promise<void>): void {
+  awaiting = true;
+  void work.finally(() => {
+    awaiting = false;
+    schedule();
+  });
+}
+
+/**
+ * Does a job's asynchronous groundwork before it runs (importing its task's module, reviving its
+ * shared arguments), so that the task itself starts from a macrotask.
+ *
+ * @returns The groundwork to wait for, or `undefined` when the job can run now.
+ */
+function prepare(job: Job): Promise<void> | undefined {
+  if (!functions.has(job.task) && !unresolvable.has(job.task)) {
+    return resolveFunction(job.task);
+  }
+  if (!unrevivable.has(job) && hasShared(job.items)) {
+    return reviveShared(job.items).then(
+      (items) => void (queue[head] = { ...job, items: items as unknown[][] }),
+      (error) => void unrevivable.set(job, error),
+    );
+  }
+  return undefined;
+}
+
+async function resolveFunction(index: number): Promise<void> {
+  try {
+    const ref = refs.get(index);
+    if (ref === undefined) {
+      throw new TypeError(`Cannot run job: task ${index} was never introduced to this worker`);
+    }
+    functions.set(index, await resolveTask(ref));
+  } catch (error) {
+    unresolvable.set(index, error);
+  }
+}
+
+/** Queues a job's answer and sends the batch when due; true when the worker is finishing. */
+function answer(job: Job, result: JobResult): boolean {
+  answers.push(result);
+  answerTasks.push(job.task);
+  if (setup.mode === "once") {
+    finishOnce(result);
+    return true;
+  }
+  if (head === queue.length || performance.now() - lastFlush >= FLUSH_MS) flush();
+  return false;
 }
 
 function finishOnce(result: JobResult): void {
@@ -102,73 +176,53 @@ function finishOnce(result: JobResult): void {
   process.exit(result.ok ? 0 : 1);
 }
 
-/** Runs a job synchronously while it can; hands over to {@linkcode runJobAsync} when it cannot. */
+/** Runs a prepared job synchronously; hands over to {@linkcode finishAsync} at a promise. */
 function runJob(job: Job): JobResult | Promise<JobResult> {
   const fn = functions.get(job.task);
-  if (fn === undefined) return runJobAsync(job, 0, [], 0);
+  if (fn === undefined) return failed(job, 0, unresolvable.get(job.task), 0);
+  if (unrevivable.has(job)) {
+    const error = unrevivable.get(job);
+    unrevivable.delete(job);
+    return failed(job, 0, error, 0);
+  }
   const values: unknown[] = [];
   let busyMs = 0;
   for (let i = 0; i < job.items.length; i++) {
-    const args = job.items[i]!;
-    if (hasShared(args)) return runJobAsync(job, i, values, busyMs);
     const start = performance.now();
     let value: unknown;
     try {
-      value = fn(...args);
+      value = fn(...job.items[i]!);
     } catch (error) {
       return failed(job, i, error, busyMs + performance.now() - start);
     }
-    if (isThenable(value)) return runJobAsync(job, i, values, busyMs, { value, start });
+    if (isThenable(value)) return finishAsync(job, fn, i, values, busyMs, value, start);
     busyMs += performance.now() - start;
     values.push(encodeShared(value));
   }
   return { id: job.id, ok: true, values, busyMs };
 }
 
-async function runJobAsync(
+/** Awaits the promise a call returned, then runs the job's remaining items. */
+async function finishAsync(
   job: Job,
+  fn: TaskFunction,
   from: number,
   values: unknown[],
   busyMs: number,
-  started?: { value: PromiseLike<unknown>; start: number },
+  pending: PromiseLike<unknown>,
+  pendingStart: number,
 ): Promise<JobResult> {
-  let fn: TaskFunction;
-  try {
-    fn = await taskFunction(job.task);
-  } catch (error) {
-    return failed(job, from, error, busyMs);
-  }
   for (let i = from; i < job.items.length; i++) {
-    let start = 0;
+    const start = i === from ? pendingStart : performance.now();
     try {
-      let value: unknown;
-      if (i === from && started !== undefined) {
-        start = started.start;
-        value = await started.value;
-      } else {
-        const args = await reviveShared(job.items[i]!) as unknown[];
-        start = performance.now();
-        value = await fn(...args);
-      }
+      const value = i === from ? await pending : await fn(...job.items[i]!);
       busyMs += performance.now() - start;
       values.push(encodeShared(value));
     } catch (error) {
-      return failed(job, i, error, busyMs + (start === 0 ? 0 : performance.now() - start));
+      return failed(job, i, error, busyMs + performance.now() - start);
     }
   }
   return { id: job.id, ok: true, values, busyMs };
-}
-
-async function taskFunction(index: number): Promise<TaskFunction> {
-  const known = functions.get(index);
-  if (known !== undefined) return known;
-  const ref = refs.get(index);
-  if (ref === undefined) {
-    throw new TypeError(`Cannot run job: task ${index} was never introduced to this worker`);
-  }
-  const fn = await resolveTask(ref);
-  functions.set(index, fn);
-  return fn;
 }
 
 function failed(job: Job, index: number, error: unknown, busyMs: number): JobResult {

@@ -28,6 +28,12 @@ export async function slowIdentity(x: number, ms: number): Promise<number> {
   return x;
 }
 
+/** Returns `ms` after `ms` milliseconds. */
+export async function sleepFor(ms: number): Promise<number> {
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  return ms;
+}
+
 /** Throws a TypeError naming its argument. */
 export function fail(x: number): never {
   throw new TypeError(`Cannot take ${x}: it is odd`);
@@ -86,12 +92,24 @@ export function recall(): string | undefined {
   return (globalThis as { remembered?: string }).remembered;
 }
 
+/** Stores `value` at `index` of a shared array, to show that it travels shared. */
+export function store(array: Int32Array, index: number, value: number): number {
+  Atomics.store(array, index, value);
+  return array.length;
+}
+
+/** Returns the length of a buffer as the worker received it. */
+export function byteLength(buffer: ArrayBuffer): number {
+  return buffer.byteLength;
+}
+
 /** The same functions as typed tasks. */
 export const tasks = defineTasks(import.meta.url, {
   square,
   sum,
   add,
   slowIdentity,
+  sleepFor,
   fail,
   squareEven,
   unclonable,
@@ -102,4 +120,6 @@ export const tasks = defineTasks(import.meta.url, {
   threadId,
   remember,
   recall,
+  store,
+  byteLength,
 });
