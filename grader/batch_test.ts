@@ -305,7 +305,7 @@ Deno.test({
         args: ["-a", SOLUTIONS, join(dir, "alice_solution", "exercises")],
       }).output();
       ok(cp.success, new TextDecoder().decode(cp.stderr));
-      const summary = await gradeBatch(dir, { jobs: 2, timeoutMs: 2_000 });
+      const summary = await gradeBatch(dir, { jobs: 2, timeoutMs: 5_000 });
       const rows = new Map(summary.gradebook.students.map((row) => [row.student, row]));
       deepEqual([...rows.keys()], ["Zoë van der Berg", "alice_solution", ...STUDENTS.slice(1)]);
       deepEqual(summary.graderFailures, []);
