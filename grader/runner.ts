@@ -290,6 +290,9 @@ async function runOne(
     return await spec.run(context);
   } catch (error) {
     if (error instanceof SandboxFailure) {
+      if (run.signal?.aborted) {
+        return { status: "skipped", message: "Not finished: the check was cancelled" };
+      }
       return { status: error.status, message: error.message };
     }
     throw error;

@@ -229,6 +229,7 @@ export class Sandbox {
     this.#memoryTimer = setInterval(() => this.#watchMemory(), MEMORY_POLL_MS);
     this.#onAbort = () => this.#fail(new SandboxFailure("crashed", "the check was cancelled"));
     this.#signal?.addEventListener("abort", this.#onAbort, { once: true });
+    if (this.#signal?.aborted) this.#onAbort();
     this.#readReplies();
   }
 

@@ -25,7 +25,7 @@ export function chatter(): number {
 `;
 
 async function withSandbox(
-  options: { memoryMb?: number; outputBytes?: number },
+  options: { memoryMb?: number; outputBytes?: number; signal?: AbortSignal },
   body: (sandbox: Sandbox) => Promise<void>,
 ): Promise<void> {
   const dir = await Deno.makeTempDir();
@@ -98,5 +98,17 @@ Deno.test("Sandbox keeps the student's output, capped", async () => {
     match(sandbox.output, /^line 0 x+/);
     match(sandbox.output, /more bytes of output cut\]$/);
     ok(sandbox.output.length < 1200);
+  });
+});
+
+Deno.test("Sandbox ends the run when its signal aborts", async () => {
+  const stop = new AbortController();
+  await withSandbox({ signal: stop.signal }, async (sandbox) => {
+    const call = sandbox.student({ op: "call", file: "mod.ts", name: "spin", args: [] }, {
+      timeoutMs: 20_000,
+    });
+    setTimeout(() => stop.abort(), 200);
+    await rejects(call, (error: unknown) => error instanceof SandboxFailure);
+    match(sandbox.failure?.message ?? "", /cancelled/);
   });
 });
