@@ -150,6 +150,12 @@ async function runChecks(
     }
   }
   if (flags.json) io.out(renderJson(results) + "\n");
+  else if (results.length > 1) {
+    const passed = results.filter((result) => result.status === "passed").length;
+    const score = results.reduce((sum, result) => sum + result.score, 0);
+    const maxScore = results.reduce((sum, result) => sum + result.maxScore, 0);
+    io.out(`${passed} of ${results.length} exercises passed · ${score}/${maxScore} points\n`);
+  }
   return results.every((result) => result.status === "passed") ? EXIT.passed : EXIT.failed;
 }
 
