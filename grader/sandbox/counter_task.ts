@@ -26,6 +26,16 @@ export const BARRIER_TIMEOUT_MS = 2000;
  * @param times The increments to make.
  * @returns What the student's function returns.
  * @throws {TypeError} If the module has no such function export.
+ *
+ * @example Usage
+ * ```ts
+ * import { startTogether } from "./counter_task.ts";
+ * import { equal } from "node:assert/strict";
+ *
+ * const barrier = { wait: () => 0 } as unknown as Parameters<typeof startTogether>[0];
+ * const url = "data:text/javascript,export function addMany(counter, times) { return times; }";
+ * equal(await startTogether(barrier, url, "addMany", null, 3), 3);
+ * ```
  */
 export async function startTogether(
   barrier: Barrier,
