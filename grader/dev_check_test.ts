@@ -147,8 +147,8 @@ Deno.test("devCheck() fails on a stub that passes and on a solution that fails",
     });
     const found = problems(await devCheck({ kitRoot: kit, checker, typeCheck: false }));
     equal(found.length, 2);
-    ok(found[0]!.startsWith("01_alpha: the untouched stub passes its check"), found[0]);
-    ok(found[1]!.startsWith("02_beta: the solution fails: check 1 (timeout"), found[1]);
+    ok(found[0]!.startsWith("01_alpha: the untouched stub passes its check"), found[0]!);
+    ok(found[1]!.startsWith("02_beta: the solution fails: check 1 (timeout"), found[1]!);
   } finally {
     await Deno.remove(kit, { recursive: true });
   }
@@ -170,8 +170,8 @@ Deno.test("devCheck() measures an inconclusive solution once more, then warns in
     deepEqual(problems(second), []);
     const warnings = second.filter((f) => f.level === "warning").map((f) => f.message);
     equal(warnings.length, 2);
-    ok(warnings[0]!.includes("check 1 (inconclusive"), warnings[0]);
-    ok(warnings[1]!.includes("check 1 (skipped"), warnings[1]);
+    ok(warnings[0]!.includes("check 1 (inconclusive"), warnings[0]!);
+    ok(warnings[1]!.includes("check 1 (skipped"), warnings[1]!);
   } finally {
     await Deno.remove(kit, { recursive: true });
   }
