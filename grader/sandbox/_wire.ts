@@ -60,3 +60,51 @@ export function decodeWire(text: string): any {
     return item;
   });
 }
+
+/**
+ * Reads a stream as lines of text, leaving out empty lines.
+ *
+ * @param readable The bytes (a connection's `readable`).
+ * @returns The lines, without their newline, as they complete.
+ *
+ * @example Usage
+ * ```ts
+ * import { readLines } from "./_wire.ts";
+ * import { deepEqual } from "node:assert/strict";
+ *
+ * const bytes = new TextEncoder().encode("a\n\nb\n");
+ * const lines: string[] = [];
+ * for await (const line of readLines(ReadableStream.from([bytes]))) lines.push(line);
+ * deepEqual(lines, ["a", "b"]);
+ * ```
+ */
+export async function* readLines(readable: ReadableStream<Uint8Array>): AsyncGenerator<string> {
+  const decoder = new TextDecoder();
+  let buffer = "";
+  for await (const chunk of readable) {
+    buffer += decoder.decode(chunk, { stream: true });
+    let newline = buffer.indexOf("\n");
+    while (newline >= 0) {
+      const line = buffer.slice(0, newline);
+      buffer = buffer.slice(newline + 1);
+      newline = buffer.indexOf("\n");
+      if (line.trim() !== "") yield line;
+    }
+  }
+}
+
+/**
+ * Writes one value as a line of wire JSON ({@linkcode encodeWire}), all of it.
+ *
+ * @param writer Where to write (a connection).
+ * @param value The value.
+ * @returns When every byte is written.
+ */
+export async function writeLine(
+  writer: { write(bytes: Uint8Array): Promise<number> },
+  value: unknown,
+): Promise<void> {
+  const bytes = new TextEncoder().encode(encodeWire(value) + "\n");
+  let written = 0;
+  while (written < bytes.length) written += await writer.write(bytes.subarray(written));
+}

@@ -11,7 +11,7 @@
  * @module
  */
 import type { Fault, Reply, Request } from "./_protocol.ts";
-import { decodeWire, encodeWire, type HarnessConfig } from "./_wire.ts";
+import { decodeWire, type HarnessConfig, readLines, writeLine } from "./_wire.ts";
 
 /** A message from the student or reference Worker. */
 interface WorkerMessage {
@@ -26,14 +26,6 @@ interface WorkerMessage {
 
 const config = JSON.parse(await new Response(Deno.stdin.readable).text()) as HarnessConfig;
 const conn = await Deno.connect({ hostname: "127.0.0.1", port: config.port });
-const encoder = new TextEncoder();
-
-async function send(message: unknown): Promise<void> {
-  const bytes = encoder.encode(encodeWire(message) + "\n");
-  let written = 0;
-  while (written < bytes.length) written += await conn.write(bytes.subarray(written));
-}
-
 /** One Worker and the request it is answering. */
 class Peer {
   #make: () => Worker;
@@ -151,18 +143,8 @@ async function answer(request: Request): Promise<Reply> {
   return { id: request.id, seconds, ...rest };
 }
 
-await send({ token: config.token });
-const decoder = new TextDecoder();
-let buffer = "";
-for await (const chunk of conn.readable) {
-  buffer += decoder.decode(chunk, { stream: true });
-  let newline = buffer.indexOf("\n");
-  while (newline >= 0) {
-    const line = buffer.slice(0, newline);
-    buffer = buffer.slice(newline + 1);
-    newline = buffer.indexOf("\n");
-    if (line.trim() === "") continue;
-    await send(await answer(decodeWire(line) as Request));
-  }
+await writeLine(conn, { token: config.token });
+for await (const line of readLines(conn.readable)) {
+  await writeLine(conn, await answer(decodeWire(line) as Request));
 }
 Deno.exit(0);

@@ -15,7 +15,7 @@ import {
   ReplySchema,
   type StudentOp,
 } from "./_protocol.ts";
-import { decodeWire, encodeWire, type HarnessConfig } from "./_wire.ts";
+import { decodeWire, type HarnessConfig, readLines, writeLine } from "./_wire.ts";
 
 export type { Fault, ReferenceOp, Reply, StudentOp };
 
@@ -418,28 +418,23 @@ export class Sandbox {
           reject(error);
         },
       });
-      const line = new TextEncoder().encode(encodeWire({ kind, id, op }) + "\n");
-      writeAll(this.#conn, line).catch(() => {});
+      writeLine(this.#conn, { kind, id, op }).catch(() => {});
     });
   }
 
   async #readReplies(): Promise<void> {
-    const decoder = new TextDecoder();
-    let buffer = "";
     try {
-      for await (const chunk of this.#conn.readable) {
-        buffer += decoder.decode(chunk, { stream: true });
-        let newline = buffer.indexOf("\n");
-        while (newline >= 0) {
-          const line = buffer.slice(0, newline);
-          buffer = buffer.slice(newline + 1);
-          newline = buffer.indexOf("\n");
-          const parsed = ReplySchema.safeParse(decodeWire(line));
-          if (!parsed.success) continue;
-          const waiter = this.#pending.get(parsed.data.id);
-          this.#pending.delete(parsed.data.id);
-          waiter?.resolve(parsed.data);
+      for await (const line of readLines(this.#conn.readable)) {
+        let parsed;
+        try {
+          parsed = ReplySchema.safeParse(decodeWire(line));
+        } catch {
+          continue;
         }
+        if (!parsed.success) continue;
+        const waiter = this.#pending.get(parsed.data.id);
+        this.#pending.delete(parsed.data.id);
+        waiter?.resolve(parsed.data);
       }
     } catch {
       // The process ended; #onExit reports why.
@@ -528,11 +523,6 @@ export class Sandbox {
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }
-}
-
-async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
-  let written = 0;
-  while (written < bytes.length) written += await conn.write(bytes.subarray(written));
 }
 
 async function accept(
