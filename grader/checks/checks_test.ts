@@ -1,0 +1,84 @@
+import { deepEqual, equal, match } from "node:assert/strict";
+import { diagnoseSum } from "./01_guess_run_times.ts";
+import { granularityAdvice, poolWork, randomRanges } from "./02_try_pymp1.ts";
+import { countWords, wordTexts } from "./03_explore_structures.ts";
+import { faultOutcome, timedOutcome } from "./check.ts";
+import type { Comparison } from "../timing.ts";
+
+Deno.test("diagnoseSum() names the usual mistakes", () => {
+  equal(diagnoseSum([1, 11], 55n), undefined);
+  match(diagnoseSum([1, 11], 55)!, /must return a bigint/);
+  match(diagnoseSum([1, 11], 66n)!, /includes hi/);
+  match(diagnoseSum([1, 11], 54n)!, /leaves out lo/);
+  match(diagnoseSum([1, 11], 45n)!, /stops one number early/);
+  match(diagnoseSum([5, 5], 5n)!, /empty range .* 0n/);
+  match(diagnoseSum([1, 200_000_000], 19_999_999_900_000_002n)!, /MAX_SAFE_INTEGER/);
+  match(diagnoseSum([1, 11], 7n)!, /expected 55n/);
+});
+
+Deno.test("randomRanges() includes a total past 2^53 and numbers near 1e12", () => {
+  const ranges = randomRanges(1);
+  equal(ranges.every(([lo, hi]) => Number.isSafeInteger(lo) && Number.isSafeInteger(hi)), true);
+  equal(ranges.some(([lo]) => lo >= 1e12), true);
+  equal(ranges.some(([lo, hi]) => hi - lo >= 150_000_000), true);
+});
+
+Deno.test("poolWork() reads per-worker tasks and busy time, and nothing without stats", () => {
+  equal(poolWork(undefined, {}), undefined);
+  deepEqual(
+    poolWork(undefined, { perWorker: [{ tasks: 3, busyMs: 30 }, { tasks: 0, busyMs: 0 }] }),
+    { tasks: 3, perWorker: [3, 0], busySeconds: 0.03 },
+  );
+});
+
+Deno.test("granularityAdvice() tells overhead, too few tasks and serial awaits apart", () => {
+  const size = { numbers: 300_000_000, workers: 2 };
+  match(
+    granularityAdvice({ tasks: 300_000, perWorker: [], busySeconds: 0.3 }, size),
+    /messages cost more/,
+  );
+  match(granularityAdvice({ tasks: 1, perWorker: [1], busySeconds: 0.3 }, size), /only 1 task/);
+  match(granularityAdvice({ tasks: 8, perWorker: [4, 4], busySeconds: 0.3 }, size), /all at once/);
+  match(granularityAdvice(undefined, size), /8 spans of 37500000 numbers/);
+});
+
+const COMPARISON: Comparison = {
+  verdict: "passed",
+  speedup: 1.9,
+  spread: 0.05,
+  quartiles: [1.85, 1.95],
+  threshold: 1.4,
+  pairs: 5,
+  referenceSeconds: 0.25,
+  seconds: 0.13,
+  samples: [],
+};
+const FACTS = { cores: 2, workers: 2, tooFast: "closed form", advice: "bigger tasks" };
+
+Deno.test("timedOutcome() passes, fails above what the cores allow, and records measurements", () => {
+  const passed = timedOutcome(COMPARISON, FACTS);
+  equal(passed.status, "passed");
+  equal(passed.measurements?.speedup, 1.9);
+  equal(passed.measurements?.threshold, 1.4);
+  equal(passed.measurements?.cores, 2);
+  const tooFast = timedOutcome({ ...COMPARISON, speedup: 500 }, FACTS);
+  equal(tooFast.status, "failed");
+  match(tooFast.message, /more than 2 cores can give: closed form/);
+  const wide = timedOutcome({ ...COMPARISON, verdict: "inconclusive", spread: 0.9 }, FACTS);
+  equal(wide.status, "inconclusive");
+  match(wide.message, /run again/);
+});
+
+Deno.test("faultOutcome() makes an exit crashed and a throw an error", () => {
+  equal(faultOutcome({ kind: "exit", name: "Exit", message: "x" }).status, "crashed");
+  equal(faultOutcome({ kind: "missing-export", name: "Error", message: "x" }).status, "error");
+  equal(faultOutcome({ kind: "error", name: "Error", message: "x" }).status, "error");
+});
+
+Deno.test("countWords() lower-cases and splits on any whitespace", () => {
+  const texts = wordTexts(5);
+  const counts = countWords(texts);
+  const total = Object.values(counts).reduce((sum, n) => sum + n, 0);
+  equal(total, texts.join(" ").split(/\s+/).filter((word) => word !== "").length);
+  equal(Object.keys(counts).every((word) => word === word.toLowerCase()), true);
+});
