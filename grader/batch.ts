@@ -14,7 +14,7 @@
  */
 import { Semaphore } from "async-mutex";
 import { z } from "zod";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { type Catalog, type CatalogEntry, CatalogError, loadCatalog } from "./catalog.ts";
 import { batchProgress } from "./_batch_progress.ts";
@@ -132,6 +132,14 @@ export class BatchInputError extends Error {
   }
 }
 
+/** The class-wide files written into OUT, beside the student folders. */
+export const OUT_FILES: readonly string[] = [
+  "gradebook.json",
+  "gradebook.csv",
+  "report.html",
+  "batch.json",
+];
+
 /** The file a student's saved results live in, under `OUT/<student>/`. */
 export const SAVED_FILE = "student.json";
 
@@ -189,8 +197,12 @@ export async function findSubmissions(dir: string): Promise<Submission[]> {
   }
   const submissions: Submission[] = [];
   for (const entry of entries) {
-    if (entry.name.startsWith(".") || !entry.isDirectory) continue;
+    if (entry.name.startsWith(".")) continue;
     const folder = join(dir, entry.name);
+    // A linked student folder is followed (the instructor made it); links inside never are.
+    const isFolder = entry.isDirectory ||
+      (entry.isSymlink && await Deno.stat(folder).then((info) => info.isDirectory, () => false));
+    if (!isFolder) continue;
     const kit = join(folder, "exercises");
     const isKit = await Deno.lstat(kit).then((info) => info.isDirectory, () => false);
     submissions.push({ student: entry.name, dir: folder, exercisesDir: isKit ? kit : folder });
@@ -331,7 +343,15 @@ export async function gradeBatch(
     throw new BatchInputError(`Cannot grade: jobs must be a positive integer: received ${jobs}`);
   }
   const catalog = await loadCatalog(kitRoot);
-  const submissions = await findSubmissions(dir);
+  const submissions = (await findSubmissions(dir))
+    .filter((submission) => resolve(submission.dir) !== resolve(out));
+  const clash = submissions.find((submission) => OUT_FILES.includes(submission.student));
+  if (clash) {
+    throw new BatchInputError(
+      `A submission folder is named like a gradebook file: ${clash.student}: rename it, or ` +
+        `its results would overwrite the gradebook`,
+    );
+  }
   if (submissions.length === 0) {
     throw new BatchInputError(
       `No submission folders in ${dir}: put one folder per student in it (DIR/alice/...)`,

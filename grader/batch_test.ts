@@ -274,6 +274,26 @@ Deno.test("gradeBatch() retimes only the inconclusive timings on a rerun, not th
   }
 });
 
+Deno.test("gradeBatch() skips an OUT inside DIR, follows a linked student folder, refuses a clash", async () => {
+  const root = await copyFixtures();
+  try {
+    const dir = join(root, "submissions");
+    await Deno.symlink(join(dir, "bob_wrong"), join(dir, "bob_linked"));
+    const first = await gradeBatch(dir, { grader: new FakeGrader(), out: join(dir, "grades") });
+    ok(first.gradebook.students.some((row) => row.student === "bob_linked"));
+    const again = await gradeBatch(dir, { grader: new FakeGrader(), out: join(dir, "grades") });
+    ok(!again.gradebook.students.some((row) => row.student === "grades"));
+    equal(again.gradebook.students.length, STUDENTS.length + 1);
+    await Deno.mkdir(join(dir, "report.html"));
+    await rejects(gradeBatch(dir, { grader: new FakeGrader() }), {
+      name: "BatchInputError",
+      message: /named like a gradebook file: report.html/,
+    });
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
 Deno.test("gradeBatch() refuses a missing folder and a folder without submissions", async () => {
   const empty = await Deno.makeTempDir({ prefix: "parakit_batch_empty_" });
   try {
