@@ -67,7 +67,9 @@ export class PendingJob {
     readonly id: number,
     readonly task: TaskRef,
     readonly taskIndex: number,
-    readonly items: readonly (readonly unknown[])[],
+    readonly items: readonly unknown[],
+    /** Whether each item is an argument list (`apply`, `starmap`) or one argument (`map`). */
+    readonly spread: boolean,
     readonly owner: JobOwner,
     /** The owner's tag: for a map, the index of the chunk's first item. */
     readonly tag: number,
@@ -202,7 +204,8 @@ export class Engine {
    */
   submit(
     task: TaskRef,
-    items: readonly (readonly unknown[])[],
+    items: readonly unknown[],
+    spread: boolean,
     owner: JobOwner,
     tag: number,
     transfer?: readonly ArrayBuffer[],
@@ -212,6 +215,7 @@ export class Engine {
       task,
       this.#taskIndex(task),
       items,
+      spread,
       owner,
       tag,
       transfer,
@@ -369,7 +373,7 @@ export class Engine {
         slot.known.add(job.taskIndex);
         defs.push({ index: job.taskIndex, module: job.task.module, name: job.task.name });
       }
-      wire[i] = { id: job.id, task: job.taskIndex, items: job.items };
+      wire[i] = { id: job.id, task: job.taskIndex, items: job.items, spread: job.spread };
       if (job.transfer !== undefined) (transfer ??= []).push(...job.transfer);
     }
     try {

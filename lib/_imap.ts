@@ -135,7 +135,7 @@ export async function* imapResults(
   try {
     while (true) {
       while (!exhausted && outstanding < bufferSize) {
-        const items: unknown[][] = [];
+        const items: unknown[] = [];
         while (items.length < chunksize) {
           const step = iterator.next();
           const next = step instanceof Promise ? await step : step as IteratorResult<unknown>;
@@ -143,15 +143,13 @@ export async function* imapResults(
             exhausted = true;
             break;
           }
-          items.push(
-            encodeShared(star ? argumentList(next.value, caller) : [next.value]) as unknown[],
-          );
+          items.push(encodeShared(star ? argumentList(next.value, caller) : next.value));
         }
         if (items.length === 0) break;
         signal?.throwIfAborted();
         const stopped = engine.refusal(caller, true);
         if (stopped !== undefined) throw stopped;
-        window.add(engine.submit(task, items, window, position));
+        window.add(engine.submit(task, items, star, window, position));
         position += items.length;
         outstanding++;
       }

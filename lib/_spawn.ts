@@ -154,7 +154,7 @@ export function runTaskInWorker(
     {
       type: "run",
       defs: [{ index: 0, module: task.module, name: task.name }],
-      jobs: [{ id: 0, task: 0, items: [encodeShared(args) as unknown[]] }],
+      jobs: [{ id: 0, task: 0, items: [encodeShared(args)], spread: true }],
     },
     options.transfer,
   );

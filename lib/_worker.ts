@@ -136,7 +136,7 @@ function prepare(job: Job): Promise<void> | undefined {
   }
   if (!unrevivable.has(job) && hasShared(job.items)) {
     return reviveShared(job.items).then(
-      (items) => void (queue[head] = { ...job, items: items as unknown[][] }),
+      (items) => void (queue[head] = { ...job, items: items as unknown[] }),
       (error) => void unrevivable.set(job, error),
     );
   }
@@ -185,44 +185,46 @@ function runJob(job: Job): JobResult | Promise<JobResult> {
     unrevivable.delete(job);
     return failed(job, 0, error, 0);
   }
-  const values: unknown[] = [];
-  let busyMs = 0;
-  for (let i = 0; i < job.items.length; i++) {
-    const start = performance.now();
+  const { items, spread } = job;
+  const values: unknown[] = new Array(items.length);
+  const start = performance.now();
+  for (let i = 0; i < items.length; i++) {
     let value: unknown;
     try {
-      value = fn(...job.items[i]!);
+      value = spread ? fn(...items[i] as unknown[]) : fn(items[i]);
     } catch (error) {
-      return failed(job, i, error, busyMs + performance.now() - start);
+      return failed(job, i, error, performance.now() - start);
     }
-    if (isThenable(value)) return finishAsync(job, fn, i, values, busyMs, value, start);
-    busyMs += performance.now() - start;
-    values.push(encodeShared(value));
+    if (isThenable(value)) return finishAsync(job, fn, i, values, start, value);
+    values[i] = encodeShared(value);
   }
-  return { id: job.id, ok: true, values, busyMs };
+  return { id: job.id, ok: true, values, busyMs: performance.now() - start };
 }
 
-/** Awaits the promise a call returned, then runs the job's remaining items. */
+/**
+ * Awaits the promise a call returned, then runs the job's remaining items. Busy time here is the
+ * whole wall time from the job's start, awaits included.
+ */
 async function finishAsync(
   job: Job,
   fn: TaskFunction,
   from: number,
   values: unknown[],
-  busyMs: number,
+  start: number,
   pending: PromiseLike<unknown>,
-  pendingStart: number,
 ): Promise<JobResult> {
-  for (let i = from; i < job.items.length; i++) {
-    const start = i === from ? pendingStart : performance.now();
+  const { items, spread } = job;
+  for (let i = from; i < items.length; i++) {
     try {
-      const value = i === from ? await pending : await fn(...job.items[i]!);
-      busyMs += performance.now() - start;
-      values.push(encodeShared(value));
+      const value = i === from
+        ? await pending
+        : await (spread ? fn(...items[i] as unknown[]) : fn(items[i]));
+      values[i] = encodeShared(value);
     } catch (error) {
-      return failed(job, i, error, busyMs + performance.now() - start);
+      return failed(job, i, error, performance.now() - start);
     }
   }
-  return { id: job.id, ok: true, values, busyMs };
+  return { id: job.id, ok: true, values, busyMs: performance.now() - start };
 }
 
 function failed(job: Job, index: number, error: unknown, busyMs: number): JobResult {
@@ -262,7 +264,9 @@ function flush(): void {
       );
       post({
         type: "done",
-        results: [failed({ id: result.id, task: 0, items: [] }, 0, refusal, result.busyMs)],
+        results: [
+          failed({ id: result.id, task: 0, items: [], spread: true }, 0, refusal, result.busyMs),
+        ],
       });
     }
   }

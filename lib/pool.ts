@@ -313,7 +313,7 @@ export class Pool implements AsyncDisposable {
       return result;
     }
     const owner = new ApplyOwner(settle);
-    const job = this.#engine.submit(task, [encodeShared(args) as unknown[]], owner, 0, transfer);
+    const job = this.#engine.submit(task, [encodeShared(args)], true, owner, 0, transfer);
     if (signal !== undefined) owner.watch(this.#engine, job, signal);
     return result;
   }
@@ -471,10 +471,9 @@ export class Pool implements AsyncDisposable {
       checkPositiveInteger(chunksizeOption, `Cannot ${caller}: chunksize`);
     }
     this.#assertAccepting(caller);
-    const items = Array.from(
-      iterable,
-      (item) => encodeShared(star ? argumentList(item, caller) : [item]) as unknown[],
-    );
+    const items = encodeShared(
+      star ? Array.from(iterable, (item) => argumentList(item, caller)) : Array.from(iterable),
+    ) as unknown[];
     const [result, settle] = createAsyncResult<R[]>(options);
     if (signal?.aborted) {
       settle.reject(signal.reason);
@@ -484,7 +483,7 @@ export class Pool implements AsyncDisposable {
     const owner = new MapOwner<R>(this.#engine, settle, items.length);
     for (let start = 0; start < items.length; start += chunksize) {
       owner.jobs.push(
-        this.#engine.submit(task, items.slice(start, start + chunksize), owner, start),
+        this.#engine.submit(task, items.slice(start, start + chunksize), star, owner, start),
       );
     }
     if (items.length === 0) settle.resolve([]);
