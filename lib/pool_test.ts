@@ -338,6 +338,26 @@ Deno.test("Pool.imap() throws a task's error at its place and cancels the rest",
   deepEqual(results, [0, 4]);
 });
 
+Deno.test("Pool.imap() stops with the signal's reason when aborted", async () => {
+  await using pool = new Pool({ processes: 2 });
+  const controller = new AbortController();
+  const seen: number[] = [];
+  await rejects(async () => {
+    const input = [0, 0, 300, 300];
+    for await (const value of pool.imap(tasks.sleepFor, input, { signal: controller.signal })) {
+      seen.push(value);
+      if (seen.length === 2) setTimeout(() => controller.abort(new Error("enough")), 10);
+    }
+  }, { message: "enough" });
+  deepEqual(seen, [0, 0]);
+  await rejects(async () => {
+    for await (const _ of pool.imap(tasks.square, [1], { signal: controller.signal })) {
+      // never reached: the signal is already aborted
+    }
+  }, { message: "enough" });
+  equal(await pool.apply(tasks.square, [7]), 49, "the pool stays usable");
+});
+
 Deno.test("Pool.stats() counts tasks, chunks, messages and per-worker busy time", async () => {
   await using pool = new Pool({ processes: 2 });
   await pool.starmap(tasks.slowIdentity, [[1, 20], [2, 20], [3, 20], [4, 20]], { chunksize: 1 });
