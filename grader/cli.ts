@@ -41,6 +41,7 @@ export class UsageError extends Error {
 const USAGE = `usage:
   deno task check N|all [--json] [--solution]   check exercise N (1, 01 or its folder name)
                  [--sweep]                       ... then sweep its speedup over 1..cores workers
+                 [--seed N]                      ... replaying the random inputs of a run
   deno task sweep N [--solution] [--json]       speedup against workers, Amdahl fit, SVG chart
   deno task watch [N]                           re-check on every save until Ctrl-C
   deno task hint N                              show the exercise's hint
@@ -246,6 +247,7 @@ export async function main(args: readonly string[], options: MainOptions = {}): 
           json: { type: "boolean", default: false },
           solution: { type: "boolean", default: false },
           sweep: { type: "boolean", default: false },
+          seed: { type: "string" },
           help: { type: "boolean", short: "h", default: false },
         },
       });
@@ -270,7 +272,16 @@ export async function main(args: readonly string[], options: MainOptions = {}): 
       }
       throw error;
     }
-    const runner = options.runner ?? {};
+    let runner = options.runner ?? {};
+    if (parsed.values.seed !== undefined) {
+      const seed = Number(parsed.values.seed);
+      if (!Number.isSafeInteger(seed) || seed < 0) {
+        throw new UsageError(
+          `--seed must be a non-negative integer (the seed a report printed): received ${parsed.values.seed}`,
+        );
+      }
+      runner = { ...runner, seed };
+    }
     switch (command) {
       case "check": {
         const entries = name === "all" ? catalog.exercises : [pickExercise(catalog, name, "check")];

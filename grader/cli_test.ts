@@ -91,7 +91,16 @@ Deno.test("main() check --solution in a kit without solutions/ is a usage error"
 });
 
 Deno.test("main() reports bad usage on one line with exit code 2", async () => {
-  for (const args of [["check", "7"], ["check"], ["check", "1", "--bogus"], ["frobnicate"], []]) {
+  for (
+    const args of [["check", "7"], ["check"], ["check", "1", "--bogus"], [
+      "check",
+      "1",
+      "--seed",
+      "-3",
+    ], [
+      "frobnicate",
+    ], []]
+  ) {
     const io = capture();
     equal(await main(args, { io }), EXIT.usage, args.join(" "));
     const text = io.stderr.join("");
