@@ -156,7 +156,11 @@ function exactCheck(
         const { outcome } = await callSum(context, lo, hi, 2);
         if (outcome) {
           return name.includes("random")
-            ? { ...outcome, message: `${outcome.message} (seed ${context.seed})` }
+            ? {
+              ...outcome,
+              message:
+                `${outcome.message} (seed ${context.seed}: check --seed ${context.seed} replays these ranges)`,
+            }
             : outcome;
         }
       }

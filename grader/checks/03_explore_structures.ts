@@ -212,7 +212,7 @@ export const CHECKS: readonly CheckSpec[] = [
           status: "failed",
           message: `wordCount returned ${show(value)}, expected ${
             show(expected)
-          } (seed ${context.seed}); a read-then-write on a manager dict is not atomic: count locally, merge under a lock`,
+          } (seed ${context.seed}: check --seed ${context.seed} replays these texts); a read-then-write on a manager dict is not atomic: count locally, merge under a lock`,
         };
       }
       return leftRunning(reply) ?? {
