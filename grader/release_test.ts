@@ -108,6 +108,13 @@ Deno.test("release() of this kit stands alone: no solutions, its commands work, 
   try {
     const summary = await release(out, { kitRoot: KIT_ROOT });
     ok(summary.files.includes("exercises/catalog.json"));
+    // The README's commands work in the student kit: instructor-only ones sit between markers.
+    deepEqual(
+      summary.missingTasks,
+      [],
+      "README.md names tasks the student kit lacks: wrap that text in " +
+        "<!-- instructor-only --> ... <!-- /instructor-only -->",
+    );
     ok(summary.files.every((path) => !path.startsWith("solutions/")));
     const config = JSON.parse(await Deno.readTextFile(join(out, "deno.json")));
     for (const task of INSTRUCTOR_TASKS) equal(config.tasks[task], undefined, task);
