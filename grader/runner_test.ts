@@ -120,6 +120,18 @@ Deno.test("checkExercise() takes only the catalog's files and follows no link", 
   }
 });
 
+Deno.test("checkExercise() does not follow an exercise folder that is a link", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.symlink(new URL(`passing/${first.slug}`, CORPUS).pathname, `${dir}/${first.slug}`);
+    const result = await checkExercise(first, { ...FAST, source: { kind: "submission", dir } });
+    equal(result.checks[0]!.status, "error");
+    equal(result.checks[3]!.status, "error");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("checkExercise() fails exercise 1's untouched stub and passes its solution", async () => {
   const stub = await checkExercise(first, { ...FAST, source: { kind: "exercises" } });
   equal(stub.status, "failed");

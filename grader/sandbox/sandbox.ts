@@ -131,7 +131,10 @@ class CappedText {
 async function copyWorkspace(options: SandboxOptions, root: string): Promise<void> {
   const exerciseDir = `${root}/exercises/${options.slug}`;
   await Deno.mkdir(exerciseDir, { recursive: true });
-  for (const file of options.files) {
+  // A folder that is itself a link is not followed either: its files count as missing.
+  const folder = await Deno.lstat(options.sourceDir).catch(() => undefined);
+  const files = folder?.isDirectory ? options.files : [];
+  for (const file of files) {
     const source = `${options.sourceDir}/${file}`;
     try {
       const info = await Deno.lstat(source);
