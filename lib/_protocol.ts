@@ -173,3 +173,34 @@ export function isDataCloneError(error: unknown): boolean {
   return typeof error === "object" && error !== null &&
     (error as { name?: unknown }).name === "DataCloneError";
 }
+
+const TRANSFERS_KEY = Symbol.for("parakit.transfers");
+
+/** One registry per isolate of results whose ArrayBuffers should move rather than be copied. */
+function transfers(): WeakMap<object, readonly ArrayBuffer[]> {
+  const holder = globalThis as { [TRANSFERS_KEY]?: WeakMap<object, readonly ArrayBuffer[]> };
+  return holder[TRANSFERS_KEY] ??= new WeakMap();
+}
+
+/**
+ * Asks the worker to move `buffers` with `value` when it sends `value` back.
+ *
+ * @param value A task's result (an object).
+ * @param buffers The ArrayBuffers inside it to move.
+ */
+export function markTransfer(value: object, buffers: readonly ArrayBuffer[]): void {
+  transfers().set(value, buffers);
+}
+
+/**
+ * Takes the buffers {@linkcode markTransfer} registered for a result, if any.
+ *
+ * @param value A task's result.
+ * @returns The buffers to move, or `undefined`.
+ */
+export function takeTransfer(value: unknown): readonly ArrayBuffer[] | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  const buffers = transfers().get(value);
+  if (buffers !== undefined) transfers().delete(value);
+  return buffers;
+}

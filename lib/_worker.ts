@@ -22,6 +22,7 @@ import {
   isDataCloneError,
   type Job,
   type JobResult,
+  takeTransfer,
   type TaskRef,
   toWireError,
   type ToWorker,
@@ -51,6 +52,7 @@ let awaiting = false;
 let exitRequested = false;
 let answers: JobResult[] = [];
 let answerTasks: number[] = [];
+let outgoing: ArrayBuffer[] = [];
 let lastFlush = performance.now();
 
 port.on("message", (message: ToWorker) => {
@@ -196,7 +198,7 @@ function runJob(job: Job): JobResult | Promise<JobResult> {
       return failed(job, i, error, performance.now() - start);
     }
     if (isThenable(value)) return finishAsync(job, fn, i, values, start, value);
-    values[i] = encodeShared(value);
+    values[i] = encode(value);
   }
   return { id: job.id, ok: true, values, busyMs: performance.now() - start };
 }
@@ -219,12 +221,19 @@ async function finishAsync(
       const value = i === from
         ? await pending
         : await (spread ? fn(...items[i] as unknown[]) : fn(items[i]));
-      values[i] = encodeShared(value);
+      values[i] = encode(value);
     } catch (error) {
       return failed(job, i, error, performance.now() - start);
     }
   }
   return { id: job.id, ok: true, values, busyMs: performance.now() - start };
+}
+
+/** Encodes a result for travel, noting the buffers it asked to move (`transferResult`). */
+function encode(value: unknown): unknown {
+  const moved = takeTransfer(value);
+  if (moved !== undefined) outgoing.push(...moved);
+  return encodeShared(value);
 }
 
 function failed(job: Job, index: number, error: unknown, busyMs: number): JobResult {
@@ -241,11 +250,13 @@ function flush(): void {
   if (answers.length === 0) return;
   const results = answers;
   const tasks = answerTasks;
+  let moving = outgoing.length === 0 ? undefined : [...new Set(outgoing)];
   answers = [];
   answerTasks = [];
+  outgoing = [];
   lastFlush = performance.now();
   try {
-    post({ type: "done", results });
+    post({ type: "done", results }, moving);
     return;
   } catch (error) {
     if (!isDataCloneError(error)) throw error;
@@ -253,7 +264,8 @@ function flush(): void {
   for (let i = 0; i < results.length; i++) {
     const result = results[i]!;
     try {
-      post({ type: "done", results: [result] });
+      post({ type: "done", results: [result] }, moving);
+      moving = undefined;
     } catch (error) {
       if (!isDataCloneError(error)) throw error;
       const name = refs.get(tasks[i]!)?.name ?? "?";
@@ -272,6 +284,6 @@ function flush(): void {
   }
 }
 
-function post(message: FromWorker): void {
-  port!.postMessage(message);
+function post(message: FromWorker, transfer?: ArrayBuffer[]): void {
+  port!.postMessage(message, transfer);
 }

@@ -18,6 +18,7 @@ import { argumentList, imapResults } from "./_imap.ts";
 import { encodeShared } from "./_shareable.ts";
 import { cpuCount } from "./cpu.ts";
 import { assertTask, type Task } from "./task.ts";
+import { markTransfer } from "./_protocol.ts";
 
 export { AsyncResult, BrokenPoolError, PoolClosedError };
 
@@ -152,6 +153,38 @@ const DEFAULT_OPTIONS = { initargs: [] as readonly unknown[] } as const;
  */
 export function defaultChunksize(items: number, workers: number): number {
   return Math.ceil(items / (4 * workers));
+}
+
+/**
+ * Marks a task's result so that its worker moves `buffers` back to the caller instead of copying
+ * them (the worker's copies become empty). Call it in the task, on the value it returns.
+ * SharedArrayBuffers need no marking: they always travel shared.
+ *
+ * @typeParam T The result's type.
+ * @param value The result (an object, such as a typed array).
+ * @param buffers The ArrayBuffers inside it to move.
+ * @returns `value` itself.
+ * @throws {TypeError} If `value` is not an object or a buffer is not an ArrayBuffer.
+ *
+ * @example Usage
+ * ```ts
+ * import { transferResult } from "./pool.ts";
+ * import { equal } from "node:assert/strict";
+ *
+ * // In a task: `return transferResult(samples, [samples.buffer]);`
+ * const samples = new Float64Array(4);
+ * equal(transferResult(samples, [samples.buffer]), samples);
+ * ```
+ */
+export function transferResult<T extends object>(value: T, buffers: readonly ArrayBuffer[]): T {
+  if (typeof value !== "object" || value === null) {
+    throw new TypeError(`Cannot transfer result: expected an object: received ${typeof value}`);
+  }
+  if (!Array.isArray(buffers) || !buffers.every((buffer) => buffer instanceof ArrayBuffer)) {
+    throw new TypeError("Cannot transfer result: buffers must be an array of ArrayBuffers");
+  }
+  markTransfer(value, buffers);
+  return value;
 }
 
 /**

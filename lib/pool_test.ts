@@ -385,6 +385,13 @@ Deno.test("Pool moves SharedArrayBuffers shared and transfers ArrayBuffers on re
   const buffer = new ArrayBuffer(64);
   equal(await pool.apply(tasks.byteLength, [buffer], { transfer: [buffer] }), 64);
   equal(buffer.byteLength, 0, "the caller's buffer was moved, not copied");
+  const numbers = await pool.apply(tasks.filled, [1000, 2.5]);
+  equal(numbers.length, 1000);
+  equal(numbers[999], 2.5);
+  const lengths = await pool.map(tasks.lastFilledLength as never, [undefined, undefined], {
+    chunksize: 1,
+  });
+  ok(lengths.includes(0), "the worker's copy was moved with transferResult()");
 });
 
 Deno.test("new Pool() rejects bad options with a clear message", () => {

@@ -4,6 +4,7 @@
  * @module
  */
 import { defineTasks } from "../task.ts";
+import { transferResult } from "../pool.ts";
 
 /** Returns its argument squared. */
 export function square(x: number): number {
@@ -103,6 +104,20 @@ export function byteLength(buffer: ArrayBuffer): number {
   return buffer.byteLength;
 }
 
+let lastFilled: Float64Array<ArrayBuffer> | undefined;
+
+/** Returns `n` numbers, moving their buffer back instead of copying it. */
+export function filled(n: number, value: number): Float64Array<ArrayBuffer> {
+  const numbers = new Float64Array(n).fill(value);
+  lastFilled = numbers;
+  return transferResult(numbers, [numbers.buffer]);
+}
+
+/** The length the worker still sees of the last `filled` array: 0 once it moved. */
+export function lastFilledLength(): number {
+  return lastFilled?.length ?? -1;
+}
+
 /** The same functions as typed tasks. */
 export const tasks = defineTasks(import.meta.url, {
   square,
@@ -122,4 +137,6 @@ export const tasks = defineTasks(import.meta.url, {
   recall,
   store,
   byteLength,
+  filled,
+  lastFilledLength,
 });
