@@ -41,6 +41,8 @@ export interface PoolOptions {
   /**
    * Each worker's heap limit in MiB. A task that needs more ends its worker with an out-of-memory
    * error instead of aborting the whole process; the pool is then broken. V8's default otherwise.
+   * (Deno 2.9 caveat: an `async` task that runs out of memory after an `await` hangs its worker
+   * instead; a synchronous task, the usual case, is contained.)
    */
   readonly maxHeapMb?: number;
 }

@@ -305,13 +305,14 @@ Deno.test("Pool.imap() yields results in input order", async () => {
 
 Deno.test("Pool.imapUnordered() yields results as they complete", async () => {
   await using pool = new Pool({ processes: 2 });
+  await pool.map(tasks.square, [1, 2], { chunksize: 1 }); // both workers are up
   const order: number[] = [];
   const input = (async function* () {
-    yield 150;
+    yield 300;
     yield 0;
   })();
   for await (const value of pool.imapUnordered(tasks.sleepFor, input)) order.push(value);
-  deepEqual(order, [0, 150]);
+  deepEqual(order, [0, 300]);
 });
 
 Deno.test("Pool.imap() reads its input no further than its backpressure bound", async () => {

@@ -11,9 +11,10 @@ const pool = new Pool({ processes: 1 });
 if (Deno.args[0] === "forget") {
   console.log(await pool.apply(tasks.square, [4]));
 } else {
-  const spinning = pool.applyAsync(tasks.spin, []);
-  // Wait until the worker is surely inside the task: it answers nothing while it spins.
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  const started = new Int32Array(new SharedArrayBuffer(4));
+  const spinning = pool.applyAsync(tasks.spin, [started]);
+  // Wait until the worker is inside the task, spinning.
+  while (Atomics.load(started, 0) === 0) await new Promise((resolve) => setTimeout(resolve, 10));
   await pool.terminate();
   console.log(spinning.ready() && !spinning.successful() ? "terminated" : "still pending");
 }

@@ -70,8 +70,9 @@ export function exhaustMemory(): number {
   while (true) hoard.push(new Array(1_000_000).fill(hoard.length));
 }
 
-/** Spins forever without yielding. */
-export function spin(): never {
+/** Spins forever without yielding, after setting `started[0]` to 1 when given. */
+export function spin(started?: Int32Array): never {
+  if (started !== undefined) Atomics.store(started, 0, 1);
   while (true) {
     // never yields
   }
