@@ -413,3 +413,24 @@ Deno.test("new Pool() rejects bad options with a clear message", () => {
   });
   equal(poolWorkers(), 0);
 });
+
+Deno.test("Pool methods take argument and result types from the task", () => {
+  // Compiled, never run: each @ts-expect-error line must fail to type-check.
+  async function typed(pool: Pool): Promise<void> {
+    const squared: number = await pool.apply(tasks.square, [3]);
+    const sums: number[] = await pool.starmap(tasks.add, [[1, 2]]);
+    const mapped: number[] = await pool.map(tasks.square, [1, 2]);
+    // @ts-expect-error square takes a number, not a string
+    await pool.apply(tasks.square, ["3"]);
+    // @ts-expect-error add takes two arguments
+    await pool.apply(tasks.add, [1]);
+    // @ts-expect-error square returns a number
+    const text: string = await pool.apply(tasks.square, [3]);
+    // @ts-expect-error map's items are square's argument
+    await pool.map(tasks.square, ["a"]);
+    // @ts-expect-error a task has a name; a typo is a compile error
+    await pool.apply(tasks.sqaure, [3]);
+    void [squared, sums, mapped, text];
+  }
+  equal(typeof typed, "function");
+});
