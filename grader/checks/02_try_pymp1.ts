@@ -8,15 +8,13 @@
  * @module
  */
 import { formatSeconds, type Reply } from "../sandbox/sandbox.ts";
-import { compareInterleaved, speedupThreshold } from "../timing.ts";
 import { diagnoseSum } from "./01_guess_run_times.ts";
 import {
   answerOf,
   type CheckContext,
   type CheckSpec,
-  currentLoad,
+  measureSpeedup,
   type Outcome,
-  timedOutcome,
 } from "./check.ts";
 
 /** The range timed by the speedup check: about a quarter of a second serially here. */
@@ -248,51 +246,36 @@ export const CHECKS: readonly CheckSpec[] = [
     points: 2,
     timed: true,
     requires: [EDGE, RANDOM],
-    async run(context) {
-      const threshold = speedupThreshold(context.cores);
-      if (threshold === undefined) {
-        return {
-          status: "skipped",
-          message:
-            "This machine gives the grader only one core: no speedup is possible, so none is checked",
-        };
-      }
+    run(context) {
       const [lo, hi] = TIMED_RANGE;
       const count = workers(context);
-      const sandbox = await context.sandbox();
-      let wrong: Outcome | undefined;
-      let lastReply: Reply | undefined;
-      const load = currentLoad();
-      const comparison = await compareInterleaved(
-        async () =>
-          (await sandbox.reference({ name: "sumRange", args: [lo, hi] }, {
-            timeoutMs: context.timeoutMs,
-          })).seconds,
-        async () => {
-          const { reply, outcome } = await callSum(context, lo, hi);
-          wrong ??= outcome;
-          lastReply = reply;
-          return reply.seconds;
+      const workOf = (reply: Reply | undefined) =>
+        reply ? poolWork(reply.statsBefore, reply.statsAfter) : undefined;
+      return measureSpeedup(context, {
+        reference: { name: "sumRange", args: [lo, hi] },
+        student: {
+          op: "call",
+          file: "parallel_sum.ts",
+          name: "parallelSum",
+          args: [lo, hi],
+          pool: count,
         },
-        {
-          threshold,
-          warmup: 2,
-          maxWarmup: 6,
-          onPair: (index, total) => context.progress(`timing pair ${index + 1} (at most ${total})`),
+        verify: (reply) => {
+          const problem = diagnoseSum([lo, hi], reply.value);
+          return problem
+            ? { status: "failed", message: problem.replace("sumRange(", "parallelSum(") }
+            : undefined;
         },
-      );
-      if (wrong) return wrong;
-      const work = lastReply ? poolWork(lastReply.statsBefore, lastReply.statsAfter) : undefined;
-      return timedOutcome(comparison, {
-        cores: context.cores,
-        workers: count,
-        load,
         tooFast:
           "the numbers were not added (a closed form such as n(n+1)/2 skips the work this exercise is about); add them in the pool's tasks",
-        advice: granularityAdvice(work, { numbers: hi - lo, workers: count }),
-        extra: {
-          ...(work ? { tasks: work.tasks } : {}),
-          ...(work && work.tasks > 0 ? { taskSeconds: work.busySeconds / work.tasks } : {}),
+        advice: (reply) => granularityAdvice(workOf(reply), { numbers: hi - lo, workers: count }),
+        extra: (reply) => {
+          const work = workOf(reply);
+          if (!work) return {};
+          return {
+            tasks: work.tasks,
+            ...(work.tasks > 0 ? { taskSeconds: work.busySeconds / work.tasks } : {}),
+          };
         },
       });
     },

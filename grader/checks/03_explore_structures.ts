@@ -9,15 +9,13 @@
  */
 import { referenceCountPrimes } from "../reference/prime_count.ts";
 import type { Reply } from "../sandbox/sandbox.ts";
-import { compareInterleaved, speedupThreshold } from "../timing.ts";
 import {
   answerOf,
   type CheckContext,
   type CheckSpec,
-  currentLoad,
+  measureSpeedup,
   type Outcome,
   show,
-  timedOutcome,
 } from "./check.ts";
 
 /** The worker counts the counter is tried with, each twice. */
@@ -259,62 +257,26 @@ export const CHECKS: readonly CheckSpec[] = [
     points: 1,
     timed: true,
     requires: [PRIMES],
-    async run(context) {
-      const threshold = speedupThreshold(context.cores);
-      if (threshold === undefined) {
-        return {
-          status: "skipped",
-          message:
-            "This machine gives the grader only one core: no speedup is possible, so none is checked",
-        };
-      }
-      const workers = workersOf(context);
-      const sandbox = await context.sandbox();
+    run(context) {
       const expected = referenceCountPrimes(PRIME_LIMIT);
-      let wrong: Outcome | undefined;
-      const load = currentLoad();
-      const comparison = await compareInterleaved(
-        async () =>
-          (await sandbox.reference({ name: "countPrimes", args: [PRIME_LIMIT] }, {
-            timeoutMs: context.timeoutMs,
-          })).seconds,
-        async () => {
-          const reply = await sandbox.student(
-            {
-              op: "call",
-              file: "prime_count.ts",
-              name: "countPrimes",
-              args: [PRIME_LIMIT],
-              pool: workers,
-            },
-            { timeoutMs: context.timeoutMs },
-          );
-          const answer = answerOf(reply);
-          if (!answer.ok) wrong ??= answer.outcome;
-          else if (answer.value !== expected) {
-            wrong ??= {
-              status: "failed",
-              message: `countPrimes(${PRIME_LIMIT}) returned ${
-                show(answer.value)
-              }, expected ${expected}`,
-            };
-          }
-          return reply.seconds;
+      return measureSpeedup(context, {
+        reference: { name: "countPrimes", args: [PRIME_LIMIT] },
+        student: {
+          op: "call",
+          file: "prime_count.ts",
+          name: "countPrimes",
+          args: [PRIME_LIMIT],
+          pool: workersOf(context),
         },
-        {
-          threshold,
-          warmup: 2,
-          maxWarmup: 6,
-          onPair: (index, total) => context.progress(`timing pair ${index + 1} (at most ${total})`),
-        },
-      );
-      if (wrong) return wrong;
-      return timedOutcome(comparison, {
-        cores: context.cores,
-        workers,
-        load,
+        verify: (reply) =>
+          reply.value === expected ? undefined : {
+            status: "failed",
+            message: `countPrimes(${PRIME_LIMIT}) returned ${
+              show(reply.value)
+            }, expected ${expected}`,
+          },
         tooFast: "the primes were not all tested; test every number in the pool's tasks",
-        advice:
+        advice: () =>
           "Send several blocks per worker: large numbers cost more to test than small ones, so equal blocks are unequal work, and one block per worker leaves a worker idle at the end",
       });
     },

@@ -9,10 +9,12 @@ import {
   describeFault,
   type Fault,
   formatSeconds,
+  type ReferenceOp,
   type Reply,
   type Sandbox,
+  type StudentOp,
 } from "../sandbox/sandbox.ts";
-import type { Comparison } from "../timing.ts";
+import { compareInterleaved, type Comparison, speedupThreshold } from "../timing.ts";
 
 /** How one check ended, before the runner scores it. */
 export interface Outcome {
@@ -253,4 +255,70 @@ export function currentLoad(): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** What {@linkcode measureSpeedup} times and how it explains the result. */
+export interface SpeedupPlan {
+  /** The grader's own serial reference (run in the sandbox's trusted Worker). */
+  reference: ReferenceOp;
+  /** The student's parallel call, with `pool` set to the workers it gets. */
+  student: StudentOp & { op: "call"; pool: number };
+  /** An outcome when a timed call's reply is wrong (nothing wrong is timed); `undefined` if right. */
+  verify(reply: Reply): Outcome | undefined;
+  /** Said when the speedup is above what the cores can give. */
+  tooFast: string;
+  /** What to change when the speedup is too low, from the last timed reply. */
+  advice(reply: Reply | undefined): string;
+  /** More measurements from the last timed reply. */
+  extra?(reply: Reply | undefined): Measurements;
+}
+
+/**
+ * The speedup check of a parallel exercise: on one core `skipped`; otherwise the reference and the
+ * student's call timed interleaved (two to six warm-up pairs, until the student's time stops
+ * dropping), every timed answer verified, and the verdict of {@linkcode timedOutcome}.
+ *
+ * @param context The check's context.
+ * @param plan What to time, how to verify it, what to say.
+ * @returns The outcome.
+ * @throws {SandboxFailure} If the sandbox times out, runs out of memory or dies.
+ */
+export async function measureSpeedup(context: CheckContext, plan: SpeedupPlan): Promise<Outcome> {
+  const threshold = speedupThreshold(context.cores);
+  if (threshold === undefined) {
+    return {
+      status: "skipped",
+      message:
+        "This machine gives the grader only one core: no speedup is possible, so none is checked",
+    };
+  }
+  const sandbox = await context.sandbox();
+  const options = { timeoutMs: context.timeoutMs };
+  let wrong: Outcome | undefined;
+  let last: Reply | undefined;
+  const load = currentLoad();
+  const comparison = await compareInterleaved(
+    async () => (await sandbox.reference(plan.reference, options)).seconds,
+    async () => {
+      last = await sandbox.student(plan.student, options);
+      const answer = answerOf(last);
+      wrong ??= answer.ok ? plan.verify(last) : answer.outcome;
+      return last.seconds;
+    },
+    {
+      threshold,
+      warmup: 2,
+      maxWarmup: 6,
+      onPair: (index, total) => context.progress(`timing pair ${index + 1} (at most ${total})`),
+    },
+  );
+  if (wrong) return wrong;
+  return timedOutcome(comparison, {
+    cores: context.cores,
+    workers: plan.student.pool,
+    load,
+    tooFast: plan.tooFast,
+    advice: plan.advice(last),
+    extra: plan.extra?.(last),
+  });
 }
