@@ -154,6 +154,7 @@ export async function* imapResults(
         outstanding++;
       }
       if (outstanding === 0) return;
+      signal?.throwIfAborted();
       const taken = window.take(ordered, signal);
       const chunk = taken instanceof Promise ? await taken : taken;
       outstanding--;

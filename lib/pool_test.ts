@@ -434,3 +434,14 @@ Deno.test("Pool methods take argument and result types from the task", () => {
   }
   equal(typeof typed, "function");
 });
+
+Deno.test("AsyncResult fails with the error its callback throws", async () => {
+  await using pool = new Pool({ processes: 1 });
+  const result = pool.applyAsync(tasks.square, [2], {
+    callback: () => {
+      throw new RangeError("callback broke");
+    },
+  });
+  await rejects(result.get(), { name: "RangeError", message: "callback broke" });
+  equal(result.successful(), false);
+});
