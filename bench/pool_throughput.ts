@@ -46,13 +46,14 @@ function keepFull(total: number, start: (done: () => void) => void): Promise<num
 
 async function rawFloor(workers: Worker[], total: number): Promise<number> {
   let next = 0;
-  const pending: (() => void)[] = [];
+  // Every message's completion is the same `done`: no per-message bookkeeping on the floor.
+  let done = () => {};
   for (const worker of workers) {
     worker.removeAllListeners("message");
-    worker.on("message", () => pending.shift()!());
+    worker.on("message", () => done());
   }
-  return await keepFull(total, (done) => {
-    pending.push(done);
+  return await keepFull(total, (finish) => {
+    done = finish;
     workers[next++ % workers.length]!.postMessage(0);
   });
 }

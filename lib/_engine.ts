@@ -198,7 +198,7 @@ export class Engine {
   }
 
   /**
-   * Queues a job. The caller has checked that the engine accepts it (see {@linkcode accepting}).
+   * Queues a job. The caller has checked that the engine accepts it (see {@linkcode Engine.refusal}).
    *
    * @returns The job, to cancel it later.
    */
