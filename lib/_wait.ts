@@ -183,11 +183,15 @@ const SELF_KEY = Symbol.for("parakit.selfId");
  * Worker. A random 31-bit id collides with another live thread's with odds near 1 in 10^8.
  */
 export function selfId(): number {
+  if (cachedSelfId !== 0) return cachedSelfId;
   const holder = globalThis as { [SELF_KEY]?: number };
   if (holder[SELF_KEY] === undefined) {
     let id = 0;
     while (id === 0) id = crypto.getRandomValues(new Int32Array(1))[0]! & 0x7fffffff;
     holder[SELF_KEY] = id;
   }
-  return holder[SELF_KEY];
+  cachedSelfId = holder[SELF_KEY];
+  return cachedSelfId;
 }
+
+let cachedSelfId = 0;

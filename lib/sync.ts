@@ -156,6 +156,9 @@ export class Lock implements LockLike {
    * @throws {TimeoutError} If the timeout passes first.
    */
   acquire(options: SyncWaitOptions = {}): void {
+    if (options.timeout === undefined && options.signal === undefined && mutexTry(this.#words)) {
+      return; // the uncontended fast path
+    }
     const ctx = ctxOf(options, "acquire lock");
     runBlocking(mutexSteps(this.#words, ctx), ctx.timeout, ctx.signal);
   }
