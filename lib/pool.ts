@@ -200,7 +200,8 @@ export function transferResult<T extends object>(value: T, buffers: readonly Arr
  *   `cause`.
  * - A worker that dies (`Deno.exit`, an uncaught error outside a task, out of memory) breaks the
  *   pool, as `concurrent.futures` does (Python's `multiprocessing.Pool` hangs instead): pending
- *   calls reject with {@linkcode BrokenPoolError}, later calls throw it. Never a hang.
+ *   calls reject with {@linkcode BrokenPoolError}, later calls throw it, instead of a hang (one
+ *   exception in Deno 2.9: see `maxHeapMb`).
  * - `close()` then `join()` finishes the queued work and lets the workers exit; `terminate()`
  *   stops them now. `terminate()` cannot stop a task spinning in `while (true) {}`: the pool
  *   forgets the worker and the process can still exit, but that thread burns a core until it does.
@@ -213,8 +214,8 @@ export function transferResult<T extends object>(value: T, buffers: readonly Arr
  * ```ts
  * import { Pool } from "./pool.ts";
  * import { deepEqual } from "node:assert/strict";
- * // A task module: `export const tasks = defineTasks(import.meta.url, { sum, ... })`.
- * // (Workers import it, so tasks cannot live in the file that runs the pool's example.)
+ * // A task module: `export const tasks = defineTasks(import.meta.url, { sum, ... })`. Workers
+ * // import it, so its top-level code must not start pools (guard with `if (import.meta.main)`).
  * import { tasks } from "./testdata/tasks.ts";
  *
  * await using pool = new Pool({ processes: 2 });
