@@ -90,3 +90,31 @@ const DEFAULT_NAMES: Readonly<Record<ChildKind, string>> = {
 export function activeChildren(): ChildInfo[] {
   return [...registry().live.values()];
 }
+
+const IMPORTING_KEY = Symbol.for("parakit.importingTaskModule");
+
+/**
+ * Marks that this worker is importing a task's module (or not any more). While it is, starting a
+ * child throws: a module whose top-level code starts a pool would otherwise start one in every
+ * worker that imports it, each of which imports it again (Python raises the same way).
+ *
+ * @param importing Whether an import is under way.
+ */
+export function markImportingTaskModule(importing: boolean): void {
+  (globalThis as { [IMPORTING_KEY]?: boolean })[IMPORTING_KEY] = importing;
+}
+
+/**
+ * Throws if a worker is importing a task's module right now (see
+ * {@linkcode markImportingTaskModule}).
+ *
+ * @param caller What was being started, for the message (`"start pool"`).
+ * @throws {Error} If called from a task module's top-level code in a worker.
+ */
+export function assertNotImportingTaskModule(caller: string): void {
+  if ((globalThis as { [IMPORTING_KEY]?: boolean })[IMPORTING_KEY] === true) {
+    throw new Error(
+      `Cannot ${caller}: a worker is importing this task module and its top-level code tries to start workers: guard that code with if (import.meta.main)`,
+    );
+  }
+}

@@ -17,6 +17,7 @@ import { setImmediate } from "node:timers";
 import { parentPort, workerData } from "node:worker_threads";
 import { encodeShared, hasShared, reviveShared } from "./_shareable.ts";
 import { resolveTask, type TaskFunction } from "./task.ts";
+import { markImportingTaskModule } from "./_children.ts";
 import {
   type FromWorker,
   isDataCloneError,
@@ -73,7 +74,7 @@ void initialize().then(() => {
 async function initialize(): Promise<void> {
   if (setup.initializer === undefined) return;
   try {
-    const initializer = await resolveTask(setup.initializer);
+    const initializer = await importing(resolveTask(setup.initializer));
     const args = await reviveShared(setup.initargs ?? []) as unknown[];
     await initializer(...args);
   } catch (error) {
@@ -145,13 +146,23 @@ function prepare(job: Job): Promise<void> | undefined {
   return undefined;
 }
 
+/** Marks the worker as importing a task module while `work` runs. */
+async function importing<T>(work: Promise<T>): Promise<T> {
+  markImportingTaskModule(true);
+  try {
+    return await work;
+  } finally {
+    markImportingTaskModule(false);
+  }
+}
+
 async function resolveFunction(index: number): Promise<void> {
   try {
     const ref = refs.get(index);
     if (ref === undefined) {
       throw new TypeError(`Cannot run job: task ${index} was never introduced to this worker`);
     }
-    functions.set(index, await resolveTask(ref));
+    functions.set(index, await importing(resolveTask(ref)));
   } catch (error) {
     unresolvable.set(index, error);
   }

@@ -19,6 +19,7 @@ import { encodeShared } from "./_shareable.ts";
 import { cpuCount } from "./cpu.ts";
 import { assertTask, type Task } from "./task.ts";
 import { markTransfer } from "./_protocol.ts";
+import { assertNotImportingTaskModule } from "./_children.ts";
 
 export { AsyncResult, BrokenPoolError, PoolClosedError };
 
@@ -232,11 +233,14 @@ export class Pool implements AsyncDisposable {
    * @param options How many workers, their initializer, their limits.
    * @throws {TypeError} If an option has the wrong type.
    * @throws {RangeError} If `processes`, `maxTasksPerChild` or `maxHeapMb` is out of range.
+   * @throws {Error} If called by a task module's top-level code as a worker imports it (guard such
+   * code with `if (import.meta.main)`, as Python's `if __name__ == "__main__"`).
    */
   constructor(options: PoolOptions = {}) {
     if (typeof options !== "object" || options === null) {
       throw new TypeError(`Cannot start pool: options must be an object: received ${options}`);
     }
+    assertNotImportingTaskModule("start pool");
     const processes = options.processes ?? cpuCount();
     checkPositiveInteger(processes, "Cannot start pool: processes");
     const { maxTasksPerChild, maxHeapMb, initializer } = options;

@@ -445,3 +445,16 @@ Deno.test("AsyncResult fails with the error its callback throws", async () => {
   await rejects(result.get(), { name: "RangeError", message: "callback broke" });
   equal(result.successful(), false);
 });
+
+Deno.test("Pool refuses to start from a task module's top level in a worker", async () => {
+  await using pool = new Pool({ processes: 1 });
+  const unguarded = taskFromExport<(x: number) => number>(
+    new URL("./testdata/unguarded_tasks.ts", import.meta.url),
+    "double",
+  );
+  await rejects(pool.apply(unguarded, [2]), {
+    name: "Error",
+    message: /^Cannot start pool: a worker is importing this task module.*import\.meta\.main/,
+  });
+  equal(await pool.apply(tasks.square, [3]), 9, "the pool stays usable");
+});
