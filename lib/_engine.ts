@@ -351,7 +351,7 @@ export class Engine {
     if (head === queue.length) {
       this.#queue = [];
       this.#head = 0;
-    } else if (head > 4096) {
+    } else if (head > 4096 && head * 2 > queue.length) {
       this.#queue = queue.slice(head);
       this.#head = 0;
     } else {
