@@ -126,7 +126,12 @@ class Client {
     const request: Request = { id, target, op, args };
     const bytes = encodeItem(request, what);
     const ctx = ctxOf({}, what);
-    const put = runBlocking(this.#requests.put(bytes, ctx, false), Infinity);
+    const fast = this.#requests.tryPut(bytes, false);
+    const put = fast === "ok"
+      ? { ok: true }
+      : fast === "closed"
+      ? { ok: false }
+      : runBlocking(this.#requests.put(bytes, ctx, false), Infinity);
     if (!put.ok) throw new ManagerClosedError(`Cannot ${what}: the manager has shut down`);
     for (;;) {
       const got = runBlocking(this.#responses.get(ctx), Infinity);

@@ -149,6 +149,9 @@ export class Connection<T = unknown> {
     const ring = this.#out("send");
     const ctx = ctxOf(options, "send");
     const bytes = encodeItem(message, "send");
+    const fast = ctx.signal?.aborted ? "wait" : ring.tryPut(bytes, false);
+    if (fast === "ok") return;
+    if (fast === "closed") throw fail("closed", ctx);
     unwrap(runBlocking(ring.put(bytes, ctx, false), ctx.timeout, ctx.signal), ctx);
   }
 

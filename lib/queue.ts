@@ -181,9 +181,26 @@ abstract class QueueBase<T> {
     return bytes;
   }
 
+  /** The fast path of a put: `true` when done without waiting. */
+  #tryPut(bytes: Uint8Array, ctx: Ctx): boolean {
+    if (ctx.signal?.aborted) return false;
+    const done = this.#ring.tryPut(bytes, this.countsTasks);
+    if (done === "closed") throw failure("closed", ctx, true);
+    return done === "ok";
+  }
+
+  /** The fast path of a get: the item's bytes when there was one. */
+  #tryGet(ctx: Ctx): Uint8Array | undefined {
+    if (ctx.signal?.aborted) return undefined;
+    const got = this.#ring.tryGet();
+    if (got === "closed") throw failure("closed", ctx, false);
+    return got === "wait" ? undefined : got;
+  }
+
   protected putBlocking(item: T, options: SyncWaitOptions): void {
     const ctx = ctxOf(options, "put item");
     const bytes = this.#encode(item, ctx);
+    if (this.#tryPut(bytes, ctx)) return;
     unwrap(
       runBlocking(this.#ring.put(bytes, ctx, this.countsTasks), ctx.timeout, ctx.signal),
       ctx,
@@ -194,6 +211,7 @@ abstract class QueueBase<T> {
   protected async putAsyncImpl(item: T, options: SyncWaitOptions): Promise<void> {
     const ctx = ctxOf(options, "put item");
     const bytes = this.#encode(item, ctx);
+    if (this.#tryPut(bytes, ctx)) return;
     unwrap(
       await runAsync(this.#ring.put(bytes, ctx, this.countsTasks), ctx.timeout, ctx.signal),
       ctx,
@@ -203,14 +221,15 @@ abstract class QueueBase<T> {
 
   protected getBlocking(options: SyncWaitOptions): T {
     const ctx = ctxOf(options, "get item");
-    return decodeItem(
-      unwrap(runBlocking(this.#ring.get(ctx), ctx.timeout, ctx.signal), ctx, false),
-    ) as T;
+    const bytes = this.#tryGet(ctx) ??
+      unwrap(runBlocking(this.#ring.get(ctx), ctx.timeout, ctx.signal), ctx, false);
+    return decodeItem(bytes) as T;
   }
 
   protected async getAsyncImpl(options: SyncWaitOptions): Promise<T> {
     const ctx = ctxOf(options, "get item");
-    const bytes = unwrap(await runAsync(this.#ring.get(ctx), ctx.timeout, ctx.signal), ctx, false);
+    const bytes = this.#tryGet(ctx) ??
+      unwrap(await runAsync(this.#ring.get(ctx), ctx.timeout, ctx.signal), ctx, false);
     return decodeItem(bytes) as T;
   }
 

@@ -60,6 +60,9 @@ Deno.test("Queue copies structured-cloneable items", () => {
   };
   queue.put(item);
   deepEqual(queue.get(), item);
+  const plain = [0, -0, 1.5, -(2 ** 60), Number.NaN, Infinity, "", "héllo ✓ 𝄞", undefined, null];
+  for (const value of plain) queue.put(value);
+  for (const value of plain) equal(Object.is(queue.get(), value), true, String(value));
 });
 
 Deno.test("Queue refuses items it cannot carry, with a clear error", () => {
