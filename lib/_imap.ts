@@ -134,7 +134,9 @@ export async function* imapResults(
   let position = 0;
   try {
     while (true) {
-      while (!exhausted && outstanding < bufferSize) {
+      // Refill once half the window is read, so that refills travel in batches.
+      const refill = outstanding <= bufferSize >> 1;
+      while (refill && !exhausted && outstanding < bufferSize) {
         const items: unknown[] = [];
         while (items.length < chunksize) {
           const step = iterator.next();

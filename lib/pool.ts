@@ -93,7 +93,8 @@ export interface ImapOptions extends CallOptions {
   readonly chunksize?: number;
   /**
    * The backpressure bound: the most chunks sent but not yet read by the loop. The input is read
-   * only as the loop consumes results, so an endless input works; `2 × workers` by default.
+   * only as the loop consumes results, so an endless input works; `16 × workers` by default.
+   * The window refills once half of it has been read, so chunks travel in batches.
    */
   readonly bufferSize?: number;
 }
@@ -617,7 +618,7 @@ export class Pool implements AsyncDisposable {
     }
     const chunksize = options.chunksize ?? 1;
     checkPositiveInteger(chunksize, `Cannot ${caller}: chunksize`);
-    const bufferSize = options.bufferSize ?? 2 * this.#processes;
+    const bufferSize = options.bufferSize ?? 16 * this.#processes;
     checkPositiveInteger(bufferSize, `Cannot ${caller}: bufferSize`);
     return imapResults(this.#engine, task, iterable, {
       ordered,
