@@ -19,7 +19,7 @@ const LIMIT = 1_000_000_000;
 /** Numbers per block. */
 const BLOCK = 1_000_000;
 /** Alternating rounds; the median of each side is kept. */
-const ROUNDS = 3;
+const ROUNDS = 5;
 /** The exact sum of [1, LIMIT). */
 const EXPECTED = BigInt(LIMIT - 1) * BigInt(LIMIT) / 2n;
 
