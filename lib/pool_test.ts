@@ -81,6 +81,16 @@ Deno.test("AsyncResult.get() times out while not ready and the task goes on", as
   throws(() => result.get({ timeout: -1 }), RangeError);
 });
 
+Deno.test("AsyncResult.get() stops waiting, not the task, when its signal aborts", async () => {
+  await using pool = new Pool({ processes: 1 });
+  const result = pool.applyAsync(tasks.slowIdentity, [8, 100]);
+  const controller = new AbortController();
+  const waiting = result.get({ signal: controller.signal });
+  controller.abort(new Error("impatient"));
+  await rejects(waiting, { message: "impatient" });
+  equal(await result.get(), 8, "the task went on and its result is still there");
+});
+
 Deno.test("AsyncResult does not reject unhandled when nobody waits on a failed call", async () => {
   await using pool = new Pool({ processes: 1 });
   const result = pool.applyAsync(tasks.fail, [1]);
