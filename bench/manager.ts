@@ -10,7 +10,8 @@
 
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import { Manager } from "../lib/mod.ts";
-import type { BenchPair } from "./sync.ts";
+import type { BenchRow } from "./_bench.ts";
+import { pairRow } from "./sync.ts";
 
 // The raw baseline's worker: this same module, started with `workerData`, echoes each message.
 if (!isMainThread && (workerData as { parakitEcho?: boolean } | undefined)?.parakitEcho) {
@@ -48,26 +49,26 @@ async function managerRoundTrips(count: number): Promise<number> {
  * Runs the manager benchmark: the best of three rounds of each.
  *
  * @param count Round trips per round.
- * @returns Nanoseconds per round trip: raw messages (baseline) and manager dict calls.
+ * @returns One row: nanoseconds per manager dict call against per raw message round trip.
  */
-export async function benchManager(count = 5_000): Promise<BenchPair> {
+export async function run(count = 5_000): Promise<BenchRow[]> {
   let raw = Infinity;
   let lib = Infinity;
   for (let round = 0; round < 3; round++) {
     raw = Math.min(raw, await rawRoundTrips(count));
     lib = Math.min(lib, await managerRoundTrips(count));
   }
-  const baselineNs = (raw * 1e6) / count;
-  const libNs = (lib * 1e6) / count;
-  return {
-    name: "Manager dict.increment() round trip vs raw postMessage round trip",
-    baselineNs,
-    libNs,
-    ratio: libNs / baselineNs,
-  };
+  return [
+    pairRow(
+      "Manager dict.increment() round trip vs raw postMessage round trip",
+      (raw * 1e6) / count,
+      (lib * 1e6) / count,
+    ),
+  ];
 }
 
 if (import.meta.main) {
-  const { formatPair } = await import("./sync.ts");
-  console.log(formatPair(await benchManager()));
+  for (const row of await run()) {
+    console.log(`${row.name}: ${row.ratio.toFixed(2)} (${row.detail})`);
+  }
 }

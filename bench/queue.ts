@@ -11,7 +11,8 @@
 
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import { defineTasks, Event, Process, Queue } from "../lib/mod.ts";
-import type { BenchPair } from "./sync.ts";
+import type { BenchRow } from "./_bench.ts";
+import { pairRow } from "./sync.ts";
 
 /** Puts `count` numbers once `go` is set. */
 function produce(queue: Queue<number>, go: Event, count: number): void {
@@ -76,26 +77,26 @@ async function throughPostMessage(count: number): Promise<number> {
  * Runs the queue benchmark: the best of three rounds of each.
  *
  * @param count Items per round.
- * @returns Nanoseconds per item through postMessage (baseline) and through a Queue.
+ * @returns One row: nanoseconds per item through a Queue against through postMessage.
  */
-export async function benchQueue(count = 100_000): Promise<BenchPair> {
+export async function run(count = 100_000): Promise<BenchRow[]> {
   let raw = Infinity;
   let lib = Infinity;
   for (let round = 0; round < 3; round++) {
     raw = Math.min(raw, await throughPostMessage(count));
     lib = Math.min(lib, await throughQueue(count));
   }
-  const baselineNs = (raw * 1e6) / count;
-  const libNs = (lib * 1e6) / count;
-  return {
-    name: "Queue put/get, worker to main vs raw postMessage",
-    baselineNs,
-    libNs,
-    ratio: libNs / baselineNs,
-  };
+  return [
+    pairRow(
+      "Queue put/get, worker to main vs raw postMessage",
+      (raw * 1e6) / count,
+      (lib * 1e6) / count,
+    ),
+  ];
 }
 
 if (import.meta.main) {
-  const { formatPair } = await import("./sync.ts");
-  console.log(formatPair(await benchQueue()));
+  for (const row of await run()) {
+    console.log(`${row.name}: ${row.ratio.toFixed(2)} (${row.detail})`);
+  }
 }

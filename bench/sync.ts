@@ -10,18 +10,7 @@
 
 import { defineTasks, Process, RawArray, RawValue, Value } from "../lib/mod.ts";
 import { Barrier, Lock } from "../lib/sync.ts";
-
-/** One measured pair: a lib operation against its raw baseline. */
-export interface BenchPair {
-  /** What was measured. */
-  readonly name: string;
-  /** Nanoseconds per operation of the baseline. */
-  readonly baselineNs: number;
-  /** Nanoseconds per operation of lib's operation. */
-  readonly libNs: number;
-  /** `libNs / baselineNs`: how many times slower lib's form is. */
-  readonly ratio: number;
-}
+import { type BenchRow, short } from "./_bench.ts";
 
 /** Where a worker writes its elapsed milliseconds, and which slot is its own. */
 type Clock = [RawArray<"d">, number];
@@ -95,12 +84,24 @@ function perOpNs(ms: number, ops: number): number {
   return (ms * 1e6) / ops;
 }
 
-function pair(name: string, baselineNs: number, libNs: number): BenchPair {
-  return { name, baselineNs, libNs, ratio: libNs / baselineNs };
+/**
+ * A row comparing lib's operation with its raw baseline.
+ *
+ * @param name What is compared.
+ * @param baselineNs The baseline's nanoseconds per operation.
+ * @param libNs lib's nanoseconds per operation.
+ * @returns The row: how many times slower lib's form is.
+ */
+export function pairRow(name: string, baselineNs: number, libNs: number): BenchRow {
+  return {
+    name,
+    detail: `${short(libNs)} vs ${short(baselineNs)} ns per op`,
+    ratio: libNs / baselineNs,
+  };
 }
 
 /** Uncontended: one thread, lock + release against compareExchange + store on a raw word. */
-function uncontended(ops: number): BenchPair {
+function uncontended(ops: number): BenchRow {
   const word = new Int32Array(new SharedArrayBuffer(4));
   const lock = new Lock();
   let best = { raw: Infinity, lib: Infinity };
@@ -119,29 +120,22 @@ function uncontended(ops: number): BenchPair {
     const lib = performance.now() - t0;
     best = { raw: Math.min(best.raw, raw), lib: Math.min(best.lib, lib) };
   }
-  return pair(
+  return pairRow(
     "Lock acquire+release, uncontended vs Atomics CAS+store",
     perOpNs(best.raw, ops),
     perOpNs(best.lib, ops),
   );
 }
 
-/** Results of {@linkcode benchSync}. */
-export interface SyncBench {
-  /** The measured pairs. */
-  readonly pairs: BenchPair[];
-  /** Two workers × `times` unlocked `counter.value += 1`: what the counter ended at. */
-  readonly lostUpdates: { readonly expected: number; readonly counted: number };
-}
-
 /**
- * Runs the sync benchmarks.
+ * Runs the sync benchmarks: lock against raw Atomics, uncontended and contended, and the lost
+ * updates of two workers incrementing a Value without its lock (ratio: counted / expected).
  *
  * @param ops Operations per measurement.
- * @returns The pairs and the lost-update demonstration.
+ * @returns One row per comparison.
  */
-export async function benchSync(ops = 200_000): Promise<SyncBench> {
-  const pairs = [uncontended(ops)];
+export async function run(ops = 200_000): Promise<BenchRow[]> {
+  const rows = [uncontended(ops)];
   let best = { raw: Infinity, lib: Infinity };
   for (let round = 0; round < 3; round++) {
     const atomic = new RawValue("i", 0);
@@ -153,7 +147,7 @@ export async function benchSync(ops = 200_000): Promise<SyncBench> {
     }
     best = { raw: Math.min(best.raw, rawMs), lib: Math.min(best.lib, libMs) };
   }
-  pairs.push(pair(
+  rows.push(pairRow(
     "Lock acquire+increment+release, 2 workers contended vs Atomics.add",
     perOpNs(best.raw, 2 * ops),
     perOpNs(best.lib, 2 * ops),
@@ -166,33 +160,16 @@ export async function benchSync(ops = 200_000): Promise<SyncBench> {
   );
   for (const racer of racers) racer.start();
   for (const racer of racers) await racer.join();
-  return { pairs, lostUpdates: { expected: 2 * times, counted: counter.value } };
+  rows.push({
+    name: "Value without its lock: 2 workers x 1e7 counter.value += 1, counted / expected",
+    detail: `${counter.value} of ${2 * times} (${2 * times - counter.value} updates lost)`,
+    ratio: counter.value / (2 * times),
+  });
+  return rows;
 }
 
-/**
- * Formats a pair as one line.
- *
- * @param p The pair.
- * @returns `name: lib X ns/op, baseline Y ns/op, ratio Z×`.
- */
-export function formatPair(p: BenchPair): string {
-  return `${p.name}: ${p.libNs.toFixed(0)} ns/op vs ${p.baselineNs.toFixed(0)} ns/op = ${
-    p.ratio.toFixed(1)
-  }x`;
+if (import.meta.main) {
+  for (const row of await run()) {
+    console.log(`${row.name}: ${row.ratio.toFixed(2)} (${row.detail})`);
+  }
 }
-
-/**
- * Prints the sync benchmarks.
- *
- * @returns Once printed.
- */
-export async function main(): Promise<void> {
-  const { pairs, lostUpdates } = await benchSync();
-  for (const p of pairs) console.log(formatPair(p));
-  const lost = lostUpdates.expected - lostUpdates.counted;
-  console.log(
-    `Value without its lock, 2 workers x 1e7 "counter.value += 1": counted ${lostUpdates.counted} of ${lostUpdates.expected} (${lost} updates lost)`,
-  );
-}
-
-if (import.meta.main) await main();
