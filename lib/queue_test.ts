@@ -140,3 +140,16 @@ Deno.test("SimpleQueue carries items from workers", async () => {
   queue.close();
   throws(() => queue.put("c"), QueueClosedError);
 });
+
+Deno.test("JoinableQueue.joinAsync() aborts; SimpleQueue.get() times out", async () => {
+  const queue = new JoinableQueue<number>();
+  queue.put(1);
+  const controller = new AbortController();
+  const joining = queue.joinAsync({ signal: controller.signal });
+  controller.abort();
+  await rejects(joining, { name: "AbortError" });
+  await rejects(queue.joinAsync({ timeout: 5 }), TimeoutError);
+  const simple = new SimpleQueue<number>();
+  throws(() => simple.get({ timeout: 5 }), QueueEmptyError);
+  await rejects(simple.getAsync({ timeout: 5 }), QueueEmptyError);
+});

@@ -260,3 +260,22 @@ Deno.test("Barrier.abort() breaks it for a waiting worker, and an abort signal b
   equal(barrier.broken, true);
   throws(() => new Barrier(0), RangeError);
 });
+
+Deno.test("RLock waits time out and abort while another thread holds it", async () => {
+  const lock = new RLock();
+  const other = new Lock(); // the worker holds `lock` until `other` is released
+  other.acquire();
+  const holder = runInWorker(tasks.holdRLockUntil, lock, other);
+  while (!lock.locked) await new Promise((resolve) => setTimeout(resolve, 1));
+  equal(lock.tryAcquire(), false);
+  throws(() => lock.acquire({ timeout: 5 }), TimeoutError);
+  await rejects(lock.acquireAsync({ timeout: 5 }), TimeoutError);
+  const controller = new AbortController();
+  const waiting = lock.acquireAsync({ signal: controller.signal });
+  controller.abort();
+  await rejects(waiting, { name: "AbortError" });
+  other.release();
+  deepEqual(await holder, { ok: true, value: true });
+  await lock.acquireAsync({ timeout: 10_000 });
+  lock.release();
+});

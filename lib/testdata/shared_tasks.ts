@@ -148,7 +148,16 @@ function barrierRounds(
   return rounds;
 }
 
+/** Holds `lock` until it can take `until` (which the test holds), then lets both go. */
+function holdRLockUntil(lock: RLock, until: Lock): boolean {
+  using _ = lock.hold();
+  until.acquire({ timeout: 30_000 });
+  until.release();
+  return true;
+}
+
 export const tasks = defineTasks(import.meta.url, {
+  holdRLockUntil,
   addLocked,
   addLockedAsync,
   addWithValueLock,
