@@ -8,7 +8,7 @@
  */
 
 import process from "node:process";
-import { workerData } from "node:worker_threads";
+import { isMainThread, workerData } from "node:worker_threads";
 import {
   channelName,
   type ConnectionBuffers,
@@ -24,6 +24,11 @@ import { decodeItem, encodeItem, Ring } from "./_ring.ts";
 import { runAsync, runBlocking } from "./_wait.ts";
 
 const setup = workerData as ManagerSetup;
+if (isMainThread || typeof (setup as ManagerSetup | null)?.id !== "string") {
+  throw new TypeError(
+    "Cannot start manager server: this module runs in the worker that new Manager() starts",
+  );
+}
 
 type Served =
   | { kind: "dict"; data: Map<unknown, unknown> }

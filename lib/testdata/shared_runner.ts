@@ -8,6 +8,9 @@ import { parentPort, workerData } from "node:worker_threads";
 import { encodeShared, reviveShared } from "../_shareable.ts";
 import { resolveTask, type Task } from "../task.ts";
 
+if (parentPort === null) {
+  throw new TypeError("Cannot run shared_runner.ts: it is a worker entry for shared_spawn.ts");
+}
 const { task, args } = workerData as { task: Task<never[], unknown>; args: unknown };
 try {
   const fn = await resolveTask(task);
