@@ -118,36 +118,39 @@ export interface LockLike {
 }
 
 /**
- * A lock every worker shares (Python's `multiprocessing.Lock`): one holder at a time, not
- * reentrant. Any thread may release it, as in Python.
- *
- * @example Usage
- * ```ts
- * import { Lock } from "./sync.ts";
- * import { equal, throws } from "node:assert/strict";
- *
- * const lock = new Lock();
- * {
- *   using _ = lock.hold();
- *   equal(lock.locked, true);
- *   throws(() => lock.acquire({ timeout: 0 }), { name: "TimeoutError" });
- * }
- * equal(lock.locked, false);
- * ```
+ * What Lock and RLock share: the blocking, async and guarded forms of acquiring, over each one's
+ * own wait steps. Not exported: use {@linkcode Lock} or {@linkcode RLock}.
  */
-export class Lock implements LockLike {
-  #words: Int32Array;
+abstract class LockBase implements LockLike {
+  /** The lock's memory. */
+  protected readonly words: Int32Array;
 
-  /** Makes a new, unlocked lock in shared memory. */
-  constructor() {
+  constructor(kind: string, bytes: number, reentrant: boolean) {
     const state = adopted();
-    this.#words = new Int32Array(
+    this.words = new Int32Array(
       state === undefined
-        ? new SharedArrayBuffer(8)
-        : sharedState(state, "Lock", ["buffer"]).buffer,
+        ? new SharedArrayBuffer(bytes)
+        : sharedState(state, kind, ["buffer"]).buffer,
     );
-    INTERNALS.set(this, { words: this.#words, reentrant: false });
+    INTERNALS.set(this, { words: this.words, reentrant });
   }
+
+  /** The algorithm that makes this thread the holder. */
+  protected abstract steps(ctx: Ctx): WaitSteps<void>;
+
+  /**
+   * Takes the lock if that needs no wait.
+   *
+   * @returns `true` when this thread now holds it.
+   */
+  abstract tryAcquire(): boolean;
+
+  /**
+   * Lets go of the lock (one level of an RLock) and wakes one waiter.
+   *
+   * @throws {Error} If the lock is not locked (Lock) or not this thread's (RLock).
+   */
+  abstract release(): void;
 
   /**
    * Waits until this thread holds the lock (`Atomics.wait`: the thread sleeps).
@@ -156,11 +159,11 @@ export class Lock implements LockLike {
    * @throws {TimeoutError} If the timeout passes first.
    */
   acquire(options: SyncWaitOptions = {}): void {
-    if (options.timeout === undefined && options.signal === undefined && mutexTry(this.#words)) {
+    if (options.timeout === undefined && options.signal === undefined && this.tryAcquire()) {
       return; // the uncontended fast path
     }
     const ctx = ctxOf(options, "acquire lock");
-    runBlocking(mutexSteps(this.#words, ctx), ctx.timeout, ctx.signal);
+    runBlocking(this.steps(ctx), ctx.timeout, ctx.signal);
   }
 
   /**
@@ -172,28 +175,7 @@ export class Lock implements LockLike {
    */
   async acquireAsync(options: SyncWaitOptions = {}): Promise<void> {
     const ctx = ctxOf(options, "acquire lock");
-    await runAsync(mutexSteps(this.#words, ctx), ctx.timeout, ctx.signal);
-  }
-
-  /**
-   * Takes the lock if it is free.
-   *
-   * @returns `true` when this thread now holds it.
-   */
-  tryAcquire(): boolean {
-    return mutexTry(this.#words);
-  }
-
-  /**
-   * Lets go of the lock and wakes one waiter.
-   *
-   * @throws {Error} If the lock is not locked.
-   */
-  release(): void {
-    if (Atomics.load(this.#words, STATE) === UNLOCKED) {
-      throw new Error("Cannot release lock: it is not locked");
-    }
-    mutexRelease(this.#words);
+    await runAsync(this.steps(ctx), ctx.timeout, ctx.signal);
   }
 
   /**
@@ -222,12 +204,63 @@ export class Lock implements LockLike {
 
   /** True while some thread holds the lock. */
   get locked(): boolean {
-    return Atomics.load(this.#words, STATE) !== UNLOCKED;
+    return Atomics.load(this.words, STATE) !== UNLOCKED;
+  }
+}
+
+/**
+ * A lock every worker shares (Python's `multiprocessing.Lock`): one holder at a time, not
+ * reentrant. Any thread may release it, as in Python.
+ *
+ * @example Usage
+ * ```ts
+ * import { Lock } from "./sync.ts";
+ * import { equal, throws } from "node:assert/strict";
+ *
+ * const lock = new Lock();
+ * {
+ *   using _ = lock.hold();
+ *   equal(lock.locked, true);
+ *   throws(() => lock.acquire({ timeout: 0 }), { name: "TimeoutError" });
+ * }
+ * equal(lock.locked, false);
+ * ```
+ */
+export class Lock extends LockBase {
+  /** Makes a new, unlocked lock in shared memory. */
+  constructor() {
+    super("Lock", 8, false);
+  }
+
+  /** Takes the futex mutex. */
+  protected steps(ctx: Ctx): WaitSteps<void> {
+    return mutexSteps(this.words, ctx);
+  }
+
+  /**
+   * Takes the lock if it is free.
+   *
+   * @returns `true` when this thread now holds it.
+   */
+  tryAcquire(): boolean {
+    return mutexTry(this.words);
+  }
+
+  /**
+   * Lets go of the lock and wakes one waiter.
+   *
+   * @throws {Error} If the lock is not locked.
+   */
+  release(): void {
+    if (Atomics.load(this.words, STATE) === UNLOCKED) {
+      throw new Error("Cannot release lock: it is not locked");
+    }
+    mutexRelease(this.words);
   }
 
   /** Describes the lock for another worker. */
   [SHARE](): SharedHandle {
-    return handle(import.meta.url, "Lock", { buffer: this.#words.buffer });
+    return handle(import.meta.url, "Lock", { buffer: this.words.buffer });
   }
 
   /** Rebuilds a lock from its handle's state. */
@@ -251,50 +284,17 @@ export class Lock implements LockLike {
  * equal(lock.locked, true);
  * ```
  */
-export class RLock implements LockLike {
-  #words: Int32Array;
-
+export class RLock extends LockBase {
   /** Makes a new, unlocked reentrant lock in shared memory. */
   constructor() {
-    const state = adopted();
-    this.#words = new Int32Array(
-      state === undefined
-        ? new SharedArrayBuffer(12)
-        : sharedState(state, "RLock", ["buffer"]).buffer,
-    );
-    INTERNALS.set(this, { words: this.#words, reentrant: true });
+    super("RLock", 12, true);
   }
 
-  *#steps(ctx: Ctx): WaitSteps<void> {
-    if (ownedByMe({ words: this.#words, reentrant: true })) {
-      this.#words[COUNT]!++;
-      return;
-    }
-    yield* mutexSteps(this.#words, ctx);
-    this.#words[COUNT] = 1;
-  }
-
-  /**
-   * Waits until this thread holds the lock; at once if it holds it already.
-   *
-   * @param options The longest wait and a signal.
-   * @throws {TimeoutError} If the timeout passes first.
-   */
-  acquire(options: SyncWaitOptions = {}): void {
-    const ctx = ctxOf(options, "acquire lock");
-    runBlocking(this.#steps(ctx), ctx.timeout, ctx.signal);
-  }
-
-  /**
-   * Waits, letting the event loop run, until this thread holds the lock.
-   *
-   * @param options The longest wait and a signal.
-   * @returns Once the lock is held.
-   * @throws {TimeoutError} If the timeout passes first.
-   */
-  async acquireAsync(options: SyncWaitOptions = {}): Promise<void> {
-    const ctx = ctxOf(options, "acquire lock");
-    await runAsync(this.#steps(ctx), ctx.timeout, ctx.signal);
+  /** Counts one more level if this thread holds the lock, else takes the futex mutex. */
+  protected *steps(ctx: Ctx): WaitSteps<void> {
+    if (this.tryAcquire()) return;
+    yield* mutexSteps(this.words, ctx);
+    this.words[COUNT] = 1;
   }
 
   /**
@@ -303,12 +303,12 @@ export class RLock implements LockLike {
    * @returns `true` when this thread now holds it.
    */
   tryAcquire(): boolean {
-    if (ownedByMe({ words: this.#words, reentrant: true })) {
-      this.#words[COUNT]!++;
+    if (ownedByMe({ words: this.words, reentrant: true })) {
+      this.words[COUNT]!++;
       return true;
     }
-    if (!mutexTry(this.#words)) return false;
-    this.#words[COUNT] = 1;
+    if (!mutexTry(this.words)) return false;
+    this.words[COUNT] = 1;
     return true;
   }
 
@@ -318,44 +318,15 @@ export class RLock implements LockLike {
    * @throws {Error} If this thread does not hold the lock.
    */
   release(): void {
-    if (!ownedByMe({ words: this.#words, reentrant: true })) {
+    if (!ownedByMe({ words: this.words, reentrant: true })) {
       throw new Error("Cannot release lock: this thread does not hold it");
     }
-    if (--this.#words[COUNT]! === 0) mutexRelease(this.#words);
-  }
-
-  /**
-   * Acquires the lock and returns a guard that releases one level when its block ends.
-   *
-   * @param options The longest wait and a signal.
-   * @returns The guard: `using _ = lock.hold();`.
-   * @throws {TimeoutError} If the timeout passes first.
-   */
-  hold(options: SyncWaitOptions = {}): Disposable {
-    this.acquire(options);
-    return guard(() => this.release());
-  }
-
-  /**
-   * Acquires the lock without blocking the event loop and returns a guard.
-   *
-   * @param options The longest wait and a signal.
-   * @returns The guard: `using _ = await lock.holdAsync();`.
-   * @throws {TimeoutError} If the timeout passes first.
-   */
-  async holdAsync(options: SyncWaitOptions = {}): Promise<Disposable> {
-    await this.acquireAsync(options);
-    return guard(() => this.release());
-  }
-
-  /** True while some thread holds the lock. */
-  get locked(): boolean {
-    return Atomics.load(this.#words, STATE) !== UNLOCKED;
+    if (--this.words[COUNT]! === 0) mutexRelease(this.words);
   }
 
   /** Describes the lock for another worker. */
   [SHARE](): SharedHandle {
-    return handle(import.meta.url, "RLock", { buffer: this.#words.buffer });
+    return handle(import.meta.url, "RLock", { buffer: this.words.buffer });
   }
 
   /** Rebuilds a lock from its handle's state. */
