@@ -2,7 +2,8 @@ import { deepEqual, equal, ok, throws } from "node:assert/strict";
 import { REVIVE, SHARE } from "./_shareable.ts";
 import { Lock, RLock } from "./sync.ts";
 import { runAll, runInWorker } from "./testdata/shared_spawn.ts";
-import { moreTasks, tasks } from "./testdata/shared_tasks.ts";
+import { moreTasks, tasks, travelTasks } from "./testdata/shared_tasks.ts";
+import { Pool } from "./pool.ts";
 import { RawValue, Value } from "./value.ts";
 
 const WORKERS = 4;
@@ -85,4 +86,15 @@ Deno.test("Value revives from its handle onto the same memory", () => {
   twin.value = 9;
   equal(value.value, 9);
   throws(() => Value[REVIVE]({ type: "i" }), { name: "TypeError", message: /no shared buffer/ });
+});
+
+Deno.test("Value travels by reference through Pool tasks, as an argument and as a result", async () => {
+  await using pool = new Pool({ processes: 2 });
+  const counter = await pool.apply(travelTasks.makeCounter, [10]);
+  ok(counter instanceof Value);
+  const bumps = await Promise.all(
+    Array.from({ length: 8 }, () => pool.apply(travelTasks.bump, [counter])),
+  );
+  equal(counter.value, 18);
+  deepEqual([...bumps].sort((a, b) => a - b), [11, 12, 13, 14, 15, 16, 17, 18]);
 });

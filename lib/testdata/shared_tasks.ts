@@ -8,9 +8,8 @@ import type { DictProxy, ListProxy, NamespaceProxy, ValueProxy } from "../manage
 import type { Connection } from "../pipe.ts";
 import type { JoinableQueue, Queue, SimpleQueue } from "../queue.ts";
 import type { RawArray, SharedArray } from "../shared_array.ts";
-import type { TypeCode } from "../value.ts";
 import type { Barrier, Condition, Event, Lock, RLock, Semaphore } from "../sync.ts";
-import type { RawValue, Value } from "../value.ts";
+import { type RawValue, type TypeCode, Value } from "../value.ts";
 
 function addLocked(counter: RawValue<"i">, lock: Lock, times: number): number {
   for (let i = 0; i < times; i++) {
@@ -361,3 +360,14 @@ export const managerTasks = defineTasks(import.meta.url, {
   touchProxy,
   setName,
 });
+
+function makeCounter(start: number): Value<"i"> {
+  return new Value("i", start);
+}
+
+function bump(counter: Value<"i">): number {
+  using _ = counter.getLock().hold();
+  return ++counter.value;
+}
+
+export const travelTasks = defineTasks(import.meta.url, { makeCounter, bump });
