@@ -27,7 +27,7 @@ import {
   SHUT_DOWN,
 } from "./_manager_protocol.ts";
 import { ctxOf } from "./_mutex.ts";
-import { decodeItem, encodeItem, Ring } from "./_ring.ts";
+import { decodeItem, encodeItem, Ring, type RingResult } from "./_ring.ts";
 import { REVIVE, SHARE, type SharedHandle } from "./_shareable.ts";
 import { runBlocking } from "./_wait.ts";
 import { JoinableQueue, Queue, type QueueOptions } from "./queue.ts";
@@ -74,6 +74,9 @@ export class ManagerClosedError extends Error {
   }
 }
 
+/** How often a caller waiting for an answer checks that the manager still runs, in milliseconds. */
+const STATUS_CHECK_MS = 100;
+
 /** How long a caller polls for its answer before it sleeps, in milliseconds. */
 const SPIN_MS = 0.05;
 
@@ -92,30 +95,31 @@ function spinGet(ring: Ring): { ok: true; value: Uint8Array } | undefined {
 class Client {
   readonly #requests: Ring;
   readonly #responses: Ring;
+  readonly #status: Int32Array;
   #nextId = 1;
 
-  constructor(requests: Ring, responses: Ring) {
+  constructor(requests: Ring, responses: Ring, status: Int32Array) {
     this.#requests = requests;
     this.#responses = responses;
+    this.#status = status;
   }
 
-  static create(): {
+  static create(status: SharedArrayBuffer): {
     client: Client;
     buffers: { requests: SharedArrayBuffer; responses: SharedArrayBuffer };
   } {
     const requests = Ring.allocate(CONNECTION_CAPACITY, 0);
     const responses = Ring.allocate(CONNECTION_CAPACITY, 0);
     return {
-      client: new Client(new Ring(requests), new Ring(responses)),
+      client: new Client(new Ring(requests), new Ring(responses), new Int32Array(status)),
       buffers: { requests, responses },
     };
   }
 
   /** Announces this connection until the manager welcomes it. */
-  connect(id: string, status: Int32Array): void {
-    const { buffers } = {
-      buffers: { requests: this.#requests.buffer, responses: this.#responses.buffer },
-    };
+  connect(id: string): void {
+    const status = this.#status;
+    const buffers = { requests: this.#requests.buffer, responses: this.#responses.buffer };
     const channel = new BroadcastChannel(channelName(id));
     const client = crypto.getRandomValues(new Uint32Array(1))[0]!;
     const deadline = performance.now() + CONNECT_TIMEOUT_MS;
@@ -148,7 +152,7 @@ class Client {
       : runBlocking(this.#requests.put(bytes, ctx, false), Infinity);
     if (!put.ok) throw new ManagerClosedError(`Cannot ${what}: the manager has shut down`);
     for (;;) {
-      const got = spinGet(this.#responses) ?? runBlocking(this.#responses.get(ctx), Infinity);
+      const got = spinGet(this.#responses) ?? this.#await();
       if (!got.ok) throw new ManagerClosedError(`Cannot ${what}: the manager has shut down`);
       const response = decodeItem(got.value) as Response;
       if (response.id !== id) continue; // a repeated welcome
@@ -159,6 +163,19 @@ class Client {
         ? TypeError
         : Error;
       throw new Thrown(response.message);
+    }
+  }
+
+  /**
+   * Sleeps until an answer comes, looking every {@linkcode STATUS_CHECK_MS} whether the manager's
+   * worker has ended without closing this connection (it crashed): then there will be no answer.
+   */
+  #await(): RingResult<Uint8Array> {
+    for (;;) {
+      const ctx = ctxOf({ timeout: STATUS_CHECK_MS }, "wait for manager");
+      const got = runBlocking(this.#responses.get(ctx), STATUS_CHECK_MS);
+      if (got.ok || got.why !== "timed-out") return got;
+      if (Atomics.load(this.#status, 0) !== RUNNING) return { ok: false, why: "closed" };
     }
   }
 }
@@ -180,8 +197,8 @@ function clientFor(link: ManagerLink, what: string): Client {
   }
   let client = clients().get(link.id);
   if (client === undefined) {
-    client = Client.create().client;
-    client.connect(link.id, status);
+    client = Client.create(link.status).client;
+    client.connect(link.id);
     clients().set(link.id, client);
   }
   return client;
@@ -609,7 +626,7 @@ export class Manager implements AsyncDisposable {
     const id = crypto.randomUUID();
     const status = new SharedArrayBuffer(4);
     Atomics.store(new Int32Array(status), 0, RUNNING);
-    const { client, buffers } = Client.create();
+    const { client, buffers } = Client.create(status);
     const setup: ManagerSetup = { id, status, connection: buffers };
     const registration = registerChild("manager");
     this.#worker = new Worker(SERVER_URL, { workerData: setup });
