@@ -25,7 +25,7 @@
 import { deserialize, serialize } from "node:v8";
 import { type Ctx, mutexRelease, mutexSteps, mutexTry } from "./_mutex.ts";
 import { encodeShared } from "./_shareable.ts";
-import { abortError, type WaitSteps } from "./_wait.ts";
+import type { WaitSteps } from "./_wait.ts";
 
 const HEAD = 2;
 const TAIL = 3;
@@ -386,6 +386,3 @@ export class Ring {
     }
   }
 }
-
-/** The abort error of a ring wait, for the public classes. */
-export { abortError };

@@ -11,16 +11,9 @@
 
 import { adopt, adopted } from "./_adopt.ts";
 import { type Ctx, ctxOf } from "./_mutex.ts";
-import {
-  abortError,
-  decodeItem,
-  encodeItem,
-  Ring,
-  type RingFailure,
-  type RingResult,
-} from "./_ring.ts";
+import { decodeItem, encodeItem, Ring, type RingFailure, type RingResult } from "./_ring.ts";
 import { REVIVE, SHARE, type SharedHandle } from "./_shareable.ts";
-import { runAsync, runBlocking, type SyncWaitOptions } from "./_wait.ts";
+import { abortError, runAsync, runBlocking, type SyncWaitOptions } from "./_wait.ts";
 import { TimeoutError } from "./async_result.ts";
 import { DEFAULT_QUEUE_CAPACITY } from "./queue.ts";
 
