@@ -27,12 +27,12 @@ export interface JoinOptions {
 }
 
 /** `exitCode` after `terminate()`, as Python reports a process ended by SIGTERM. */
-export const TERMINATED_EXIT_CODE = -15;
+export const TERMINATED_EXIT_CODE: number = -15;
 /** `exitCode` after `kill()`, as Python reports a process ended by SIGKILL. */
-export const KILLED_EXIT_CODE = -9;
+export const KILLED_EXIT_CODE: number = -9;
 
 /** How long `await using` waits for a terminated process to end, in milliseconds. */
-export const DISPOSE_GRACE_MS = 2000;
+export const DISPOSE_GRACE_MS: number = 2000;
 
 /**
  * A task running in its own worker (Python's `multiprocessing.Process`). Its arguments may hold

@@ -26,7 +26,7 @@ import { abortError, runAsync, runBlocking, type SyncWaitOptions } from "./_wait
 import { TimeoutError } from "./async_result.ts";
 
 /** The default size of a queue's buffer in bytes: 1 MiB. */
-export const DEFAULT_QUEUE_CAPACITY = 1 << 20;
+export const DEFAULT_QUEUE_CAPACITY: number = 1 << 20;
 
 /** Options of {@linkcode Queue}. */
 export interface QueueOptions {
