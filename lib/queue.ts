@@ -9,7 +9,9 @@
  * class instance arrives as a plain object. An item that cannot travel throws a TypeError at `put`.
  *
  * Blocking forms (`put`, `get`) sleep with `Atomics.wait`; async forms (`putAsync`, `getAsync`,
- * `for await`) let the event loop run. Every wait takes `{ timeout, signal }`.
+ * `for await`) let the event loop run. Every wait takes `{ timeout, signal }`. On the main thread
+ * prefer the async forms: a blocking wait freezes the event loop, and with it the Pool, which sends
+ * tasks to its workers only after the current tick (a `Process` starts at once).
  *
  * Unlike Python's, `close()` closes the queue for everyone: later puts throw
  * {@linkcode QueueClosedError}, gets drain what is left and then throw it, and `for await` ends. This
