@@ -89,7 +89,7 @@ Deno.test("fitAmdahl() flags a serial fraction that grows with workers", () => {
   const fit = fitAmdahl(points, 4);
   ok(fit !== undefined);
   equal(fit.overhead, true);
-  ok(fit.overheadReason?.includes("grows from 10% at 3 workers to 20% at 4"), fit.overheadReason);
+  ok(fit.overheadReason?.includes("grows from 10% at 3 workers to 20% at 4"), fit.overheadReason ?? "no reason");
 });
 
 Deno.test("fitAmdahl() flags one worker much slower than the serial code", () => {
@@ -97,7 +97,7 @@ Deno.test("fitAmdahl() flags one worker much slower than the serial code", () =>
   const fit = fitAmdahl(points, 2);
   ok(fit !== undefined);
   equal(fit.overhead, true);
-  ok(fit.overheadReason?.startsWith("one worker runs at 0.5×"), fit.overheadReason);
+  ok(fit.overheadReason?.startsWith("one worker runs at 0.5×"), fit.overheadReason ?? "no reason");
 });
 
 Deno.test("fitAmdahl() does not flag changes within the points' spread", () => {

@@ -296,5 +296,5 @@ function flush(): void {
 }
 
 function post(message: FromWorker, transfer?: ArrayBuffer[]): void {
-  port!.postMessage(message, transfer);
+  port!.postMessage(message, transfer ?? []);
 }
