@@ -251,7 +251,7 @@ export async function checkExercise(
     await collect();
   }
   const score = results.reduce((sum, r) => sum + r.score, 0);
-  const maxScore = specs.reduce((sum, spec) => sum + spec.points, 0);
+  const maxScore = results.reduce((sum, r) => sum + r.maxScore, 0);
   return {
     version: RESULT_VERSION,
     exercise: entry.slug,

@@ -164,4 +164,6 @@ Deno.test("checkExercise() skips timed checks when timing is off", async () => {
   const timed = result.checks.find((check) => check.name.includes("faster"));
   equal(timed?.status, "skipped");
   equal(timed?.maxScore, 0);
+  const rows = result.checks.reduce((sum, check) => sum + check.maxScore, 0);
+  equal(result.maxScore, rows, "the exercise's points are the sum of its checks' points");
 });
