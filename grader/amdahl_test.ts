@@ -89,7 +89,10 @@ Deno.test("fitAmdahl() flags a serial fraction that grows with workers", () => {
   const fit = fitAmdahl(points, 4);
   ok(fit !== undefined);
   equal(fit.overhead, true);
-  ok(fit.overheadReason?.includes("grows from 10% at 3 workers to 20% at 4"), fit.overheadReason ?? "no reason");
+  ok(
+    fit.overheadReason?.includes("grows from 10% at 3 workers to 20% at 4"),
+    fit.overheadReason ?? "no reason",
+  );
 });
 
 Deno.test("fitAmdahl() flags one worker much slower than the serial code", () => {

@@ -13,7 +13,8 @@ import { parseArgs } from "node:util";
 /**
  * Paths of the instructor's kit that a student kit never holds: the hidden solutions, the tools
  * that need them or grade a class (batch, release, dev:check, the Gradescope bundle, the class
- * reporters) and the batch's fixture submissions. A path ending in `/` is a folder.
+ * reporters), the batch's fixture submissions and the grader's fixture corpus (its passing
+ * submissions are complete solutions). A path ending in `/` is a folder.
  */
 export const INSTRUCTOR_ONLY: readonly string[] = [
   "solutions/",
@@ -40,6 +41,7 @@ export const INSTRUCTOR_ONLY: readonly string[] = [
   "grader/report/_html_style.ts",
   "grader/report/_fake_results.ts",
   "grader/testdata/submissions/",
+  "grader/testdata/corpus/",
 ];
 
 /** Paths never shipped: version control, local progress, gradebooks, installed packages. */
