@@ -4,7 +4,10 @@
  * `async function run(): Promise<BenchRow[]>` (see `_bench.ts`) and add one line to
  * {@linkcode BENCHES}.
  *
- * Timings on a busy machine are noisy; the ratios are what to read.
+ * Timings on a busy machine are noisy; the ratios are what to read. The task runs V8 without its
+ * Maglev tier (`--v8-flags=--no-maglev`): with it, the same summing loop swung from 0.82 to 2.76 s
+ * between rounds as it re-tiered, on the main thread and in workers alike, which made the serial
+ * side of a ratio a coin toss.
  *
  * @module
  */

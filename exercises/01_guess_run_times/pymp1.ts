@@ -3,7 +3,7 @@
  * written your guesses in `guesses.ts`:
  *
  * ```sh
- * deno run --allow-read exercises/01_guess_run_times/pymp1.ts
+ * deno run --allow-read --v8-flags=--no-maglev exercises/01_guess_run_times/pymp1.ts
  * ```
  *
  * It sums the integers in [1, ulim) three ways and prints how long each took:

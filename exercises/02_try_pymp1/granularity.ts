@@ -5,7 +5,7 @@
  * it. It checks every total against the exact answer, then prints the times side by side.
  *
  * ```sh
- * deno run --allow-read exercises/02_try_pymp1/granularity.ts [--ulim 300000000] [--workers 2]
+ * deno run --allow-read --v8-flags=--no-maglev exercises/02_try_pymp1/granularity.ts [--ulim 300000000] [--workers 2]
  * ```
  *
  * This is a demo, not a student file: the check never runs it.

@@ -22,6 +22,14 @@ export type { Fault, ReferenceOp, Reply, StudentOp };
 /** How a sandbox run ended when it did not answer. */
 export type SandboxFailureStatus = "timeout" | "out-of-memory" | "crashed";
 
+/**
+ * V8 flags that keep a hot loop's speed steady from call to call. With V8's Maglev tier on, the
+ * same summing loop measured 0.82, 0.82, 1.74 and 2.76 s in four rounds here as it re-tiered (in
+ * the main thread and in workers alike), which makes any timed ratio a coin toss; without it, 0.82 s
+ * every round. Both sides of every timed pair run in the sandbox, so both get the same JIT.
+ */
+const STEADY_JIT_FLAGS = "--no-maglev";
+
 /** Raised by a {@linkcode Sandbox} call when the subprocess was ended or died. */
 export class SandboxFailure extends Error {
   /** How it ended. */
@@ -268,7 +276,7 @@ export class Sandbox {
         `--allow-read=${workspace},${harnessDir},${referenceDir}`,
         `--allow-net=127.0.0.1:${port}`,
         "--unstable-worker-options",
-        `--v8-flags=--max-old-space-size=${heapMb}`,
+        `--v8-flags=--max-old-space-size=${heapMb},${STEADY_JIT_FLAGS}`,
         fileURLToPath(new URL("harness.ts", HARNESS_DIR)),
       ],
       cwd: workspace,
