@@ -144,11 +144,11 @@ export const SweepSchema = z.object({
   /** Amdahl's law fitted to the points; absent when fewer than 2 cores left nothing to fit. */
   fit: AmdahlFitSchema.optional(),
   /**
-   * `true` when any step was inconclusive, or the machine was busy before the sweep began (load at
-   * least 0.75 per core): the fit is then a rough guide only.
+   * `true` when any step was inconclusive, or the machine was busy before the sweep began (at least
+   * 0.75 of each core in use by other work): the fit is then a rough guide only.
    */
   inconclusive: z.boolean(),
-  /** The 1-minute load average before the sweep began, where the OS reports it. */
+  /** The cores in use just before the sweep began (sampled from the kernel's CPU counters). */
   load: z.number().nonnegative().optional(),
 });
 /** A scaling sweep and its fit. */

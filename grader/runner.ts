@@ -9,7 +9,7 @@ import type { CatalogEntry } from "./catalog.ts";
 import { CHECKS as CHECKS_01 } from "./checks/01_guess_run_times.ts";
 import { CHECKS as CHECKS_02 } from "./checks/02_try_pymp1.ts";
 import { CHECKS as CHECKS_03 } from "./checks/03_explore_structures.ts";
-import type { CheckContext, CheckSpec, Outcome } from "./checks/check.ts";
+import { type CheckContext, type CheckSpec, loadAverage, type Outcome } from "./checks/check.ts";
 import {
   type CheckResult,
   type ExerciseResult,
@@ -137,12 +137,7 @@ export async function sourceDir(
  * ```
  */
 export function machine(cores: number): Machine {
-  let load: number | undefined;
-  try {
-    load = Deno.loadavg()[0];
-  } catch {
-    load = undefined;
-  }
+  const load = loadAverage();
   return {
     cores,
     deno: Deno.version.deno,

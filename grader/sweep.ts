@@ -77,7 +77,7 @@ export interface SweepOptions {
   /** Called before each pair, for a progress line. */
   onPair?: (index: number, total: number, workers: number) => void;
   /**
-   * The 1-minute load average before the sweep began; at {@linkcode BUSY_LOAD_PER_CORE} per core
+   * The cores busy just before the sweep began (`currentLoad`); at {@linkcode BUSY_LOAD_PER_CORE} per core
    * or more, the sweep is inconclusive, as the speedup check would be. Unknown when absent.
    */
   load?: number;
@@ -463,7 +463,7 @@ export async function sweepExercise(
     ...target,
     timeoutMs: options.timeoutMs ?? target.timeoutMs ?? SANDBOX_DEFAULTS.timeoutMs,
   };
-  const load = options.load ?? currentLoad();
+  const load = options.load ?? await currentLoad();
   return await runSweep(sandboxSubject(sandbox, timed), cores, {
     ...options,
     ...(load === undefined ? {} : { load }),

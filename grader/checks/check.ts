@@ -147,7 +147,7 @@ export interface TimedFacts {
   cores: number;
   /** The workers the student's code was given. */
   workers: number;
-  /** The 1-minute load average before timing began, where the OS reports it. */
+  /** The cores busy just before timing began ({@linkcode currentLoad}), where the OS reports it. */
   load?: number;
   /** Said when the speedup is above what the cores can give (the work was skipped). */
   tooFast: string;
@@ -157,7 +157,7 @@ export interface TimedFacts {
   extra?: Measurements;
 }
 
-/** The load average (per core) past which a failed speedup is reported `inconclusive`. */
+/** The busy cores (per core) past which a failed speedup is reported `inconclusive`. */
 export const BUSY_LOAD_PER_CORE = 0.75;
 
 /**
@@ -222,9 +222,9 @@ export function timedOutcome(comparison: Comparison, facts: TimedFacts): Outcome
   if (facts.load !== undefined && facts.load >= BUSY_LOAD_PER_CORE * facts.cores) {
     return {
       status: "inconclusive",
-      message: `${speed}, below the ${needs}, but the machine was busy before timing began (load ${
+      message: `${speed}, below the ${needs}, but the machine was busy before timing began (${
         facts.load.toFixed(1)
-      }): run again when it is quieter. If it stays low: ${facts.advice}`,
+      } of ${facts.cores} cores in use): run again when it is quieter. If it stays low: ${facts.advice}`,
       measurements,
     };
   }
@@ -235,26 +235,65 @@ export function timedOutcome(comparison: Comparison, facts: TimedFacts): Outcome
   };
 }
 
+/** How long {@linkcode currentLoad} watches the cores, in milliseconds. */
+export const LOAD_WINDOW_MS = 250;
+
 /**
- * The 1-minute load average, where the OS reports it.
+ * How many cores are busy right now, measured over {@linkcode LOAD_WINDOW_MS} from the kernel's CPU
+ * counters (`/proc/stat`) while the grader waits; elsewhere, the 1-minute load average. A load
+ * average would count the grader's own previous run (a `check` right before a `sweep`) as a busy
+ * machine; the counters see only what runs during the window.
  *
- * @returns The load, or `undefined`.
+ * @param windowMs How long to watch.
+ * @returns The busy cores, or `undefined` where the OS reports nothing.
  *
  * @example Usage
  * ```ts
  * import { currentLoad } from "./check.ts";
  * import { ok } from "node:assert/strict";
  *
- * const load = currentLoad();
+ * const load = await currentLoad(50);
  * ok(load === undefined || load >= 0);
  * ```
  */
-export function currentLoad(): number | undefined {
+export async function currentLoad(windowMs = LOAD_WINDOW_MS): Promise<number | undefined> {
+  const before = await cpuTimes();
+  if (before === undefined) return loadAverage();
+  await new Promise((resolve) => setTimeout(resolve, windowMs));
+  const after = await cpuTimes();
+  if (after === undefined || after.total <= before.total) return loadAverage();
+  const busy = (after.total - after.idle) - (before.total - before.idle);
+  return (busy / (after.total - before.total)) * after.cores;
+}
+
+/**
+ * The 1-minute load average, where the OS reports it.
+ *
+ * @returns The load, or `undefined`.
+ */
+export function loadAverage(): number | undefined {
   try {
     return Deno.loadavg()[0];
   } catch {
     return undefined;
   }
+}
+
+/** The kernel's CPU time counters summed over every core (Linux only). */
+async function cpuTimes(): Promise<{ total: number; idle: number; cores: number } | undefined> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile("/proc/stat");
+  } catch {
+    return undefined;
+  }
+  const lines = text.split("\n");
+  const fields = lines[0]?.split(/\s+/).slice(1).map(Number) ?? [];
+  if (fields.length < 5 || fields.some((n) => !Number.isFinite(n))) return undefined;
+  const cores = lines.filter((line) => /^cpu\d+ /.test(line)).length;
+  // user nice system idle iowait irq softirq steal: idle and iowait are the idle time.
+  const total = fields.slice(0, 8).reduce((sum, n) => sum + n, 0);
+  return { total, idle: fields[3]! + (fields[4] ?? 0), cores: Math.max(1, cores) };
 }
 
 /** What {@linkcode measureSpeedup} times and how it explains the result. */
@@ -296,7 +335,7 @@ export async function measureSpeedup(context: CheckContext, plan: SpeedupPlan): 
   const options = { timeoutMs: context.timeoutMs };
   let wrong: Outcome | undefined;
   let last: Reply | undefined;
-  const load = currentLoad();
+  const load = await currentLoad();
   const comparison = await compareInterleaved(
     async () => (await sandbox.reference(plan.reference, options)).seconds,
     async () => {

@@ -195,7 +195,7 @@ export function renderSweepTerminal(sweep: Sweep, options: SweepTerminalOptions 
     const why = [
       ...(noisy ? ["some steps varied too much"] : []),
       ...(sweep.load !== undefined && !noisy
-        ? [`the machine was busy before the sweep began (load ${sweep.load.toFixed(1)})`]
+        ? [`the machine was busy before the sweep began (${sweep.load.toFixed(1)} cores in use)`]
         : []),
     ];
     lines.push(

@@ -96,7 +96,7 @@ Deno.test("renderExercise() shows a result's sweep under the exercise", () => {
 
 Deno.test("renderSweepTerminal() says when the machine was busy before the sweep", () => {
   const text = renderSweepTerminal({ ...SWEEP, inconclusive: true, load: 2.4 });
-  ok(text.includes("Inconclusive: the machine was busy before the sweep began (load 2.4)"));
+  ok(text.includes("Inconclusive: the machine was busy before the sweep began (2.4 cores in use)"));
 });
 
 Deno.test("renderSweepTerminal() lists the pool's tasks per call when it knows them", () => {
