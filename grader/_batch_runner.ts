@@ -126,5 +126,6 @@ function rescore(result: ExerciseResult, checks: CheckResult[]): ExerciseResult 
     checks,
     status: exerciseStatus(checks),
     score: checks.reduce((sum, check) => sum + check.score, 0),
+    maxScore: checks.reduce((sum, check) => sum + check.maxScore, 0),
   };
 }

@@ -330,6 +330,12 @@ Deno.test({
       deepEqual([...rows.keys()], ["Zoë van der Berg", "alice_solution", ...STUDENTS.slice(1)]);
       deepEqual(summary.graderFailures, []);
       for (const row of rows.values()) equal(row.exercises.length, 3);
+      // One scale for the whole class: a student stopped before the timed checks is scored out of
+      // the same points as one who reached them.
+      deepEqual(
+        new Set([...rows.values()].map((row) => row.maxScore)),
+        new Set([rows.get("alice_solution")!.maxScore]),
+      );
       const first = (student: string) => rows.get(student)!.exercises[0]!;
       const sumChecks = (student: string) =>
         first(student).checks.filter((check) => check.name.startsWith("sumRange"));
