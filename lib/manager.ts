@@ -228,7 +228,11 @@ function checkProxyState(state: unknown, kind: ServedKind): ProxyState {
   return s as ProxyState;
 }
 
-/** The common part of every proxy: its link to the manager object, and how it travels. */
+/**
+ * The common part of every proxy: its link to the manager object, and how it travels.
+ *
+ * @ignore
+ */
 abstract class BaseProxy {
   readonly #state: ProxyState;
 
@@ -241,7 +245,11 @@ abstract class BaseProxy {
     return clientFor(this.#state, what).call(this.#state.target, op, args, what);
   }
 
-  /** Describes the proxy for another worker. */
+  /**
+   * Describes the proxy for another worker.
+   *
+   * @ignore
+   */
   [SHARE](): SharedHandle {
     return { module: import.meta.url, kind: PROXY_KINDS[this.#state.kind], state: this.#state };
   }
@@ -398,7 +406,11 @@ export class DictProxy<K extends DictKey = string, V = unknown> extends BaseProx
     return this.call("toObject") as Record<string, V>;
   }
 
-  /** Rebuilds a proxy from its handle's state. */
+  /**
+   * Rebuilds a proxy from its handle's state.
+   *
+   * @ignore
+   */
   static [REVIVE](state: unknown): DictProxy<DictKey> {
     return new DictProxy(checkProxyState(state, "dict"));
   }
@@ -490,7 +502,11 @@ export class ListProxy<T = unknown> extends BaseProxy {
     return this.call("toArray") as T[];
   }
 
-  /** Rebuilds a proxy from its handle's state. */
+  /**
+   * Rebuilds a proxy from its handle's state.
+   *
+   * @ignore
+   */
   static [REVIVE](state: unknown): ListProxy {
     return new ListProxy(checkProxyState(state, "list"));
   }
@@ -543,7 +559,11 @@ export class NamespaceProxy<T extends Record<string, unknown> = Record<string, u
     return this.call("toObject") as T;
   }
 
-  /** Rebuilds a proxy from its handle's state. */
+  /**
+   * Rebuilds a proxy from its handle's state.
+   *
+   * @ignore
+   */
   static [REVIVE](state: unknown): NamespaceProxy {
     return new NamespaceProxy(checkProxyState(state, "namespace"));
   }
@@ -587,7 +607,11 @@ export class ValueProxy<T = unknown> extends BaseProxy {
     return this.call("add", by) as T;
   }
 
-  /** Rebuilds a proxy from its handle's state. */
+  /**
+   * Rebuilds a proxy from its handle's state.
+   *
+   * @ignore
+   */
   static [REVIVE](state: unknown): ValueProxy {
     return new ValueProxy(checkProxyState(state, "value"));
   }

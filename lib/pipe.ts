@@ -203,7 +203,11 @@ export class Connection<T = unknown> {
     }
   }
 
-  /** Describes this end for another worker. */
+  /**
+   * Describes this end for another worker.
+   *
+   * @ignore
+   */
   [SHARE](): SharedHandle {
     if (this.#closed) throw new PipeClosedError("Cannot send connection: this end is closed");
     return {
@@ -213,7 +217,11 @@ export class Connection<T = unknown> {
     };
   }
 
-  /** Rebuilds a connection from its handle's state. */
+  /**
+   * Rebuilds a connection from its handle's state.
+   *
+   * @ignore
+   */
   static [REVIVE](state: unknown): Connection {
     return adopt(state, () => new Connection());
   }

@@ -149,7 +149,11 @@ function checkSize(value: number | undefined, fallback: number, name: string, mi
   return size;
 }
 
-/** The shared engine of the three queue classes; holds the ring and its encode/decode steps. */
+/**
+ * The shared engine of the three queue classes; holds the ring and its encode/decode steps.
+ *
+ * @ignore
+ */
 abstract class QueueBase<T> {
   readonly #ring: Ring;
 
@@ -387,7 +391,11 @@ export class Queue<T = unknown> extends QueueBase<T> implements AsyncIterable<T>
     }
   }
 
-  /** Describes the queue for another worker. */
+  /**
+   * Describes the queue for another worker.
+   *
+   * @ignore
+   */
   [SHARE](): SharedHandle {
     return { module: import.meta.url, kind: this.kind, state: { buffer: this.ring.buffer } };
   }
@@ -397,7 +405,11 @@ export class Queue<T = unknown> extends QueueBase<T> implements AsyncIterable<T>
     return "Queue";
   }
 
-  /** Rebuilds a queue from its handle's state. */
+  /**
+   * Rebuilds a queue from its handle's state.
+   *
+   * @ignore
+   */
   static [REVIVE](state: unknown): Queue {
     return adopt(state, () => new Queue());
   }
@@ -486,7 +498,11 @@ export class JoinableQueue<T = unknown> extends Queue<T> {
     return true;
   }
 
-  /** Rebuilds a joinable queue from its handle's state. */
+  /**
+   * Rebuilds a joinable queue from its handle's state.
+   *
+   * @ignore
+   */
   static override [REVIVE](state: unknown): JoinableQueue {
     return adopt(state, () => new JoinableQueue());
   }
@@ -568,12 +584,20 @@ export class SimpleQueue<T = unknown> extends QueueBase<T> {
     this.closeRing();
   }
 
-  /** Describes the queue for another worker. */
+  /**
+   * Describes the queue for another worker.
+   *
+   * @ignore
+   */
   [SHARE](): SharedHandle {
     return { module: import.meta.url, kind: "SimpleQueue", state: { buffer: this.ring.buffer } };
   }
 
-  /** Rebuilds a simple queue from its handle's state. */
+  /**
+   * Rebuilds a simple queue from its handle's state.
+   *
+   * @ignore
+   */
   static [REVIVE](state: unknown): SimpleQueue {
     return adopt(state, () => new SimpleQueue());
   }

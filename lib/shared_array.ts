@@ -17,12 +17,13 @@ import {
   type LockOption,
   resolveLock,
   type TypeCode,
+  type TypedArrayMap,
   type TypedArrayOf,
   typedArrayOf,
 } from "./_typecodes.ts";
 import { type Lock, reviveLock, type RLock } from "./sync.ts";
 
-export type { TypedArrayOf };
+export type { TypedArrayMap, TypedArrayOf };
 
 interface ArrayState {
   type: TypeCode;
@@ -127,12 +128,20 @@ export class RawArray<T extends TypeCode> implements Iterable<ElementOf<T>> {
     return [...this];
   }
 
-  /** Describes the array for another worker. */
+  /**
+   * Describes the array for another worker.
+   *
+   * @ignore
+   */
   [SHARE](): SharedHandle {
     return { module: import.meta.url, kind: "RawArray", state: STATES.get(this) };
   }
 
-  /** Rebuilds an array from its handle's state. */
+  /**
+   * Rebuilds an array from its handle's state.
+   *
+   * @ignore
+   */
   static [REVIVE](state: unknown): RawArray<TypeCode> {
     return adopt(state, () => new RawArray("i", 0));
   }
@@ -203,7 +212,11 @@ export class SharedArray<T extends TypeCode> extends RawArray<T> {
     return this.#lock;
   }
 
-  /** Describes the array and its lock for another worker. */
+  /**
+   * Describes the array and its lock for another worker.
+   *
+   * @ignore
+   */
   override [SHARE](): SharedHandle {
     return {
       module: import.meta.url,
@@ -215,7 +228,11 @@ export class SharedArray<T extends TypeCode> extends RawArray<T> {
     };
   }
 
-  /** Rebuilds an array from its handle's state. */
+  /**
+   * Rebuilds an array from its handle's state.
+   *
+   * @ignore
+   */
   static override [REVIVE](state: unknown): SharedArray<TypeCode> {
     return adopt(state, () => new SharedArray("i", 0));
   }

@@ -120,6 +120,8 @@ export interface LockLike {
 /**
  * What Lock and RLock share: the blocking, async and guarded forms of acquiring, over each one's
  * own wait steps. Not exported: use {@linkcode Lock} or {@linkcode RLock}.
+ *
+ * @ignore
  */
 abstract class LockBase implements LockLike {
   /** The lock's memory. */
@@ -226,13 +228,17 @@ abstract class LockBase implements LockLike {
  * equal(lock.locked, false);
  * ```
  */
-export class Lock extends LockBase {
+export class Lock extends LockBase implements LockLike {
   /** Makes a new, unlocked lock in shared memory. */
   constructor() {
     super("Lock", 8, false);
   }
 
-  /** Takes the futex mutex. */
+  /**
+   * Takes the futex mutex.
+   *
+   * @ignore
+   */
   protected steps(ctx: Ctx): WaitSteps<void> {
     return mutexSteps(this.words, ctx);
   }
@@ -258,12 +264,20 @@ export class Lock extends LockBase {
     mutexRelease(this.words);
   }
 
-  /** Describes the lock for another worker. */
+  /**
+   * Describes the lock for another worker.
+   *
+   * @ignore
+   */
   [SHARE](): SharedHandle {
     return handle(import.meta.url, "Lock", { buffer: this.words.buffer });
   }
 
-  /** Rebuilds a lock from its handle's state. */
+  /**
+   * Rebuilds a lock from its handle's state.
+   *
+   * @ignore
+   */
   static [REVIVE](state: unknown): Lock {
     return adopt(state, () => new Lock());
   }
@@ -284,13 +298,17 @@ export class Lock extends LockBase {
  * equal(lock.locked, true);
  * ```
  */
-export class RLock extends LockBase {
+export class RLock extends LockBase implements LockLike {
   /** Makes a new, unlocked reentrant lock in shared memory. */
   constructor() {
     super("RLock", 12, true);
   }
 
-  /** Counts one more level if this thread holds the lock, else takes the futex mutex. */
+  /**
+   * Counts one more level if this thread holds the lock, else takes the futex mutex.
+   *
+   * @ignore
+   */
   protected *steps(ctx: Ctx): WaitSteps<void> {
     if (this.tryAcquire()) return;
     yield* mutexSteps(this.words, ctx);
@@ -324,12 +342,20 @@ export class RLock extends LockBase {
     if (--this.words[COUNT]! === 0) mutexRelease(this.words);
   }
 
-  /** Describes the lock for another worker. */
+  /**
+   * Describes the lock for another worker.
+   *
+   * @ignore
+   */
   [SHARE](): SharedHandle {
     return handle(import.meta.url, "RLock", { buffer: this.words.buffer });
   }
 
-  /** Rebuilds a lock from its handle's state. */
+  /**
+   * Rebuilds a lock from its handle's state.
+   *
+   * @ignore
+   */
   static [REVIVE](state: unknown): RLock {
     return adopt(state, () => new RLock());
   }
@@ -496,14 +522,22 @@ export class Semaphore {
     return Atomics.load(this.#words, SEM_VALUE);
   }
 
-  /** Describes the semaphore for another worker. */
+  /**
+   * Describes the semaphore for another worker.
+   *
+   * @ignore
+   */
   [SHARE](): SharedHandle {
     return handle(import.meta.url, this.#bounded() ? "BoundedSemaphore" : "Semaphore", {
       buffer: this.#words.buffer,
     });
   }
 
-  /** Rebuilds a semaphore from its handle's state. */
+  /**
+   * Rebuilds a semaphore from its handle's state.
+   *
+   * @ignore
+   */
   static [REVIVE](state: unknown): Semaphore {
     return adopt(state, () => new Semaphore());
   }
@@ -523,7 +557,11 @@ export class Semaphore {
  * ```
  */
 export class BoundedSemaphore extends Semaphore {
-  /** Rebuilds a bounded semaphore from its handle's state. */
+  /**
+   * Rebuilds a bounded semaphore from its handle's state.
+   *
+   * @ignore
+   */
   static override [REVIVE](state: unknown): BoundedSemaphore {
     return adopt(state, () => new BoundedSemaphore());
   }
@@ -606,12 +644,20 @@ export class Event {
     await runAsync(this.#steps(ctx), ctx.timeout, ctx.signal);
   }
 
-  /** Describes the event for another worker. */
+  /**
+   * Describes the event for another worker.
+   *
+   * @ignore
+   */
   [SHARE](): SharedHandle {
     return handle(import.meta.url, "Event", { buffer: this.#words.buffer });
   }
 
-  /** Rebuilds an event from its handle's state. */
+  /**
+   * Rebuilds an event from its handle's state.
+   *
+   * @ignore
+   */
   static [REVIVE](state: unknown): Event {
     return adopt(state, () => new Event());
   }
@@ -850,7 +896,11 @@ export class Condition {
     notifyCondition(this.#seq, internalsOf(this.#lock), Infinity, "notify condition");
   }
 
-  /** Describes the condition (and its lock) for another worker. */
+  /**
+   * Describes the condition (and its lock) for another worker.
+   *
+   * @ignore
+   */
   [SHARE](): SharedHandle {
     return handle(import.meta.url, "Condition", {
       buffer: this.#seq.buffer,
@@ -858,7 +908,11 @@ export class Condition {
     });
   }
 
-  /** Rebuilds a condition from its handle's state. */
+  /**
+   * Rebuilds a condition from its handle's state.
+   *
+   * @ignore
+   */
   static [REVIVE](state: unknown): Condition {
     return adopt(state, () => new Condition());
   }
@@ -1110,7 +1164,11 @@ export class Barrier {
     return Atomics.load(this.#words, B_STATE) === BROKEN;
   }
 
-  /** Describes the barrier for another worker. */
+  /**
+   * Describes the barrier for another worker.
+   *
+   * @ignore
+   */
   [SHARE](): SharedHandle {
     return handle(import.meta.url, "Barrier", {
       buffer: this.#words.buffer,
@@ -1118,7 +1176,11 @@ export class Barrier {
     });
   }
 
-  /** Rebuilds a barrier from its handle's state. */
+  /**
+   * Rebuilds a barrier from its handle's state.
+   *
+   * @ignore
+   */
   static [REVIVE](state: unknown): Barrier {
     return adopt(state, () => new Barrier(1));
   }

@@ -25,7 +25,11 @@ export interface Task<A extends readonly unknown[] = never[], R = unknown> {
   readonly module: string;
   /** The name the function is registered or exported under in that module. */
   readonly name: string;
-  /** Type-level only: the task's signature. */
+  /**
+   * Type-level only: the task's signature.
+   *
+   * @ignore
+   */
   readonly [TASK_TYPES]?: (...args: A) => R;
 }
 

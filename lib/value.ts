@@ -13,6 +13,7 @@
 import { adopt, adopted, peekAdopted, sharedState } from "./_adopt.ts";
 import { REVIVE, SHARE, type SharedHandle } from "./_shareable.ts";
 import {
+  type BigIntTypeCode,
   checkElement,
   type ElementOf,
   isBigIntType,
@@ -24,7 +25,7 @@ import {
 } from "./_typecodes.ts";
 import { type Lock, reviveLock, type RLock } from "./sync.ts";
 
-export type { ElementOf, LockOption, TypeCode };
+export type { BigIntTypeCode, ElementOf, LockOption, TypeCode };
 
 interface ValueState {
   type: TypeCode;
@@ -119,12 +120,20 @@ export class RawValue<T extends TypeCode> {
     return Atomics.add(view as Int32Array, 0, delta as never) as ElementOf<T>;
   }
 
-  /** Describes the value for another worker. */
+  /**
+   * Describes the value for another worker.
+   *
+   * @ignore
+   */
   [SHARE](): SharedHandle {
     return { module: import.meta.url, kind: "RawValue", state: stateOf(this) };
   }
 
-  /** Rebuilds a value from its handle's state. */
+  /**
+   * Rebuilds a value from its handle's state.
+   *
+   * @ignore
+   */
   static [REVIVE](state: unknown): RawValue<TypeCode> {
     return adopt(state, () => new RawValue("i"));
   }
@@ -197,7 +206,11 @@ export class Value<T extends TypeCode> extends RawValue<T> {
     return this.#lock;
   }
 
-  /** Describes the value and its lock for another worker. */
+  /**
+   * Describes the value and its lock for another worker.
+   *
+   * @ignore
+   */
   override [SHARE](): SharedHandle {
     return {
       module: import.meta.url,
@@ -209,7 +222,11 @@ export class Value<T extends TypeCode> extends RawValue<T> {
     };
   }
 
-  /** Rebuilds a value from its handle's state. */
+  /**
+   * Rebuilds a value from its handle's state.
+   *
+   * @ignore
+   */
   static override [REVIVE](state: unknown): Value<TypeCode> {
     return adopt(state, () => new Value("i"));
   }
