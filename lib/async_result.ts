@@ -91,7 +91,10 @@ export interface AsyncResultCallbacks<T> {
    * call counts as failed with that error (`get()` rejects with it; `errorCallback` is not called).
    */
   readonly callback?: (value: T) => void;
-  /** Called with the error when the call failed, before `get()` rejects. */
+  /**
+   * Called with the error when the call failed, before `get()` rejects. If it throws, `get()`
+   * rejects with that error instead (as a promise's `then(callback, errorCallback)` would).
+   */
   readonly errorCallback?: (error: unknown) => void;
 }
 
@@ -189,7 +192,11 @@ export class AsyncResult<T> {
         outcome = { ok: false, error };
       }
     } else if (!outcome.ok && callbacks?.errorCallback) {
-      callbacks.errorCallback(outcome.error);
+      try {
+        callbacks.errorCallback(outcome.error);
+      } catch (error) {
+        outcome = { ok: false, error };
+      }
     }
     this.#outcome = outcome;
     const waiters = this.#waiters;

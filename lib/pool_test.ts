@@ -11,6 +11,19 @@ function poolWorkers(): number {
   return activeChildren().filter((child) => child.kind === "pool").length;
 }
 
+/** Waits for `promise`, failing the test if it has not settled within `ms` (a hang detector). */
+async function within<T>(promise: Promise<T>, what: string, ms = 5_000): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not settle within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 Deno.test("Pool.map() keeps input order when later items finish first", async () => {
   await using pool = new Pool({ processes: 2 });
   const input = [[1, 60], [2, 40], [3, 20], [4, 0]] as [number, number][];
@@ -454,6 +467,28 @@ Deno.test("AsyncResult fails with the error its callback throws", async () => {
   });
   await rejects(result.get(), { name: "RangeError", message: "callback broke" });
   equal(result.successful(), false);
+});
+
+Deno.test("AsyncResult fails with the error its errorCallback throws; the pool goes on", async () => {
+  const pool = new Pool({ processes: 1 });
+  try {
+    const bad = pool.applyAsync(tasks.fail, [1], {
+      errorCallback: () => {
+        throw new RangeError("errorCallback broke");
+      },
+    });
+    const sibling = pool.applyAsync(tasks.square, [3]);
+    await rejects(within(bad.get(), "bad.get()"), {
+      name: "RangeError",
+      message: "errorCallback broke",
+    });
+    equal(bad.successful(), false);
+    equal(await within(sibling.get(), "sibling.get()"), 9, "a result in the same answer");
+    pool.close();
+    await within(pool.join(), "join()");
+  } finally {
+    await pool.terminate();
+  }
 });
 
 Deno.test("Pool refuses to start from a task module's top level in a worker", async () => {
