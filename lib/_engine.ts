@@ -358,6 +358,9 @@ export class Engine {
       this.#head = head;
     }
     for (const slot of slots) if (slot.outbox.length > 0) this.#send(slot);
+    // A flush can leave every worker idle with nothing queued (cancelled jobs skipped, arguments
+    // that could not be cloned failed in #send): after close(), that is the end of the work.
+    this.#finishIfIdle();
   }
 
   #send(slot: Slot): void {

@@ -267,6 +267,49 @@ Deno.test("Pool.close() lets submitted work finish and refuses new calls", async
   equal(poolWorkers(), 0);
 });
 
+Deno.test("Pool.join() resolves after close() when a job's arguments could not be cloned", async () => {
+  const pool = new Pool({ processes: 1 });
+  try {
+    const bad = pool.applyAsync(tasks.square, [(() => 1) as never]);
+    pool.close();
+    await rejects(within(bad.get(), "bad.get()"), TypeError);
+    await within(pool.join(), "join()");
+    equal(pool.stats().workers, 0);
+  } finally {
+    await pool.terminate();
+  }
+});
+
+Deno.test("Pool.join() resolves after close() when an aborted call was still queued", async () => {
+  const pool = new Pool({ processes: 1 });
+  try {
+    const controller = new AbortController();
+    const aborted = pool.applyAsync(tasks.square, [3], { signal: controller.signal });
+    controller.abort(new Error("never mind"));
+    pool.close();
+    await rejects(within(aborted.get(), "aborted.get()"), { message: "never mind" });
+    await within(pool.join(), "join()");
+    equal(pool.stats().workers, 0);
+  } finally {
+    await pool.terminate();
+  }
+});
+
+Deno.test("Pool.join() resolves after close() when a replacement worker's job could not be cloned", async () => {
+  const pool = new Pool({ processes: 1, maxTasksPerChild: 1 });
+  try {
+    const first = pool.applyAsync(tasks.square, [2]);
+    const bad = pool.applyAsync(tasks.square, [(() => 1) as never]);
+    pool.close();
+    equal(await within(first.get(), "first.get()"), 4);
+    await rejects(within(bad.get(), "bad.get()"), TypeError);
+    await within(pool.join(), "join()");
+    deepEqual(pool.stats().perWorker.map((worker) => worker.alive), [false, false]);
+  } finally {
+    await pool.terminate();
+  }
+});
+
 Deno.test("Pool.terminate() stops the workers and fails pending calls", async () => {
   const pool = new Pool({ processes: 1 });
   const pending = pool.applyAsync(tasks.slowIdentity, [1, 5_000]);
