@@ -167,6 +167,29 @@ export async function runAsync<T>(
   return step.value;
 }
 
+/** The longest delay `setTimeout` takes (about 24.8 days): a longer one fires after 1 ms. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * Calls `fire` once `ms` milliseconds have passed, as `setTimeout` would if it took any delay: a
+ * delay of `Infinity` never fires (and starts no timer), one past {@linkcode MAX_TIMER_MS} is
+ * reached in steps. What every timeout of `lib/` that is not an `Atomics` wait runs on.
+ *
+ * @param ms The delay in milliseconds (not negative).
+ * @param fire What to call then.
+ * @returns A function that cancels it (harmless after it fired).
+ */
+export function startTimer(ms: number, fire: () => void): () => void {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const arm = (left: number) => {
+    timer = left > MAX_TIMER_MS
+      ? setTimeout(() => arm(left - MAX_TIMER_MS), MAX_TIMER_MS)
+      : setTimeout(fire, left);
+  };
+  if (ms !== Infinity) arm(ms);
+  return () => clearTimeout(timer);
+}
+
 /** The period of the timer that keeps the event loop running during an async wait. */
 const KEEP_ALIVE_MS = 2 ** 30;
 

@@ -5,6 +5,8 @@
  * @module
  */
 
+import { startTimer } from "./_wait.ts";
+
 /**
  * A pool's worker died (`Deno.exit`, an uncaught error outside a task, out of memory, killed)
  * while tasks were pending. As Python's `concurrent.futures` raises `BrokenProcessPool` (and unlike
@@ -100,7 +102,10 @@ export interface AsyncResultCallbacks<T> {
 
 /** Options for {@linkcode AsyncResult.get}. */
 export interface GetOptions {
-  /** The most milliseconds to wait; then `get()` rejects with a {@linkcode TimeoutError}. */
+  /**
+   * The most milliseconds to wait (`Infinity`: no limit); then `get()` rejects with a
+   * {@linkcode TimeoutError}.
+   */
   readonly timeout?: number;
   /** Stops waiting (not the task) when aborted; `get()` rejects with the signal's reason. */
   readonly signal?: AbortSignal;
@@ -108,7 +113,10 @@ export interface GetOptions {
 
 /** Options for {@linkcode AsyncResult.wait}. */
 export interface WaitOptions {
-  /** The most milliseconds to wait; `wait()` then resolves even though the result is not ready. */
+  /**
+   * The most milliseconds to wait (`Infinity`: no limit); `wait()` then resolves even though the
+   * result is not ready.
+   */
   readonly timeout?: number;
 }
 
@@ -230,7 +238,7 @@ export class AsyncResult<T> {
     }
     if (signal?.aborted) return Promise.reject(signal.reason);
     return new Promise<T>((resolve, reject) => {
-      let timer: ReturnType<typeof setTimeout> | undefined;
+      let stopTimer: (() => void) | undefined;
       const onAbort = () => {
         cleanup();
         reject(signal!.reason);
@@ -243,14 +251,14 @@ export class AsyncResult<T> {
       });
       const cleanup = () => {
         stop();
-        if (timer !== undefined) clearTimeout(timer);
+        stopTimer?.();
         signal?.removeEventListener("abort", onAbort);
       };
       if (timeout !== undefined) {
-        timer = setTimeout(() => {
+        stopTimer = startTimer(timeout, () => {
           cleanup();
           reject(new TimeoutError(`Cannot get result: not ready after ${timeout} ms`));
-        }, timeout);
+        });
       }
       signal?.addEventListener("abort", onAbort, { once: true });
     });
@@ -268,16 +276,16 @@ export class AsyncResult<T> {
     checkTimeout(timeout, "wait for result");
     if (this.#outcome !== undefined) return Promise.resolve();
     return new Promise<void>((resolve) => {
-      let timer: ReturnType<typeof setTimeout> | undefined;
+      let stopTimer: (() => void) | undefined;
       const stop = this.#whenReady(() => {
-        if (timer !== undefined) clearTimeout(timer);
+        stopTimer?.();
         resolve();
       });
       if (timeout !== undefined) {
-        timer = setTimeout(() => {
+        stopTimer = startTimer(timeout, () => {
           stop();
           resolve();
-        }, timeout);
+        });
       }
     });
   }

@@ -3,25 +3,13 @@ import { activeChildren } from "./_children.ts";
 import { AsyncResult, BrokenPoolError, PoolClosedError, TimeoutError } from "./async_result.ts";
 import { defaultChunksize, Pool } from "./pool.ts";
 import { tasks } from "./testdata/tasks.ts";
+import { within } from "./testdata/deadline.ts";
 import { taskFromExport } from "./task.ts";
 
 const TASKS_FILE = "testdata/tasks.ts";
 
 function poolWorkers(): number {
   return activeChildren().filter((child) => child.kind === "pool").length;
-}
-
-/** Waits for `promise`, failing the test if it has not settled within `ms` (a hang detector). */
-async function within<T>(promise: Promise<T>, what: string, ms = 5_000): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not settle within ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([promise, expired]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 Deno.test("Pool.map() keeps input order when later items finish first", async () => {
@@ -92,6 +80,21 @@ Deno.test("AsyncResult.get() times out while not ready and the task goes on", as
   equal(result.ready(), true);
   equal(await result.get({ timeout: 0 }), 7);
   throws(() => result.get({ timeout: -1 }), RangeError);
+});
+
+Deno.test("AsyncResult.get() and wait() wait for the result with a timeout of Infinity or past 2^31 ms", async () => {
+  const pool = new Pool({ processes: 1 });
+  try {
+    for (const timeout of [Infinity, 2 ** 31, 2 ** 40]) {
+      const result = pool.applyAsync(tasks.slowIdentity, [timeout, 50]);
+      await within(result.wait({ timeout }), `wait({ timeout: ${timeout} })`);
+      equal(result.ready(), true, `wait({ timeout: ${timeout} }) returned before the result`);
+      const again = pool.applyAsync(tasks.slowIdentity, [timeout, 50]);
+      equal(await within(again.get({ timeout }), `get({ timeout: ${timeout} })`), timeout);
+    }
+  } finally {
+    await pool.terminate();
+  }
 });
 
 Deno.test("AsyncResult.get() stops waiting, not the task, when its signal aborts", async () => {

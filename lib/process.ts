@@ -7,6 +7,7 @@
 
 import { runTaskInWorker, type TaskWorker } from "./_spawn.ts";
 import { encodeShared } from "./_shareable.ts";
+import { startTimer } from "./_wait.ts";
 import { assertTask, type Task } from "./task.ts";
 
 /** Options of {@linkcode Process}. */
@@ -22,7 +23,10 @@ export interface ProcessOptions {
 
 /** Options of {@linkcode Process.prototype.join}. */
 export interface JoinOptions {
-  /** The most milliseconds to wait; `join` then resolves even though the process still runs. */
+  /**
+   * The most milliseconds to wait (`Infinity`: no limit); `join` then resolves even though the
+   * process still runs.
+   */
   timeout?: number;
 }
 
@@ -143,11 +147,14 @@ export class Process<A extends readonly unknown[], R> implements AsyncDisposable
         `Cannot join process: timeout must be a non-negative number of milliseconds: received ${timeout}`,
       );
     }
-    let timer: ReturnType<typeof setTimeout> | undefined;
+    let stopTimer: (() => void) | undefined;
     try {
-      await Promise.race([exited, new Promise((resolve) => timer = setTimeout(resolve, timeout))]);
+      await Promise.race([
+        exited,
+        new Promise<void>((resolve) => stopTimer = startTimer(timeout, resolve)),
+      ]);
     } finally {
-      clearTimeout(timer);
+      stopTimer?.();
     }
   }
 

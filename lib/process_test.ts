@@ -5,6 +5,8 @@ import { Queue } from "./queue.ts";
 import { Event, Lock } from "./sync.ts";
 import { TimeoutError } from "./async_result.ts";
 import { processTasks } from "./testdata/shared_tasks.ts";
+import { tasks } from "./testdata/tasks.ts";
+import { within } from "./testdata/deadline.ts";
 
 Deno.test("Process: a producer and a consumer joined by Queues deliver every item in order", async () => {
   const input = new Queue<number | null>({ maxsize: 2 });
@@ -60,6 +62,15 @@ Deno.test("Process.terminate() and kill() end a worker blocked in a wait", async
   await second.join();
   equal(first.exitCode, TERMINATED_EXIT_CODE);
   equal(second.exitCode, KILLED_EXIT_CODE);
+});
+
+Deno.test("Process.join() waits for the end with a timeout of Infinity or past 2^31 ms", async () => {
+  for (const timeout of [Infinity, 2 ** 31]) {
+    const process = new Process(tasks.sleepFor, [50]);
+    process.start();
+    await within(process.join({ timeout }), `join({ timeout: ${timeout} })`);
+    equal(process.exitCode, 0, `join({ timeout: ${timeout} }) returned before the end`);
+  }
 });
 
 Deno.test("Process disposed by await using ends and is joined", async () => {
