@@ -61,6 +61,28 @@ export const SHUT_DOWN = 2;
 export const CONNECTION_CAPACITY = 1 << 20;
 
 /**
+ * The error of a message too big for a connection's ring, which could never carry it.
+ *
+ * @param caller What was being done (`set "big"`).
+ * @param what `"message"` (a request) or `"answer"` (a response).
+ * @param size The encoded message's size in bytes.
+ * @param advice How to avoid it.
+ * @returns The error.
+ */
+export function tooBigError(
+  caller: string,
+  what: "message" | "answer",
+  size: number,
+  advice: string,
+): RangeError {
+  return new RangeError(
+    `Cannot ${caller}: the ${what} is ${(size / 1e6).toFixed(1)} MB, over the manager channel's ${
+      CONNECTION_CAPACITY / 2 ** 20
+    } MiB: ${advice}`,
+  );
+}
+
+/**
  * The name of a manager's BroadcastChannel.
  *
  * @param id The manager's id.

@@ -18,6 +18,7 @@ import {
   type Response,
   type ServedKind,
   SHUT_DOWN,
+  tooBigError,
 } from "./_manager_protocol.ts";
 import { ctxOf } from "./_mutex.ts";
 import { decodeItem, encodeItem, Ring } from "./_ring.ts";
@@ -41,20 +42,30 @@ let nextObject = 1;
 const connections = new Map<number, { requests: Ring; responses: Ring }>();
 let stopping = false;
 
-function send(ring: Ring, response: Response): void {
+/**
+ * Puts an answer in a connection's response ring; an answer that cannot be copied, or that the
+ * ring could never hold, becomes an error answer (the caller would otherwise wait for ever).
+ *
+ * @param ring The connection's response ring.
+ * @param response The answer.
+ * @param request The call answered, for the error's message.
+ */
+function send(ring: Ring, response: Response, request?: Request): void {
   let bytes: Uint8Array;
   try {
     bytes = encodeItem(response, "answer");
+    if (!ring.canHold(bytes.length)) {
+      const kind = request === undefined ? "manager" : objects.get(request.target)?.kind;
+      throw tooBigError(
+        `use ${kind ?? "manager"}.${request?.op ?? "answer"}()`,
+        "answer",
+        bytes.length,
+        "ask for less at a time or use a SharedArray",
+      );
+    }
   } catch (error) {
-    bytes = encodeItem(
-      {
-        id: response.id,
-        ok: false,
-        name: "TypeError",
-        message: (error as Error).message,
-      } satisfies Response,
-      "answer",
-    );
+    const { name, message } = error as Error;
+    bytes = encodeItem({ id: response.id, ok: false, name, message } satisfies Response, "answer");
   }
   runBlocking(ring.put(bytes, ctxOf({}, "answer"), false), Infinity);
 }
@@ -285,7 +296,7 @@ async function serve(client: number, buffers: ConnectionBuffers): Promise<void> 
       shutdown(connection.responses, request.id);
       return;
     }
-    send(connection.responses, answer(request));
+    send(connection.responses, answer(request), request);
   }
 }
 

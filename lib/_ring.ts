@@ -182,6 +182,17 @@ export class Ring {
     return Atomics.load(this.words, UNFINISHED);
   }
 
+  /**
+   * Whether a record of `size` bytes fits in the ring when it is empty (its length prefix counts):
+   * a bigger one could never be put, and a put would wait for ever.
+   *
+   * @param size The encoded item's size in bytes.
+   * @returns Whether it can ever fit.
+   */
+  canHold(size: number): boolean {
+    return LENGTH_BYTES + size <= this.words[CAPACITY]!;
+  }
+
   #fits(need: number): boolean {
     const w = this.words;
     return (w[MAXSIZE]! <= 0 || w[COUNT]! < w[MAXSIZE]!) && w[CAPACITY]! - w[USED]! >= need;

@@ -7,7 +7,8 @@
  * or use one call that does it all (`dict.increment(key)`, `dict.incrementMany(counts)`).
  *
  * Values are copied to and from the manager (structured clone): a dict holds data, not live
- * objects. `manager.lock()`, `manager.queue()` and friends return the shared-memory primitives of
+ * objects. One call's message and its answer must each fit in the manager channel's 1 MiB: a
+ * bigger one throws a RangeError (send smaller values, or share big data in a `SharedArray`). `manager.lock()`, `manager.queue()` and friends return the shared-memory primitives of
  * `sync.ts` and `queue.ts`, which need no manager round trip at all.
  *
  * @module
@@ -25,6 +26,7 @@ import {
   RUNNING,
   type ServedKind,
   SHUT_DOWN,
+  tooBigError,
 } from "./_manager_protocol.ts";
 import { ctxOf } from "./_mutex.ts";
 import { decodeItem, encodeItem, Ring, type RingResult } from "./_ring.ts";
@@ -143,6 +145,9 @@ class Client {
     const id = this.#nextId++;
     const request: Request = { id, target, op, args };
     const bytes = encodeItem(request, what);
+    if (!this.#requests.canHold(bytes.length)) {
+      throw tooBigError(what, "message", bytes.length, "send smaller values or use a SharedArray");
+    }
     const ctx = ctxOf({}, what);
     const fast = this.#requests.tryPut(bytes, false);
     const put = fast === "ok"
@@ -228,6 +233,18 @@ function checkProxyState(state: unknown, kind: ServedKind): ProxyState {
   return s as ProxyState;
 }
 
+/** Ops whose first argument is a dict key or a namespace field. */
+const KEYED_OPS = new Set(["get", "set", "has", "delete", "pop", "setDefault", "increment"]);
+
+/** What a proxy call does, for error messages: `set "big"`, `use list.toArray()`. */
+function describeCall(kind: ServedKind, op: string, args: readonly unknown[]): string {
+  if ((kind === "dict" || kind === "namespace") && KEYED_OPS.has(op)) {
+    const key = args[0];
+    return `${op} ${typeof key === "string" ? JSON.stringify(key) : String(key)}`;
+  }
+  return `use ${kind}.${op}()`;
+}
+
 /**
  * The common part of every proxy: its link to the manager object, and how it travels.
  *
@@ -241,7 +258,7 @@ abstract class BaseProxy {
   }
 
   protected call(op: string, ...args: unknown[]): unknown {
-    const what = `use ${this.#state.kind}`;
+    const what = describeCall(this.#state.kind, op, args);
     return clientFor(this.#state, what).call(this.#state.target, op, args, what);
   }
 

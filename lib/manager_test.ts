@@ -1,9 +1,9 @@
-import { deepEqual, equal, ok, throws } from "node:assert/strict";
+import { deepEqual, equal, match, ok, throws } from "node:assert/strict";
 import { activeChildren } from "./_children.ts";
 import { Manager, ManagerClosedError } from "./manager.ts";
 import { Pool } from "./pool.ts";
 import { Process } from "./process.ts";
-import { runAll, runInWorker } from "./testdata/shared_spawn.ts";
+import { runAll, runInWorker, runInWorkerWithin } from "./testdata/shared_spawn.ts";
 import { managerTasks } from "./testdata/shared_tasks.ts";
 
 const TEXTS = ["the cat", "the dog and the cat", "a dog", "the end"];
@@ -110,4 +110,27 @@ Deno.test("Manager.shutdown() stops the worker and every proxy, here and in work
     value: "ManagerClosedError",
   });
   await manager.shutdown();
+});
+
+Deno.test("Manager dict.set() of a value over the channel's capacity throws a RangeError", async () => {
+  await using manager = new Manager();
+  const d = manager.dict<string, string>();
+  deepEqual(await runInWorkerWithin(5_000, managerTasks.setBig, d, "big", 2_000_000), {
+    ok: true,
+    value: 'RangeError: Cannot set "big": the message is 2.0 MB, over the manager channel\'s ' +
+      "1 MiB: send smaller values or use a SharedArray",
+  });
+  d.set("small", "ok");
+  deepEqual(d.entries(), [["small", "ok"]]);
+});
+
+Deno.test("Manager answers a call whose answer is over the channel's capacity with a RangeError", async () => {
+  const outcome = await runInWorkerWithin(5_000, managerTasks.askForTooMuch, 3, 400_000);
+  equal(outcome.ok, true, JSON.stringify(outcome));
+  const [error, len] = (outcome as { value: [string, number] }).value;
+  match(
+    error,
+    /^RangeError: Cannot use list\.toArray\(\): the answer is 1\.2 MB, over the manager channel's 1 MiB/,
+  );
+  equal(len, 3);
 });

@@ -4,7 +4,13 @@
  * @module
  */
 import { defineTasks } from "../task.ts";
-import type { DictProxy, ListProxy, NamespaceProxy, ValueProxy } from "../manager.ts";
+import {
+  type DictProxy,
+  type ListProxy,
+  Manager,
+  type NamespaceProxy,
+  type ValueProxy,
+} from "../manager.ts";
 import type { Connection } from "../pipe.ts";
 import type { JoinableQueue, Queue, SimpleQueue } from "../queue.ts";
 import type { RawArray, SharedArray } from "../shared_array.ts";
@@ -352,6 +358,31 @@ function setName(space: NamespaceProxy<{ name: string }>, name: string): string 
   return space.get("name");
 }
 
+/** What a call threw, as `Name: message`, or `"returned"`. */
+function thrown(call: () => unknown): string {
+  try {
+    call();
+    return "returned";
+  } catch (error) {
+    return `${(error as Error).name}: ${(error as Error).message}`;
+  }
+}
+
+function setBig(counts: DictProxy<string, string>, key: string, size: number): string {
+  return thrown(() => counts.set(key, "x".repeat(size)));
+}
+
+/**
+ * Makes a manager here, fills a list with `parts` strings of `size` characters, asks for the whole
+ * list, then checks the manager still answers: `[what toArray() threw, len()]`.
+ */
+async function askForTooMuch(parts: number, size: number): Promise<[string, number]> {
+  await using manager = new Manager();
+  const list = manager.list<string>();
+  for (let i = 0; i < parts; i++) list.append("y".repeat(size));
+  return [thrown(() => list.toArray()), list.len()];
+}
+
 export const managerTasks = defineTasks(import.meta.url, {
   countWords,
   incrementTimes,
@@ -359,6 +390,8 @@ export const managerTasks = defineTasks(import.meta.url, {
   appendAll,
   touchProxy,
   setName,
+  setBig,
+  askForTooMuch,
 });
 
 function makeCounter(start: number): Value<"i"> {
