@@ -82,7 +82,7 @@ export const MachineSchema = z.object({
 /** The machine a result was measured on. */
 export type Machine = z.infer<typeof MachineSchema>;
 
-/** How a whole exercise ended: `passed` when every check that ran passed. */
+/** How a whole exercise ended: `passed` only when every check passed. */
 export const ExerciseStatusSchema = z.enum(["passed", "failed", "inconclusive"]);
 /** How a whole exercise ended. */
 export type ExerciseStatus = z.infer<typeof ExerciseStatusSchema>;
@@ -160,7 +160,7 @@ export const ExerciseResultSchema = z.object({
   version: z.literal(RESULT_VERSION),
   /** The exercise's folder name (`01_guess_run_times`). */
   exercise: z.string().min(1),
-  /** `passed` when every check that ran passed. */
+  /** `passed` only when every check passed ({@linkcode exerciseStatus}). */
   status: ExerciseStatusSchema,
   /** Points earned. */
   score: z.number().nonnegative(),
@@ -220,8 +220,9 @@ const FAILING: ReadonlySet<CheckStatus> = new Set([
 
 /**
  * The status of an exercise from its checks: `failed` when any check failed or could not run,
- * `inconclusive` when none failed but one could not be decided, `passed` when every check that ran
- * passed. A run in which no check ran is not a pass.
+ * `inconclusive` when none failed but one could not be decided (a busy machine) or was skipped (one
+ * core gives no speedup to check, timing was off), `passed` only when every check passed. A run in
+ * which no check passed is not a pass.
  *
  * @param checks The exercise's checks.
  * @returns The exercise's status.
@@ -233,11 +234,15 @@ const FAILING: ReadonlySet<CheckStatus> = new Set([
  *
  * const check = { name: "exact", message: "", score: 1, maxScore: 1 };
  * equal(exerciseStatus([{ ...check, status: "passed" }]), "passed");
+ * equal(exerciseStatus([{ ...check, status: "passed" }, { ...check, status: "skipped" }]), "inconclusive");
  * equal(exerciseStatus([{ ...check, status: "skipped" }]), "failed");
  * ```
  */
 export function exerciseStatus(checks: readonly CheckResult[]): ExerciseStatus {
   if (checks.some((check) => FAILING.has(check.status))) return "failed";
-  if (checks.some((check) => check.status === "inconclusive")) return "inconclusive";
-  return checks.some((check) => check.status === "passed") ? "passed" : "failed";
+  if (!checks.some((check) => check.status === "passed")) return "failed";
+  const undecided = checks.some((check) =>
+    check.status === "inconclusive" || check.status === "skipped"
+  );
+  return undecided ? "inconclusive" : "passed";
 }
