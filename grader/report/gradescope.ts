@@ -2,9 +2,10 @@
  * Renders one student's results in Gradescope's autograder format (`results.json`): the total
  * `score`, one test per check with `name`, `score`, `max_score`, `status` and `output`, and the
  * machine and thresholds the checks were measured with, so that a regrade request can be answered.
- * The reporter decides nothing: scores are the grader's, and a check's `status` maps to Gradescope's
- * `passed`/`failed` only where the grader said so (a `skipped` or `inconclusive` check carries no
- * status and Gradescope shows it by its score).
+ * The reporter decides nothing: scores are the grader's. Every test carries a `status` (CONTRACT.md),
+ * and Gradescope knows only `passed` and `failed`: a check is `passed` there only when the grader said
+ * `passed`; every other status (`skipped` and `inconclusive` included) is `failed`, with the grader's
+ * own status first in the test's `output`.
  *
  * @module
  */
@@ -31,8 +32,8 @@ export const GradescopeTestSchema = z.object({
   score: z.number().nonnegative(),
   /** Points available. */
   max_score: z.number().nonnegative(),
-  /** `passed` or `failed`; absent when the grader neither passed nor failed it. */
-  status: z.enum(["passed", "failed"]).optional(),
+  /** `passed` when the check passed, `failed` for every other status (the real one opens `output`). */
+  status: z.enum(["passed", "failed"]),
   /** Why: the grader's message and measurements. */
   output: z.string(),
   /** Who may see this test. */
@@ -68,9 +69,6 @@ export interface GradescopeResultsOptions {
   /** Who may see the autograder's stdout. Default `"hidden"`. */
   stdoutVisibility?: GradescopeVisibility;
 }
-
-const PASSING: ReadonlySet<CheckResult["status"]> = new Set(["passed"]);
-const NEUTRAL: ReadonlySet<CheckResult["status"]> = new Set(["skipped", "inconclusive"]);
 
 /**
  * Renders one student's results as Gradescope's `results.json` object.
@@ -116,11 +114,7 @@ export function gradescopeResults(
       number: `${i + 1}.${j + 1}`,
       score: check.score,
       max_score: check.maxScore,
-      status: PASSING.has(check.status)
-        ? "passed"
-        : NEUTRAL.has(check.status)
-        ? undefined
-        : "failed",
+      status: check.status === "passed" ? "passed" : "failed",
       output: checkOutput(check),
       visibility,
     }))
