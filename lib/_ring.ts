@@ -105,6 +105,30 @@ export function encodeItem(item: unknown, caller: string): Uint8Array {
 }
 
 /**
+ * Encodes one item for a ring that must be able to hold it: what every queue put and pipe send
+ * does first.
+ *
+ * @param ring The ring it is for.
+ * @param item The item.
+ * @param caller What was being done, for the message.
+ * @param owner What the ring belongs to, for the message: `"queue"` or `"pipe"`.
+ * @returns Its bytes.
+ * @throws {TypeError} If the item cannot be encoded.
+ * @throws {RangeError} If the ring could never hold it (a put would wait for ever).
+ */
+export function encodeFor(ring: Ring, item: unknown, caller: string, owner: string): Uint8Array {
+  const bytes = encodeItem(item, caller);
+  if (!ring.canHold(bytes.length)) {
+    const noun = owner === "pipe" ? "message" : "item";
+    throw new RangeError(
+      `Cannot ${caller}: the ${noun} takes ${bytes.length} bytes, more than the ${owner}'s ` +
+        `capacity of ${ring.capacity}: make the ${owner} with a larger capacity`,
+    );
+  }
+  return bytes;
+}
+
+/**
  * Decodes one item.
  *
  * @param bytes Its bytes, from {@linkcode encodeItem}.

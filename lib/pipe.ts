@@ -11,7 +11,7 @@
 
 import { adopt, adopted } from "./_adopt.ts";
 import { type Ctx, ctxOf } from "./_mutex.ts";
-import { decodeItem, encodeItem, Ring, type RingFailure, type RingResult } from "./_ring.ts";
+import { decodeItem, encodeFor, Ring, type RingFailure, type RingResult } from "./_ring.ts";
 import { REVIVE, SHARE, type SharedHandle } from "./_shareable.ts";
 import { abortError, runAsync, runBlocking, type SyncWaitOptions } from "./_wait.ts";
 import { TimeoutError } from "./async_result.ts";
@@ -24,7 +24,10 @@ export interface PipeOptions {
    * second only sends, as in Python.
    */
   duplex?: boolean;
-  /** The size in bytes of each direction's buffer; `send` waits while it is full. Default: 1 MiB. */
+  /**
+   * The size in bytes of each direction's buffer; `send` waits while it is full, and a message
+   * bigger than it cannot be sent. Default: 1 MiB.
+   */
   capacity?: number;
 }
 
@@ -60,14 +63,18 @@ interface ConnectionState {
   readonly output?: SharedArrayBuffer;
 }
 
-function fail(why: RingFailure, ctx: Ctx): unknown {
+function fail(why: RingFailure, ctx: Ctx, sending: boolean): unknown {
   if (why === "aborted") return abortError(ctx.signal, ctx.caller);
   if (why === "closed") return new PipeClosedError(`Cannot ${ctx.caller}: the pipe is closed`);
-  return new TimeoutError(`Cannot ${ctx.caller}: nothing arrived within ${ctx.timeout} ms`);
+  return new TimeoutError(
+    sending
+      ? `Cannot ${ctx.caller}: the pipe stayed full for ${ctx.timeout} ms`
+      : `Cannot ${ctx.caller}: nothing arrived within ${ctx.timeout} ms`,
+  );
 }
 
-function unwrap<T>(result: RingResult<T>, ctx: Ctx): T {
-  if (!result.ok) throw fail(result.why, ctx);
+function unwrap<T>(result: RingResult<T>, ctx: Ctx, sending = false): T {
+  if (!result.ok) throw fail(result.why, ctx, sending);
   return result.value;
 }
 
@@ -135,17 +142,19 @@ export class Connection<T = unknown> {
    *
    * @param message The message.
    * @param options The longest wait and a signal.
+   * @throws {TimeoutError} If the other end's buffer stays full until the timeout.
    * @throws {PipeClosedError} If either end was closed.
    * @throws {TypeError} If this end only receives, or the message cannot be copied.
+   * @throws {RangeError} If the message is bigger than the pipe's capacity.
    */
   send(message: T, options: SyncWaitOptions = {}): void {
     const ring = this.#out("send");
     const ctx = ctxOf(options, "send");
-    const bytes = encodeItem(message, "send");
+    const bytes = encodeFor(ring, message, "send", "pipe");
     const fast = ctx.signal?.aborted ? "wait" : ring.tryPut(bytes, false);
     if (fast === "ok") return;
-    if (fast === "closed") throw fail("closed", ctx);
-    unwrap(runBlocking(ring.put(bytes, ctx, false), ctx.timeout, ctx.signal), ctx);
+    if (fast === "closed") throw fail("closed", ctx, true);
+    unwrap(runBlocking(ring.put(bytes, ctx, false), ctx.timeout, ctx.signal), ctx, true);
   }
 
   /**

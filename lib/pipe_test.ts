@@ -2,7 +2,7 @@ import { deepEqual, equal, ok, rejects, throws } from "node:assert/strict";
 import { TimeoutError } from "./async_result.ts";
 import { Pipe, PipeClosedError } from "./pipe.ts";
 import { Lock } from "./sync.ts";
-import { runInWorker } from "./testdata/shared_spawn.ts";
+import { runInWorker, runInWorkerWithin } from "./testdata/shared_spawn.ts";
 import { pipeTasks } from "./testdata/shared_tasks.ts";
 
 Deno.test("Pipe: a duplex pair talks both ways with a worker", async () => {
@@ -49,4 +49,25 @@ Deno.test("Connection's waits time out and abort; poll waits up to its timeout",
   a.close();
   throws(() => a.send(2), { message: "Cannot send: this end is closed" });
   throws(() => Pipe({ capacity: 8 }), RangeError);
+});
+
+Deno.test("Connection.send() of a message over the pipe's capacity throws a RangeError", async () => {
+  const [reader, writer] = Pipe<string>({ capacity: 64 });
+  deepEqual(await runInWorkerWithin(5_000, pipeTasks.sendBig, writer, 100), {
+    ok: true,
+    value: "RangeError: Cannot send: the message takes 101 bytes, more than the pipe's capacity " +
+      "of 64: make the pipe with a larger capacity",
+  });
+  equal(reader.poll(), false);
+  writer.send("fits");
+  equal(reader.recv(), "fits");
+});
+
+Deno.test("Connection.send() that times out on a full pipe says the pipe stayed full", () => {
+  const [, writer] = Pipe<string>({ capacity: 64 });
+  writer.send("x".repeat(40));
+  throws(() => writer.send("y".repeat(40), { timeout: 5 }), {
+    name: "TimeoutError",
+    message: "Cannot send: the pipe stayed full for 5 ms",
+  });
 });

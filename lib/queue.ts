@@ -22,7 +22,7 @@
 
 import { adopt, adopted, sharedState } from "./_adopt.ts";
 import { type Ctx, ctxOf } from "./_mutex.ts";
-import { decodeItem, encodeItem, Ring, type RingFailure, type RingResult } from "./_ring.ts";
+import { decodeItem, encodeFor, Ring, type RingFailure, type RingResult } from "./_ring.ts";
 import { REVIVE, SHARE, type SharedHandle } from "./_shareable.ts";
 import { abortError, runAsync, runBlocking, type SyncWaitOptions } from "./_wait.ts";
 import { TimeoutError } from "./async_result.ts";
@@ -178,13 +178,7 @@ abstract class QueueBase<T> {
   }
 
   #encode(item: T, ctx: Ctx): Uint8Array {
-    const bytes = encodeItem(item, ctx.caller);
-    if (bytes.length + 4 > this.#ring.capacity) {
-      throw new RangeError(
-        `Cannot ${ctx.caller}: the item takes ${bytes.length} bytes, more than the queue's capacity of ${this.#ring.capacity}: make the queue with a larger capacity`,
-      );
-    }
-    return bytes;
+    return encodeFor(this.#ring, item, ctx.caller, "queue");
   }
 
   /** The fast path of a put: `true` when done without waiting. */

@@ -274,7 +274,17 @@ function sendAll(end: Connection<string>, messages: string[]): number {
   return messages.length;
 }
 
-export const pipeTasks = defineTasks(import.meta.url, { echoDouble, sendAll });
+/** Sends one message of `size` characters; returns what that threw, as `Name: message`. */
+function sendBig(end: Connection<string>, size: number): string {
+  try {
+    end.send("x".repeat(size));
+    return "sent";
+  } catch (error) {
+    return `${(error as Error).name}: ${(error as Error).message}`;
+  }
+}
+
+export const pipeTasks = defineTasks(import.meta.url, { echoDouble, sendAll, sendBig });
 
 function squareAll(input: Queue<number | null>, output: Queue<number | null>): void {
   for (;;) {
