@@ -19,11 +19,12 @@ import { parseArgs } from "node:util";
 import { type Catalog, type CatalogEntry, CatalogError, loadCatalog } from "./catalog.ts";
 import { batchProgress } from "./_batch_progress.ts";
 import { runnerGrader } from "./_batch_runner.ts";
-import { machine } from "./runner.ts";
+import { machine, sourceDir } from "./runner.ts";
 import { usableCores } from "./timing.ts";
 import {
   type CheckResult,
   type ExerciseResult,
+  ExerciseResultSchema,
   exerciseStatus,
   type Gradebook,
   GradebookSchema,
@@ -43,7 +44,12 @@ export interface Submission {
   student: string;
   /** The submission folder. */
   dir: string;
-  /** The folder that holds the exercise folders: `dir` itself, or `dir/exercises` for a kit copy. */
+  /**
+   * The folder each exercise is looked up from, as the runner's `sourceDir` does it: its
+   * `<slug>/` folder if that is a folder, else `exercises/<slug>/` (a copy of the kit). The batch
+   * sets it to `dir`, so each exercise finds its own layout (an empty or partial `exercises/` does
+   * not hide the exercise folders beside it); Gradescope's runner may point it at a laid-out copy.
+   */
   exercisesDir: string;
 }
 
@@ -178,7 +184,7 @@ const KIT_ROOT = decodeURIComponent(new URL("..", import.meta.url).pathname).rep
  * await Deno.mkdir(`${dir}/al/exercises/01_guess_run_times`, { recursive: true });
  * const found = await findSubmissions(dir);
  * deepEqual(found.map((s) => [s.student, s.exercisesDir.slice(dir.length)]), [
- *   ["al", "/al/exercises"],
+ *   ["al", "/al"],
  *   ["zoë", "/zoë"],
  * ]);
  * await Deno.remove(dir, { recursive: true });
@@ -203,9 +209,8 @@ export async function findSubmissions(dir: string): Promise<Submission[]> {
     const isFolder = entry.isDirectory ||
       (entry.isSymlink && await Deno.stat(folder).then((info) => info.isDirectory, () => false));
     if (!isFolder) continue;
-    const kit = join(folder, "exercises");
-    const isKit = await Deno.lstat(kit).then((info) => info.isDirectory, () => false);
-    submissions.push({ student: entry.name, dir: folder, exercisesDir: isKit ? kit : folder });
+    // The layout is decided per exercise when it is graded (the runner's sourceDir), not here.
+    submissions.push({ student: entry.name, dir: folder, exercisesDir: folder });
   }
   return submissions.sort((a, b) => compareIds(a.student, b.student));
 }
@@ -216,7 +221,8 @@ function compareIds(a: string, b: string): number {
 
 /**
  * A fingerprint of the student files a submission holds for the catalog: SHA-256 over each file's
- * path and contents (a missing file or a link counts as missing).
+ * path and contents (a missing file or a link counts as missing), each exercise's folder found as
+ * the grader finds it (the runner's `sourceDir`).
  *
  * @param catalog The catalog.
  * @param submission The submission.
@@ -249,8 +255,13 @@ export async function submissionFingerprint(
   const parts: Uint8Array[] = [];
   const encoder = new TextEncoder();
   for (const entry of catalog.exercises) {
+    const folder = await sourceDir(
+      entry,
+      { kind: "submission", dir: submission.exercisesDir },
+      KIT_ROOT,
+    );
     for (const file of entry.files) {
-      const path = join(submission.exercisesDir, entry.slug, file);
+      const path = join(folder, file);
       parts.push(encoder.encode(`\u0000${entry.slug}/${file}\u0000`));
       const info = await Deno.lstat(path).catch(() => undefined);
       if (info?.isFile) parts.push(await Deno.readFile(path));
@@ -463,7 +474,17 @@ export async function gradeBatch(
     run: () => Promise<T>,
   ): Promise<T | ExerciseResult> {
     try {
-      return await run();
+      const result = await run();
+      // A result that does not fit the schema (a measurement the student's code made NaN) becomes
+      // this exercise's grader-failure row, so that it cannot stop the gradebook of the class.
+      const invalid = result && ExerciseResultSchema.safeParse(result).error;
+      if (invalid) {
+        return graderFailure(
+          entry,
+          new Error(`its result did not fit the result schema: ${z.prettifyError(invalid)}`),
+        );
+      }
+      return result;
     } catch (error) {
       if (signal.aborted) throw signal.reason;
       return graderFailure(entry, error);

@@ -11,6 +11,7 @@ import {
 import { exerciseStatus, GradebookSchema, RESULT_VERSION } from "./result.ts";
 import { GradescopeResultsSchema } from "./report/gradescope.ts";
 import type { CatalogEntry } from "./catalog.ts";
+import { KIT_ROOT, sourceDir } from "./runner.ts";
 import type { CheckResult, ExerciseResult } from "./result.ts";
 
 const FIXTURES = new URL("./testdata/submissions/", import.meta.url).pathname;
@@ -22,6 +23,7 @@ const STUDENTS = [
   "erin_floods",
   "frank_oom",
   "gus_links",
+  "hana_both",
 ];
 
 async function copyFixtures(): Promise<string> {
@@ -65,12 +67,13 @@ class FakeGrader implements ExerciseGrader {
       this.calls.push(`c:${submission.student}:${entry.id}`);
       await new Promise((resolve) => setTimeout(resolve, 5));
       if (this.throwFor.has(submission.student)) throw new Error("grader bug");
+      const folder = await sourceDir(
+        entry,
+        { kind: "submission", dir: submission.exercisesDir },
+        KIT_ROOT,
+      );
       const source = await Deno.readTextFile(
-        join(
-          submission.exercisesDir,
-          entry.slug,
-          entry.files[0] === "guesses.ts" ? "sum_range.ts" : entry.files[0]!,
-        ),
+        join(folder, entry.files[0] === "guesses.ts" ? "sum_range.ts" : entry.files[0]!),
       ).catch(() => "");
       const passed = entry.id === 1 && source.includes("BigInt(lo)");
       const check: CheckResult = {
@@ -112,9 +115,20 @@ Deno.test("findSubmissions() lists student folders of both layouts, skipping fil
   const submissions = await findSubmissions(FIXTURES);
   deepEqual(submissions.map((s) => s.student), STUDENTS);
   const bob = submissions.find((s) => s.student === "bob_wrong")!;
-  equal(bob.exercisesDir, join(FIXTURES, "bob_wrong", "exercises"));
+  equal(bob.exercisesDir, join(FIXTURES, "bob_wrong"));
   const zoe = submissions.find((s) => s.student === "Zoë van der Berg")!;
   equal(zoe.exercisesDir, join(FIXTURES, "Zoë van der Berg"));
+});
+
+Deno.test("gradeBatch() finds exercise folders beside an exercises/ folder that lacks them", async () => {
+  const root = await copyFixtures();
+  try {
+    const summary = await gradeBatch(join(root, "submissions"), { grader: new FakeGrader() });
+    const hana = summary.gradebook.students.find((row) => row.student === "hana_both")!;
+    equal(hana.exercises[0]!.status, "passed");
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
 });
 
 Deno.test("gradeBatch() gives every student a row and writes every file, whatever happened", async () => {
@@ -197,6 +211,41 @@ Deno.test("gradeBatch() resumes without regrading, regrades a changed submission
     await gradeBatch(dir, { grader: fourth, jobs: 1, force: true });
     equal(new Set(fourth.calls.map((call) => call.split(":")[1])).size, STUDENTS.length);
     equal(fourth.maxCorrectness, 1);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+/** A grader whose timed result for one student holds a NaN measurement (a forged pool statistic). */
+class NanGrader extends FakeGrader {
+  override async timed(
+    entry: CatalogEntry,
+    submission: { student: string },
+    correctness: ExerciseResult,
+  ) {
+    const timed = await super.timed(entry, submission, correctness);
+    if (!timed || submission.student !== STUDENTS[1]) return timed;
+    const checks = timed.checks.map((check) =>
+      check.measurements
+        ? { ...check, measurements: { ...check.measurements, speedup: NaN } }
+        : check
+    );
+    return { ...timed, checks };
+  }
+}
+
+Deno.test("gradeBatch() turns one row's result that fits no schema into a grader failure and writes the gradebook", async () => {
+  const root = await copyFixtures();
+  try {
+    const summary = await gradeBatch(join(root, "submissions"), {
+      grader: new NanGrader(),
+      jobs: 2,
+    });
+    deepEqual(summary.gradebook.students.map((row) => row.student), STUDENTS);
+    ok(summary.graderFailures.includes(STUDENTS[1]!));
+    const row = summary.gradebook.students.find((r) => r.student === STUDENTS[1])!;
+    ok(row.exercises.some((e) => /did not fit the result schema/.test(e.checks[0]!.message)));
+    await Deno.stat(join(root, "gradebook", "gradebook.json"));
   } finally {
     await Deno.remove(root, { recursive: true });
   }
@@ -342,6 +391,8 @@ Deno.test({
       const statuses = (student: string) => new Set(sumChecks(student).map((c) => c.status));
       equal(first("alice_solution").status, "passed");
       equal(first("Zoë van der Berg").status, "passed");
+      // An exercises/ folder without the exercise does not hide the exercise folder beside it.
+      equal(first("hana_both").status, "passed");
       ok(statuses("bob_wrong").has("failed"));
       deepEqual(statuses("carol_hangs"), new Set(["timeout"]));
       deepEqual(statuses("dave_crashes"), new Set(["crashed"]));

@@ -368,7 +368,7 @@ export function sandboxSubject(
         );
       }
       const work = poolWork(reply.statsBefore, reply.statsAfter);
-      if (work === undefined || work.tasks === 0) return reply.seconds;
+      if (work === undefined || work === "unreadable" || work.tasks === 0) return reply.seconds;
       return {
         seconds: reply.seconds,
         tasks: work.tasks,

@@ -77,39 +77,64 @@ export interface PoolWork {
   busySeconds: number;
 }
 
-interface StatsShape {
-  perWorker?: readonly { tasks?: number; busyMs?: number }[];
+/** One worker's counters in a `stats()` snapshot, validated. */
+interface WorkerCounters {
+  tasks: number;
+  busyMs: number;
+}
+
+/** A count or a duration the grader can trust: a finite number, not below zero. */
+function isCount(value: unknown): value is number {
+  return typeof value === "number" && Number.isFinite(value) && value >= 0;
+}
+
+/** The counters of a `stats()` snapshot, or `undefined` when any of them is not a finite count. */
+function countersOf(snapshot: unknown): WorkerCounters[] | undefined {
+  const perWorker = (snapshot as { perWorker?: unknown } | null | undefined)?.perWorker;
+  if (!Array.isArray(perWorker)) return undefined;
+  const counters: WorkerCounters[] = [];
+  for (const worker of perWorker) {
+    if (typeof worker !== "object" || worker === null) return undefined;
+    const { tasks = 0, busyMs = 0 } = worker as { tasks?: unknown; busyMs?: unknown };
+    if (!isCount(tasks) || !isCount(busyMs)) return undefined;
+    counters.push({ tasks, busyMs });
+  }
+  return counters;
 }
 
 /**
  * Reads what the pool did between two `stats()` snapshots of the lib Pool (`perWorker` lists every
- * worker the pool started, oldest first, so the snapshots line up by index).
+ * worker the pool started, oldest first, so the snapshots line up by index). Every counter must be
+ * a finite number not below zero, and none may go down.
  *
  * @param before The snapshot before the call.
  * @param after The snapshot after it.
- * @returns The work, or `undefined` when the snapshots do not say.
+ * @returns The work; `undefined` when the pool gives no statistics (no `perWorker` after the call);
+ * `"unreadable"` when the snapshots hold anything but finite, non-decreasing counts.
  *
  * @example Usage
  * ```ts
  * import { poolWork } from "./02_try_pymp1.ts";
- * import { deepEqual } from "node:assert/strict";
+ * import { deepEqual, equal } from "node:assert/strict";
  *
  * const before = { perWorker: [{ tasks: 1, busyMs: 10 }, { tasks: 0, busyMs: 0 }] };
  * const after = { perWorker: [{ tasks: 3, busyMs: 110 }, { tasks: 2, busyMs: 120 }] };
  * deepEqual(poolWork(before, after), { tasks: 4, perWorker: [2, 2], busySeconds: 0.22 });
+ * equal(poolWork(before, { perWorker: [null] }), "unreadable");
  * ```
  */
-export function poolWork(before: unknown, after: unknown): PoolWork | undefined {
-  const a = before as StatsShape | undefined;
-  const b = after as StatsShape | undefined;
-  if (!b || !Array.isArray(b.perWorker)) return undefined;
-  const prior = Array.isArray(a?.perWorker) ? a.perWorker : [];
-  const perWorker = b.perWorker.map((worker, i) => (worker.tasks ?? 0) - (prior[i]?.tasks ?? 0));
-  const busyMs = b.perWorker.reduce(
-    (sum, worker, i) => sum + (worker.busyMs ?? 0) - (prior[i]?.busyMs ?? 0),
-    0,
-  );
+export function poolWork(before: unknown, after: unknown): PoolWork | "unreadable" | undefined {
+  if (!Array.isArray((after as { perWorker?: unknown } | null | undefined)?.perWorker)) {
+    return undefined;
+  }
+  const now = countersOf(after);
+  const prior = before === undefined ? [] : countersOf(before);
+  if (!now || !prior || prior.length > now.length) return "unreadable";
+  const perWorker = now.map((worker, i) => worker.tasks - (prior[i]?.tasks ?? 0));
+  const busy = now.map((worker, i) => worker.busyMs - (prior[i]?.busyMs ?? 0));
+  if (perWorker.some((n) => n < 0) || busy.some((ms) => ms < 0)) return "unreadable";
   const tasks = perWorker.reduce((sum, n) => sum + n, 0);
+  const busyMs = busy.reduce((sum, ms) => sum + ms, 0);
   return { tasks, perWorker, busySeconds: Math.round(busyMs) / 1000 };
 }
 
@@ -199,6 +224,13 @@ export const CHECKS: readonly CheckSpec[] = [
           message: "The lib Pool gives no per-worker statistics, so this cannot be checked",
         };
       }
+      if (work === "unreadable") {
+        return {
+          status: "failed",
+          message:
+            "The pool's statistics could not be read (they were not finite counts): leave the Pool the grader passes in as it is",
+        };
+      }
       const sandbox = await context.sandbox();
       const reference = await sandbox.reference({ name: "sumRange", args: [lo, hi] }, {
         timeoutMs: context.timeoutMs,
@@ -249,8 +281,10 @@ export const CHECKS: readonly CheckSpec[] = [
     run(context) {
       const [lo, hi] = TIMED_RANGE;
       const count = workers(context);
-      const workOf = (reply: Reply | undefined) =>
-        reply ? poolWork(reply.statsBefore, reply.statsAfter) : undefined;
+      const workOf = (reply: Reply | undefined) => {
+        const work = reply ? poolWork(reply.statsBefore, reply.statsAfter) : undefined;
+        return work === "unreadable" ? undefined : work;
+      };
       return measureSpeedup(context, {
         reference: { name: "sumRange", args: [lo, hi] },
         student: {

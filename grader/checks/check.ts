@@ -185,7 +185,7 @@ export const BUSY_LOAD_PER_CORE = 0.75;
  * ```
  */
 export function timedOutcome(comparison: Comparison, facts: TimedFacts): Outcome {
-  const measurements: Measurements = {
+  const measurements: Measurements = finiteOnly({
     seconds: comparison.seconds,
     referenceSeconds: comparison.referenceSeconds,
     speedup: comparison.speedup,
@@ -195,7 +195,7 @@ export function timedOutcome(comparison: Comparison, facts: TimedFacts): Outcome
     cores: facts.cores,
     pairs: comparison.pairs,
     ...facts.extra,
-  };
+  });
   const speed = `${comparison.speedup.toFixed(2)}× (median of ${comparison.pairs} pairs: ${
     formatSeconds(comparison.referenceSeconds)
   } serial against ${formatSeconds(comparison.seconds)} on ${facts.workers} workers)`;
@@ -233,6 +233,13 @@ export function timedOutcome(comparison: Comparison, facts: TimedFacts): Outcome
     message: `${speed}, below the ${needs}. ${facts.advice}`,
     measurements,
   };
+}
+
+/** Leaves out every measurement that is not a finite number (the result schema takes no NaN). */
+function finiteOnly(measurements: Measurements): Measurements {
+  return Object.fromEntries(
+    Object.entries(measurements).filter(([, value]) => Number.isFinite(value)),
+  ) as Measurements;
 }
 
 /** How long {@linkcode currentLoad} watches the cores, in milliseconds. */

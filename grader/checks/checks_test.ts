@@ -4,6 +4,7 @@ import { granularityAdvice, poolWork, randomRanges } from "./02_try_pymp1.ts";
 import { countWords, wordTexts } from "./03_explore_structures.ts";
 import { faultOutcome, timedOutcome } from "./check.ts";
 import type { Comparison } from "../timing.ts";
+import { MeasurementsSchema } from "../result.ts";
 
 Deno.test("diagnoseSum() names the usual mistakes", () => {
   equal(diagnoseSum([1, 11], 55n), undefined);
@@ -29,6 +30,17 @@ Deno.test("poolWork() reads per-worker tasks and busy time, and nothing without 
     poolWork(undefined, { perWorker: [{ tasks: 3, busyMs: 30 }, { tasks: 0, busyMs: 0 }] }),
     { tasks: 3, perWorker: [3, 0], busySeconds: 0.03 },
   );
+});
+
+Deno.test("poolWork() calls statistics that are not finite, non-decreasing counts unreadable", () => {
+  const good = { perWorker: [{ tasks: 1, busyMs: 10 }] };
+  equal(poolWork(good, { perWorker: [null] }), "unreadable");
+  equal(poolWork({ perWorker: [null] }, good), "unreadable");
+  equal(poolWork(good, { perWorker: [{ tasks: 5, busyMs: "x" }] }), "unreadable");
+  equal(poolWork(good, { perWorker: [{ tasks: 5, busyMs: NaN }] }), "unreadable");
+  equal(poolWork(good, { perWorker: [{ tasks: Infinity, busyMs: 20 }] }), "unreadable");
+  equal(poolWork(good, { perWorker: [{ tasks: 0, busyMs: 20 }] }), "unreadable");
+  equal(poolWork({ perWorker: [{}, {}] }, good), "unreadable");
 });
 
 Deno.test("granularityAdvice() tells overhead, too few tasks and serial awaits apart", () => {
@@ -81,4 +93,22 @@ Deno.test("countWords() lower-cases and splits on any whitespace", () => {
   const total = Object.values(counts).reduce((sum, n) => sum + n, 0);
   equal(total, texts.join(" ").split(/\s+/).filter((word) => word !== "").length);
   equal(Object.keys(counts).every((word) => word === word.toLowerCase()), true);
+});
+
+Deno.test("timedOutcome() leaves out measurements that are not finite numbers", () => {
+  const comparison = {
+    verdict: "failed" as const,
+    speedup: 1.1,
+    spread: 0.1,
+    quartiles: [1, 1.2] as [number, number],
+    threshold: 1.4,
+    pairs: 5,
+    referenceSeconds: 0.3,
+    seconds: 0.27,
+    samples: [],
+  };
+  const facts = { cores: 2, workers: 2, tooFast: "", advice: "", extra: { taskSeconds: NaN } };
+  const outcome = timedOutcome(comparison, facts);
+  equal("taskSeconds" in outcome.measurements!, false);
+  MeasurementsSchema.parse(outcome.measurements);
 });
