@@ -25,7 +25,7 @@
 import { deserialize, serialize } from "node:v8";
 import { type Ctx, mutexRelease, mutexSteps, mutexTry } from "./_mutex.ts";
 import { encodeShared } from "./_shareable.ts";
-import type { WaitSteps } from "./_wait.ts";
+import { TimeoutError, type WaitSteps } from "./_wait.ts";
 
 const HEAD = 2;
 const TAIL = 3;
@@ -40,6 +40,11 @@ const CAPACITY = 11;
 const WORDS = 12;
 const HEADER_BYTES = WORDS * 4;
 const LENGTH_BYTES = 4;
+/**
+ * How long a put or get that may not wait tries for the ring's mutex, in milliseconds: its holder
+ * only copies one record.
+ */
+const LOCK_SPIN_MS = 0.05;
 /** Scratch space for a record's length prefix (one thread at a time uses it: JS is single-threaded per isolate). */
 const LENGTH = new Uint8Array(LENGTH_BYTES);
 
@@ -321,6 +326,29 @@ export class Ring {
   }
 
   /**
+   * Takes the mutex within the wait's deadline. The mutex guards only a copy, so a put or get
+   * that may not wait (`timeout` 0) first spins for {@linkcode LOCK_SPIN_MS} rather than fail
+   * because another thread was in the middle of one.
+   *
+   * @returns `false` when the deadline passed first (the caller reports it as full or empty).
+   */
+  *#lock(ctx: Ctx): WaitSteps<boolean> {
+    if (ctx.timeout < LOCK_SPIN_MS) {
+      const until = performance.now() + LOCK_SPIN_MS;
+      do {
+        if (mutexTry(this.words)) return true;
+      } while (performance.now() < until);
+    }
+    try {
+      yield* mutexSteps(this.words, ctx);
+      return true;
+    } catch (error) {
+      if (error instanceof TimeoutError && error !== ctx.signal?.reason) return false;
+      throw error;
+    }
+  }
+
+  /**
    * Puts one encoded item, waiting while the ring is full.
    *
    * @param bytes The item's bytes; they must fit in the capacity.
@@ -330,7 +358,7 @@ export class Ring {
   *put(bytes: Uint8Array, ctx: Ctx, countTask: boolean): WaitSteps<RingResult<void>> {
     const w = this.words;
     const need = LENGTH_BYTES + bytes.length;
-    yield* mutexSteps(w, ctx);
+    if (!(yield* this.#lock(ctx))) return { ok: false, why: "timed-out" };
     try {
       for (;;) {
         if (w[CLOSED] === 1) return { ok: false, why: "closed" };
@@ -354,7 +382,7 @@ export class Ring {
    */
   *get(ctx: Ctx): WaitSteps<RingResult<Uint8Array>> {
     const w = this.words;
-    yield* mutexSteps(w, ctx);
+    if (!(yield* this.#lock(ctx))) return { ok: false, why: "timed-out" };
     try {
       for (;;) {
         if (w[COUNT]! > 0) break;

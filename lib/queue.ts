@@ -301,7 +301,8 @@ export class Queue<T = unknown> extends QueueBase<T> implements AsyncIterable<T>
    * Puts an item only if there is room now.
    *
    * @param item The item.
-   * @throws {QueueFullError} If the queue is full.
+   * @throws {QueueFullError} If the queue is full (or, as in Python, another thread kept it busy
+   * for the whole try).
    * @throws {QueueClosedError} If the queue is closed.
    */
   putNowait(item: T): void {
@@ -336,7 +337,8 @@ export class Queue<T = unknown> extends QueueBase<T> implements AsyncIterable<T>
    * Takes the oldest item if there is one now.
    *
    * @returns The item.
-   * @throws {QueueEmptyError} If the queue is empty.
+   * @throws {QueueEmptyError} If the queue is empty (or, as in Python, another thread kept it
+   * busy for the whole try).
    * @throws {QueueClosedError} If the queue is closed and empty.
    */
   getNowait(): T {

@@ -8,8 +8,8 @@ import {
   QueueFullError,
   SimpleQueue,
 } from "./queue.ts";
-import { Lock } from "./sync.ts";
-import { runAll, runInWorker } from "./testdata/shared_spawn.ts";
+import { Event, Lock } from "./sync.ts";
+import { runAll, runInWorker, runInWorkerWithin } from "./testdata/shared_spawn.ts";
 import { queueTasks } from "./testdata/shared_tasks.ts";
 
 Deno.test("Queue of maxsize 1 under 3 producers and 3 consumers loses and duplicates nothing", async () => {
@@ -152,4 +152,28 @@ Deno.test("JoinableQueue.joinAsync() aborts; SimpleQueue.get() times out", async
   const simple = new SimpleQueue<number>();
   throws(() => simple.get({ timeout: 5 }), QueueEmptyError);
   await rejects(simple.getAsync({ timeout: 5 }), QueueEmptyError);
+});
+
+Deno.test("Queue's nowait forms under contention throw only QueueEmptyError and QueueFullError", async () => {
+  const queue = new Queue<number>({ maxsize: 4 });
+  const started = new Event();
+  const stop = new Event();
+  const other = runInWorkerWithin(30_000, queueTasks.churn, queue, started, stop, 10_000_000);
+  await started.waitAsync({ timeout: 10_000 });
+  const wrong = new Set<string>();
+  for (let i = 0; i < 200_000; i++) {
+    for (const step of [() => queue.putNowait(i), () => queue.getNowait()]) {
+      try {
+        step();
+      } catch (error) {
+        if (!(error instanceof QueueEmptyError || error instanceof QueueFullError)) {
+          wrong.add(`${(error as Error).name}: ${(error as Error).message}`);
+        }
+      }
+    }
+  }
+  stop.set();
+  const outcome = await other;
+  deepEqual([...wrong], []);
+  equal(outcome.ok, true, JSON.stringify(outcome));
 });

@@ -244,7 +244,28 @@ function putSimple(queue: SimpleQueue<string>, text: string): number {
   return text.length;
 }
 
+/**
+ * Puts and gets without waiting until `stop` is set (or `max` rounds): the other side of a
+ * contention test. Throws any error but the queue's own full and empty ones.
+ */
+function churn(queue: Queue<number>, started: Event, stop: Event, max: number): number {
+  started.set();
+  let rounds = 0;
+  for (; rounds < max && !stop.isSet(); rounds++) {
+    for (const step of [() => queue.putNowait(rounds), () => queue.getNowait()]) {
+      try {
+        step();
+      } catch (error) {
+        const name = (error as Error).name;
+        if (name !== "QueueFullError" && name !== "QueueEmptyError") throw error;
+      }
+    }
+  }
+  return rounds;
+}
+
 export const queueTasks = defineTasks(import.meta.url, {
+  churn,
   produceItems,
   consumeItems,
   consumeAsync,
