@@ -293,6 +293,9 @@ export async function main(args: readonly string[], options: MainOptions = {}): 
         return EXIT.passed;
       }
       case "list":
+        if (name !== undefined) {
+          throw new UsageError(`unexpected argument ${name}: deno task list takes no argument`);
+        }
         return await list(catalog, kitRoot, io);
       case "sweep": {
         const entry = pickExercise(catalog, name, "sweep");

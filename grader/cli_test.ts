@@ -123,6 +123,16 @@ Deno.test("main() reports bad usage on one line with exit code 2", async () => {
   equal(io.stderr.join(""), "error: no exercise 7: exercises are 1-3 (deno task list)\n");
 });
 
+Deno.test("main() list rejects an extra argument with exit code 2", async () => {
+  const io = capture();
+  equal(await main(["list", "extra"], { io }), EXIT.usage);
+  equal(io.stdout.join(""), "");
+  equal(
+    io.stderr.join(""),
+    "error: unexpected argument extra: deno task list takes no argument\n",
+  );
+});
+
 Deno.test("main() hint prints the catalog's hint", async () => {
   const io = capture();
   equal(await main(["hint", "2"], { io }), 0);
