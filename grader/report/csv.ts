@@ -1,7 +1,10 @@
 /**
  * Renders a gradebook as `gradebook.csv`: one row per student, `student,score,max_score`, then one
  * column per exercise holding the student's score on it. Quoting is csv-stringify's (RFC 4180), so
- * student ids with commas, quotes, spaces or any Unicode keep their exact names.
+ * student ids with commas, quotes, spaces or any Unicode keep their exact names. A text cell that a
+ * spreadsheet would read as a formula (starting with `=`, `+`, `-`, `@`, a tab or a carriage
+ * return) gets a leading `'`, OWASP's defence against CSV injection: a folder named
+ * `=HYPERLINK(...)` shows as its name and never runs.
  *
  * @module
  */
@@ -48,7 +51,18 @@ export function gradebookCsv(gradebook: Gradebook, options: GradebookCsvOptions 
   });
   return stringify([["student", "score", "max_score", ...exercises], ...rows], {
     record_delimiter: "unix",
+    cast: { string: neutralizeFormula },
+    // A lone carriage return ends a line for many readers: quote it like a newline.
+    quoted_match: /\r/,
   });
+}
+
+/** The first characters that make a spreadsheet read a cell as a formula. */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** Prefixes `'` to a text cell a spreadsheet would run as a formula; other text is unchanged. */
+function neutralizeFormula(value: string): string {
+  return FORMULA_START.test(value) ? `'${value}` : value;
 }
 
 function exercisesOf(gradebook: Gradebook): string[] {

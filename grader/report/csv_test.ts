@@ -25,3 +25,22 @@ Deno.test("gradebookCsv() follows the given exercise order and leaves missing re
     'student,score,max_score,01_guess_run_times,02_try_pymp1\n"line\nbreak",1,1,,1\n',
   );
 });
+
+Deno.test("gradebookCsv() defuses student ids a spreadsheet would run as formulas", () => {
+  const gradebook = fakeGradebook();
+  gradebook.students = ['=HYPERLINK("http://x.test","a")', "+1", "-2", "@SUM(A1)", "\tx", "\rx"]
+    .map((id) => fakeStudent(id, []));
+  equal(
+    gradebookCsv(gradebook, { exercises: [] }),
+    [
+      "student,score,max_score",
+      `"'=HYPERLINK(""http://x.test"",""a"")",0,0`,
+      "'+1,0,0",
+      "'-2,0,0",
+      "'@SUM(A1),0,0",
+      "'\tx,0,0",
+      `"'\rx",0,0`,
+      "",
+    ].join("\n"),
+  );
+});
