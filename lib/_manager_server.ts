@@ -111,7 +111,7 @@ function create(kind: unknown, init: unknown): number {
   let object: Served;
   switch (kind) {
     case "dict":
-      object = { kind, data: new Map(Object.entries((init ?? {}) as Record<string, unknown>)) };
+      object = { kind, data: new Map(init as [unknown, unknown][]) };
       break;
     case "list":
       object = { kind, data: [...((init ?? []) as unknown[])] };
@@ -162,9 +162,7 @@ function call(request: Request): unknown {
           d.clear();
           return undefined;
         case "update":
-          for (const [key, value] of Object.entries(a as Record<string, unknown>)) {
-            d.set(key, value);
-          }
+          for (const [key, value] of a as [unknown, unknown][]) d.set(key, value);
           return undefined;
         case "toObject":
           return Object.fromEntries(d);
@@ -183,7 +181,7 @@ function call(request: Request): unknown {
           return next;
         }
         case "incrementMany":
-          for (const [key, by] of Object.entries(a as Record<string, unknown>)) {
+          for (const [key, by] of a as [unknown, unknown][]) {
             d.set(key, addNumbers(d.get(key), by, key));
           }
           return undefined;

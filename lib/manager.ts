@@ -276,6 +276,48 @@ abstract class BaseProxy {
 export type DictKey = string | number;
 
 /**
+ * Entries for a manager dict: `[key, value]` pairs (an array of pairs, a Map), or, for string
+ * keys, a plain object (whose keys JavaScript always makes strings: `{ 1: "a" }` has the key
+ * `"1"`, so number keys need pairs).
+ *
+ * @typeParam K The keys' type.
+ * @typeParam V The values' type.
+ */
+export type DictEntries<K extends DictKey, V> =
+  | Iterable<readonly [K, V]>
+  | (string extends K ? Record<string, V> : never);
+
+/**
+ * Turns dict entries into `[key, value]` pairs, keeping number keys as numbers.
+ *
+ * @throws {TypeError} If they are neither a plain object nor an iterable of pairs with string or
+ * number keys.
+ */
+function entryPairs(entries: unknown, caller: string): [DictKey, unknown][] {
+  if (typeof entries !== "object" || entries === null) {
+    throw new TypeError(
+      `Cannot ${caller}: entries must be a plain object, a Map or an array of [key, value] pairs: received ${
+        entries === null ? "null" : typeof entries
+      }`,
+    );
+  }
+  if (!(Symbol.iterator in entries)) return Object.entries(entries);
+  const pairs: [DictKey, unknown][] = [];
+  for (const pair of entries as Iterable<unknown>) {
+    if (
+      !Array.isArray(pair) || pair.length !== 2 ||
+      (typeof pair[0] !== "string" && typeof pair[0] !== "number")
+    ) {
+      throw new TypeError(
+        `Cannot ${caller}: each entry must be a [key, value] pair with a string or number key`,
+      );
+    }
+    pairs.push([pair[0], pair[1]]);
+  }
+  return pairs;
+}
+
+/**
  * A proxy to a dict held by a {@linkcode Manager} (Python's `manager.dict()`). Every method is one
  * atomic round trip to the manager.
  *
@@ -377,20 +419,23 @@ export class DictProxy<K extends DictKey = string, V = unknown> extends BaseProx
    * Adds many counts at once, atomically: one round trip for a whole batch (a word count's
    * merge).
    *
-   * @param counts What to add under each key.
-   * @throws {TypeError} If a value there is not a number of the same type.
+   * @param counts What to add under each key: a plain object, or `[key, count]` pairs (for
+   * number keys).
+   * @throws {TypeError} If a value there is not a number of the same type, or `counts` is neither
+   * a plain object nor `[key, count]` pairs.
    */
-  incrementMany(counts: Record<string, number | bigint>): void {
-    this.call("incrementMany", counts);
+  incrementMany(counts: DictEntries<K, number | bigint>): void {
+    this.call("incrementMany", entryPairs(counts, "increment many"));
   }
 
   /**
    * Sets many keys at once, atomically.
    *
-   * @param entries The keys and values.
+   * @param entries The keys and values: a plain object, or `[key, value]` pairs (for number keys).
+   * @throws {TypeError} If `entries` is neither a plain object nor `[key, value]` pairs.
    */
-  update(entries: Record<string, V>): void {
-    this.call("update", entries);
+  update(entries: DictEntries<K, V>): void {
+    this.call("update", entryPairs(entries, "update dict"));
   }
 
   /** The number of keys (Python's `len(d)`). */
@@ -702,12 +747,13 @@ export class Manager implements AsyncDisposable {
    *
    * @typeParam K The keys' type.
    * @typeParam V The values' type.
-   * @param init Its first entries.
+   * @param init Its first entries: a plain object, or `[key, value]` pairs (for number keys).
    * @returns A proxy to it.
    * @throws {ManagerClosedError} If the manager was shut down.
+   * @throws {TypeError} If `init` is neither a plain object nor `[key, value]` pairs.
    */
-  dict<K extends DictKey = string, V = unknown>(init: Record<string, V> = {}): DictProxy<K, V> {
-    return new DictProxy(this.#create("dict", init));
+  dict<K extends DictKey = string, V = unknown>(init: DictEntries<K, V> = []): DictProxy<K, V> {
+    return new DictProxy(this.#create("dict", entryPairs(init, "make dict")));
   }
 
   /**

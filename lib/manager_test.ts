@@ -134,3 +134,23 @@ Deno.test("Manager answers a call whose answer is over the channel's capacity wi
   );
   equal(len, 3);
 });
+
+Deno.test("Manager dict keeps number keys as numbers in init, update and incrementMany", async () => {
+  await using manager = new Manager();
+  const d = manager.dict<number, number>([[1, 10]]);
+  equal(d.get(1), 10);
+  ok(d.has(1));
+  d.increment(2, 5);
+  d.incrementMany(new Map([[2, 1], [3, 1]]));
+  d.update([[4, 40]]);
+  deepEqual(d.entries(), [[1, 10], [2, 6], [3, 1], [4, 40]]);
+  const words = manager.dict<string, number>({ a: 1 });
+  words.incrementMany({ a: 1, b: 2 });
+  words.update(new Map([["c", 3]]));
+  deepEqual(words.toObject(), { a: 2, b: 2, c: 3 });
+  throws(() => manager.dict([[1, 2, 3]] as never), {
+    name: "TypeError",
+    message: /each entry must be a \[key, value\] pair/,
+  });
+  throws(() => d.update(5 as never), TypeError);
+});
