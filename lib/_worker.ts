@@ -1,8 +1,10 @@
 /**
  * The entry of every worker that `lib/` starts (`node:worker_threads`). It speaks `_protocol.ts`:
  * it runs its initializer, then the jobs it receives, one after another, in order, and answers in
- * batches: after the last queued job, or once {@linkcode FLUSH_MS} have passed since its last
- * answer, so that many tiny tasks share a message and a long job's neighbours are not held back.
+ * batches: after the last queued job, once {@linkcode FLUSH_MS} have passed since its last answer,
+ * and before a job that may be long (its task's jobs have averaged {@linkcode FLUSH_MS} or more, or
+ * it has not run here yet). So many tiny tasks share a message, and the answers before a long job
+ * are not held back by it (unless a task known to be quick turns out long).
  *
  * For each job it resolves the task with `resolveTask` (once per task), revives shared arguments,
  * calls the function, awaits a returned promise, encodes the result with `encodeShared`, and
@@ -32,6 +34,8 @@ import {
 
 /** The longest a finished job's answer waits for its batch's neighbours, in milliseconds. */
 const FLUSH_MS = 1;
+/** The weight of the newest job in a task's running average of job times. */
+const AVERAGE_WEIGHT = 0.25;
 
 const port = parentPort;
 if (port === null) {
@@ -55,6 +59,8 @@ let answers: JobResult[] = [];
 let answerTasks: number[] = [];
 let outgoing: ArrayBuffer[] = [];
 let lastFlush = performance.now();
+/** Per task index: the running average of its jobs' busy time in milliseconds. */
+const averageMs = new Map<number, number>();
 
 port.on("message", (message: ToWorker) => {
   if (message.type === "run") {
@@ -98,6 +104,7 @@ function drain(): void {
   scheduled = false;
   while (head < queue.length) {
     const job = queue[head]!;
+    if (answers.length > 0 && !((averageMs.get(job.task) ?? Infinity) < FLUSH_MS)) flush();
     const preparing = prepare(job);
     if (preparing !== undefined) return pause(preparing);
     head++;
@@ -170,6 +177,11 @@ async function resolveFunction(index: number): Promise<void> {
 
 /** Queues a job's answer and sends the batch when due; true when the worker is finishing. */
 function answer(job: Job, result: JobResult): boolean {
+  const average = averageMs.get(job.task);
+  averageMs.set(
+    job.task,
+    average === undefined ? result.busyMs : average + (result.busyMs - average) * AVERAGE_WEIGHT,
+  );
   answers.push(result);
   answerTasks.push(job.task);
   if (setup.mode === "once") {

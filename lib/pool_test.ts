@@ -428,6 +428,32 @@ Deno.test("Pool.imap() stops with the signal's reason when aborted", async () =>
   equal(await pool.apply(tasks.square, [7]), 49, "the pool stays usable");
 });
 
+Deno.test("Pool answers quick tasks without waiting for a long task sent after them", async () => {
+  const pool = new Pool({ processes: 1 });
+  const flag = new Int32Array(new SharedArrayBuffer(4));
+  try {
+    // Many quick calls make the worker's credit large: the next three travel in one message.
+    await pool.map(tasks.square, Array.from({ length: 500 }, (_, i) => i), { chunksize: 1 });
+    const sent = pool.stats().messagesSent;
+    const quick = [pool.applyAsync(tasks.square, [2]), pool.applyAsync(tasks.square, [3])];
+    const blocked = pool.applyAsync(tasks.blockUntilSet, [flag]);
+    const answers = await within(
+      Promise.all(quick.map((result) => result.get())),
+      "the quick calls, while the long one runs",
+    );
+    deepEqual(answers, [4, 9]);
+    equal(pool.stats().messagesSent, sent + 1, "the three calls travelled together");
+    equal(blocked.ready(), false);
+    Atomics.store(flag, 0, 7);
+    Atomics.notify(flag, 0);
+    equal(await within(blocked.get(), "the long call"), 7);
+  } finally {
+    Atomics.store(flag, 0, 1);
+    Atomics.notify(flag, 0);
+    await pool.terminate();
+  }
+});
+
 Deno.test("Pool.stats() counts tasks, chunks, messages and per-worker busy time", async () => {
   await using pool = new Pool({ processes: 2 });
   await pool.starmap(tasks.slowIdentity, [[1, 20], [2, 20], [3, 20], [4, 20]], { chunksize: 1 });

@@ -78,6 +78,12 @@ export function spin(started?: Int32Array): never {
   }
 }
 
+/** Sleeps in `Atomics.wait` (blocking its worker) until `flag[0]` is nonzero; returns it. */
+export function blockUntilSet(flag: Int32Array): number {
+  while (Atomics.load(flag, 0) === 0) Atomics.wait(flag, 0, 0);
+  return Atomics.load(flag, 0);
+}
+
 /** Returns the worker's thread id, to see which worker ran a task. */
 export async function threadId(): Promise<number> {
   const { threadId } = await import("node:worker_threads");
@@ -133,6 +139,7 @@ export const tasks = defineTasks(import.meta.url, {
   throwLater,
   exhaustMemory,
   spin,
+  blockUntilSet,
   threadId,
   remember,
   recall,
