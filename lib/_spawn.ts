@@ -101,6 +101,20 @@ export function spawnWorker(options: SpawnOptions): SpawnedWorker {
   };
 }
 
+/**
+ * Checks a heap limit option (`Pool`'s and `Process`'s `maxHeapMb`).
+ *
+ * @param value The option.
+ * @param what What was being done, for the message (`"Cannot start pool"`).
+ * @throws {TypeError} If it is not a number.
+ * @throws {RangeError} If it is not above 0.
+ */
+export function checkHeapLimit(value: unknown, what: string): void {
+  const message = `${what}: maxHeapMb must be a positive number of MiB: received`;
+  if (typeof value !== "number") throw new TypeError(`${message} ${typeof value}`);
+  if (!(value > 0)) throw new RangeError(`${message} ${value}`);
+}
+
 /** How to run one task in its own worker. */
 export interface RunTaskOptions {
   /** What starts it, for `activeChildren()`; `"process"` by default. */

@@ -20,6 +20,7 @@ import { cpuCount } from "./cpu.ts";
 import { assertTask, type Task } from "./task.ts";
 import { markTransfer } from "./_protocol.ts";
 import { assertNotImportingTaskModule } from "./_children.ts";
+import { checkHeapLimit } from "./_spawn.ts";
 
 export { AsyncResult, BrokenPoolError, PoolClosedError };
 
@@ -248,11 +249,7 @@ export class Pool implements AsyncDisposable {
     if (maxTasksPerChild !== undefined) {
       checkPositiveInteger(maxTasksPerChild, "Cannot start pool: maxTasksPerChild");
     }
-    if (maxHeapMb !== undefined && (typeof maxHeapMb !== "number" || !(maxHeapMb > 0))) {
-      throw new RangeError(
-        `Cannot start pool: maxHeapMb must be a positive number of MiB: received ${maxHeapMb}`,
-      );
-    }
+    if (maxHeapMb !== undefined) checkHeapLimit(maxHeapMb, "Cannot start pool");
     const initargs = options.initargs ?? DEFAULT_OPTIONS.initargs;
     if (initializer !== undefined) assertTask(initializer, "start pool: initializer");
     if (!Array.isArray(initargs)) {
@@ -320,7 +317,8 @@ export class Pool implements AsyncDisposable {
    * @param args Its arguments.
    * @param options Callbacks, an abort signal, ArrayBuffers to transfer.
    * @returns The task's {@linkcode AsyncResult}.
-   * @throws {TypeError} If `task` is not a task or `args` not an array.
+   * @throws {TypeError} If `task` is not a task, `args` not an array, or `transfer` not an array
+   * of ArrayBuffers.
    * @throws {PoolClosedError} If the pool is closed or terminated.
    * @throws {BrokenPoolError} If a worker died.
    *
@@ -346,8 +344,9 @@ export class Pool implements AsyncDisposable {
         `Cannot applyAsync: args must be an array of arguments: received ${typeof args}`,
       );
     }
-    this.#assertAccepting("applyAsync");
     const { signal, transfer } = options;
+    if (transfer !== undefined) checkTransfer(transfer, "applyAsync");
+    this.#assertAccepting("applyAsync");
     const [result, settle] = createAsyncResult<R>(options);
     if (signal?.aborted) {
       settle.reject(signal.reason);
@@ -766,6 +765,23 @@ class MapOwner<R> implements JobOwner {
     for (const job of this.jobs) this.engine.cancel(job);
     this.settle.reject(error);
   }
+}
+
+function checkTransfer(transfer: unknown, caller: string): void {
+  const message = `Cannot ${caller}: transfer must be an array of ArrayBuffers: received`;
+  if (!Array.isArray(transfer)) throw new TypeError(`${message} ${typeName(transfer)}`);
+  const index = transfer.findIndex((buffer) => !(buffer instanceof ArrayBuffer));
+  if (index < 0) return;
+  const item: unknown = transfer[index];
+  const hint = ArrayBuffer.isView(item) ? " (transfer its .buffer)" : "";
+  throw new TypeError(`${message} ${typeName(item)} at index ${index}${hint}`);
+}
+
+function typeName(value: unknown): string {
+  if (value === null) return "null";
+  if (typeof value !== "object") return typeof value;
+  const name = (value as { constructor?: { name?: unknown } }).constructor?.name;
+  return typeof name === "string" && name !== "" ? name : "object";
 }
 
 function checkPositiveInteger(value: unknown, what: string): void {

@@ -490,6 +490,22 @@ Deno.test("Pool moves SharedArrayBuffers shared and transfers ArrayBuffers on re
   ok(lengths.includes(0), "the worker's copy was moved with transferResult()");
 });
 
+Deno.test("Pool.applyAsync() rejects a transfer list that is not an array of ArrayBuffers", async () => {
+  await using pool = new Pool({ processes: 1 });
+  const view = new Uint8Array(8);
+  throws(() => pool.applyAsync(tasks.byteLength, [view.buffer], { transfer: [view as never] }), {
+    name: "TypeError",
+    message:
+      "Cannot applyAsync: transfer must be an array of ArrayBuffers: received Uint8Array at index 0 (transfer its .buffer)",
+  });
+  await rejects(pool.apply(tasks.byteLength, [view.buffer], { transfer: view.buffer as never }), {
+    name: "TypeError",
+    message: "Cannot applyAsync: transfer must be an array of ArrayBuffers: received ArrayBuffer",
+  });
+  equal(view.byteLength, 8, "nothing was moved");
+  equal(pool.stats().tasksSubmitted, 0);
+});
+
 Deno.test("new Pool() rejects bad options with a clear message", () => {
   throws(() => new Pool({ processes: 0 }), {
     name: "RangeError",
@@ -500,7 +516,14 @@ Deno.test("new Pool() rejects bad options with a clear message", () => {
     message: "Cannot start pool: processes must be a positive integer: received string",
   });
   throws(() => new Pool({ maxTasksPerChild: 0 }), RangeError);
-  throws(() => new Pool({ maxHeapMb: -1 }), RangeError);
+  throws(() => new Pool({ maxHeapMb: -1 }), {
+    name: "RangeError",
+    message: "Cannot start pool: maxHeapMb must be a positive number of MiB: received -1",
+  });
+  throws(() => new Pool({ maxHeapMb: "big" as never }), {
+    name: "TypeError",
+    message: "Cannot start pool: maxHeapMb must be a positive number of MiB: received string",
+  });
   throws(() => new Pool({ initializer: (() => 1) as never }), TypeError);
   throws(() => new Pool({ initargs: [1] }), {
     name: "TypeError",

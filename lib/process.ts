@@ -5,7 +5,7 @@
  * @module
  */
 
-import { runTaskInWorker, type TaskWorker } from "./_spawn.ts";
+import { checkHeapLimit, runTaskInWorker, type TaskWorker } from "./_spawn.ts";
 import { encodeShared } from "./_shareable.ts";
 import { startTimer } from "./_wait.ts";
 import { assertTask, type Task } from "./task.ts";
@@ -81,7 +81,9 @@ export class Process<A extends readonly unknown[], R> implements AsyncDisposable
    * @param task The task to run, from `defineTasks` or `taskFromExport`.
    * @param args Its arguments.
    * @param options Its name and heap limit.
-   * @throws {TypeError} If `task` is not a task reference or `args` is not an array.
+   * @throws {TypeError} If `task` is not a task reference, `args` is not an array, or an option
+   * has the wrong type.
+   * @throws {RangeError} If `maxHeapMb` is not above 0.
    */
   constructor(task: Task<A, R>, args: A, options: ProcessOptions = {}) {
     assertTask(task, "make process");
@@ -90,6 +92,14 @@ export class Process<A extends readonly unknown[], R> implements AsyncDisposable
         `Cannot make process: args must be an array of the task's arguments: received ${typeof args}`,
       );
     }
+    if (typeof options !== "object" || options === null) {
+      throw new TypeError(`Cannot make process: options must be an object: received ${options}`);
+    }
+    const { name, maxHeapMb } = options;
+    if (name !== undefined && typeof name !== "string") {
+      throw new TypeError(`Cannot make process: name must be a string: received ${typeof name}`);
+    }
+    if (maxHeapMb !== undefined) checkHeapLimit(maxHeapMb, "Cannot make process");
     this.#task = task;
     this.#args = args;
     this.#options = options;

@@ -99,6 +99,27 @@ Deno.test("A Process that dies holding a Lock leaves it locked; waiters time out
   });
 });
 
+Deno.test("new Process() rejects bad options with a clear message", () => {
+  const before = activeChildren().length;
+  throws(() => new Process(tasks.square, [3], { maxHeapMb: -5 }), {
+    name: "RangeError",
+    message: "Cannot make process: maxHeapMb must be a positive number of MiB: received -5",
+  });
+  throws(() => new Process(tasks.square, [3], { maxHeapMb: "big" as never }), {
+    name: "TypeError",
+    message: "Cannot make process: maxHeapMb must be a positive number of MiB: received string",
+  });
+  throws(() => new Process(tasks.square, [3], { name: 42 as never }), {
+    name: "TypeError",
+    message: "Cannot make process: name must be a string: received number",
+  });
+  throws(() => new Process(tasks.square, [3], null as never), {
+    name: "TypeError",
+    message: "Cannot make process: options must be an object: received null",
+  });
+  equal(activeChildren().length, before);
+});
+
 Deno.test("Process checks its use", async () => {
   throws(() => new Process((() => 1) as never, []), TypeError);
   throws(() => new Process(processTasks.fail, "x" as unknown as [string]), TypeError);
