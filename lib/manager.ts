@@ -706,7 +706,8 @@ export class Manager implements AsyncDisposable {
   #exited: Promise<void>;
 
   /**
-   * Starts the manager's worker. Its first proxy call waits until the worker is up.
+   * Starts the manager's worker. Its first proxy call waits until the worker is up. The worker
+   * does not keep the program alive: a program that never shuts its manager down still ends.
    */
   constructor() {
     const id = crypto.randomUUID();
@@ -724,6 +725,8 @@ export class Manager implements AsyncDisposable {
       });
     });
     this.#worker.on("error", () => {});
+    // A forgotten manager must not keep the program alive (a Pool's idle workers do not either).
+    this.#worker.unref();
     this.#link = { id, status };
     this.#client = client;
     clients().set(id, client);
@@ -887,6 +890,7 @@ export class Manager implements AsyncDisposable {
       }
     }
     clients().delete(this.#link.id);
+    this.#worker.ref(); // waiting for the exit keeps the program alive until it comes
     await this.#exited;
   }
 

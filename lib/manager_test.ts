@@ -154,3 +154,14 @@ Deno.test("Manager dict keeps number keys as numbers in init, update and increme
   });
   throws(() => d.update(5 as never), TypeError);
 });
+
+Deno.test("Manager that is never shut down does not keep the program alive", async () => {
+  const program = new URL("./testdata/shared_forgotten_manager.ts", import.meta.url);
+  const { code, stdout } = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-all", "--no-config", program.pathname],
+    stdout: "piped",
+    stderr: "inherit",
+    signal: AbortSignal.timeout(10_000),
+  }).output();
+  deepEqual([code, new TextDecoder().decode(stdout)], [0, "done\n"]);
+});
