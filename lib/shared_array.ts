@@ -155,7 +155,8 @@ export interface SharedArrayOptions {
 
 /**
  * A fixed-length array of numbers in shared memory with a lock that guards it (Python's
- * `multiprocessing.Array`).
+ * `multiprocessing.Array`). The default lock is an RLock, whose owner is a thread: as with
+ * `Value`, pass `{ lock: new Lock() }` to keep async functions of one thread apart.
  *
  * @typeParam T The type code.
  *

@@ -287,6 +287,10 @@ export class Lock extends LockBase implements LockLike {
  * A reentrant lock every worker shares (Python's `RLock`): the thread that holds it may acquire it
  * again, and must release it as many times; only that thread may release it.
  *
+ * Its owner is a thread, as in Python, not an async function: two async flows of one thread count
+ * as one owner, so `await lock.holdAsync()` lets the second in while the first is paused at an
+ * `await` inside its block. To keep async flows of one thread apart, use a {@linkcode Lock}.
+ *
  * @example Usage
  * ```ts
  * import { RLock } from "./sync.ts";

@@ -154,7 +154,10 @@ export interface ValueOptions {
 /**
  * One number in shared memory with a lock that guards it (Python's `multiprocessing.Value`).
  *
- * The lock does not make `value` atomic: hold it around every read-modify-write.
+ * The lock does not make `value` atomic: hold it around every read-modify-write. The default lock
+ * is an {@linkcode RLock}, whose owner is a thread: it does not keep two async functions of one
+ * thread apart across an `await` in the block; for that, make the value with
+ * `{ lock: new Lock() }`.
  *
  * @typeParam T The type code.
  *

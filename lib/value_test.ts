@@ -98,3 +98,30 @@ Deno.test("Value travels by reference through Pool tasks, as an argument and as 
   equal(counter.value, 18);
   deepEqual([...bumps].sort((a, b) => a - b), [11, 12, 13, 14, 15, 16, 17, 18]);
 });
+
+/** Two async flows of this thread each add 1 `times` times across an `await`, under the value's lock. */
+async function addAcrossAwaits(counter: Value<"i">, times: number): Promise<number> {
+  let inside = 0;
+  let mostInside = 0;
+  const flow = async () => {
+    for (let i = 0; i < times; i++) {
+      using _ = await counter.getLock().holdAsync();
+      mostInside = Math.max(mostInside, ++inside);
+      const read = counter.value;
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      counter.value = read + 1;
+      inside--;
+    }
+  };
+  await Promise.all([flow(), flow()]);
+  return mostInside;
+}
+
+Deno.test("Value's default RLock lets two async flows of one thread in at once; a Lock keeps them apart", async () => {
+  const reentrant = new Value("i", 0);
+  equal(await addAcrossAwaits(reentrant, 10), 2, "an RLock's owner is the thread");
+  ok(reentrant.value < 20, "updates were lost");
+  const exclusive = new Value("i", 0, { lock: new Lock() });
+  equal(await addAcrossAwaits(exclusive, 10), 1);
+  equal(exclusive.value, 20);
+});
