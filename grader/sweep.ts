@@ -29,7 +29,13 @@ import {
   type SandboxOptions,
   type StudentOp,
 } from "./sandbox/sandbox.ts";
-import { COMPARE_DEFAULTS, summarizePairs, usableCores } from "./timing.ts";
+import {
+  COMPARE_DEFAULTS,
+  ReferenceDisturbedError,
+  summarizePairs,
+  timeReference,
+  usableCores,
+} from "./timing.ts";
 
 /** One timed call of the student's code, with what its pool did when the pool reports it. */
 export interface CandidateRun {
@@ -342,14 +348,22 @@ export function sandboxSubject(
   let expected: { value: unknown } | undefined;
   return {
     async reference() {
-      const reply = await sandbox.reference(target.reference, call);
-      if (reply.fault) {
-        throw new Error(
-          `The grader's reference ${target.reference.name} failed: ${reply.fault.message}`,
-        );
+      try {
+        // A reference during which the student's code kept running is void (timeReference).
+        return await timeReference(async () => {
+          const reply = await sandbox.reference(target.reference, call);
+          if (reply.fault) {
+            throw new Error(
+              `The grader's reference ${target.reference.name} failed: ${reply.fault.message}`,
+            );
+          }
+          expected ??= { value: reply.value };
+          return reply;
+        });
+      } catch (error) {
+        if (error instanceof ReferenceDisturbedError) throw new SweepAnswerError(error.message);
+        throw error;
       }
-      expected ??= { value: reply.value };
-      return reply.seconds;
     },
     async candidate(workers) {
       const op = target.student(workers);

@@ -2,8 +2,11 @@ import { deepEqual, equal, rejects } from "node:assert/strict";
 import {
   compareInterleaved,
   decide,
+  referenceDisturbed,
+  ReferenceDisturbedError,
   speedupThreshold,
   summarizePairs,
+  timeReference,
   usableCores,
 } from "./timing.ts";
 
@@ -113,4 +116,39 @@ Deno.test("usableCores() is a positive integer no larger than the OS's count", a
   const cores = await usableCores();
   equal(Number.isInteger(cores) && cores >= 1, true);
   equal(cores <= navigator.hardwareConcurrency, true);
+});
+
+Deno.test("referenceDisturbed() voids a reference during which the process used more CPU than wall time", () => {
+  // The honest reference: one thread, CPU about its wall time (ticks of 10 ms, GC helpers).
+  equal(referenceDisturbed({ cpuSeconds: 0.25, wallSeconds: 0.25 }), false);
+  equal(referenceDisturbed({ cpuSeconds: 0.33, wallSeconds: 0.25 }), false);
+  // mallory's three spinners beside a reference slowed to 0.51 s on two cores.
+  equal(referenceDisturbed({ cpuSeconds: 1.02, wallSeconds: 0.51 }), true);
+  // One spinner on a machine with a free core: twice the wall time.
+  equal(referenceDisturbed({ cpuSeconds: 0.5, wallSeconds: 0.25 }), true);
+});
+
+Deno.test("timeReference() retries a disturbed reference, then fails with a message for the student", async () => {
+  const calm = { cpuSeconds: 0.25, wallSeconds: 0.25 };
+  const busy = { cpuSeconds: 1.0, wallSeconds: 0.5 };
+  const runs = [
+    { seconds: 0.5, usage: busy },
+    { seconds: 0.25, usage: calm },
+  ];
+  let i = 0;
+  equal(await timeReference(() => Promise.resolve(runs[i++]!)), 0.25);
+  equal(i, 2);
+  let tries = 0;
+  await rejects(
+    timeReference(() => {
+      tries++;
+      return Promise.resolve({ seconds: 0.5, usage: busy });
+    }),
+    (error: unknown) =>
+      error instanceof ReferenceDisturbedError &&
+      /kept running while the grader timed its serial reference/.test(error.message),
+  );
+  equal(tries, 3);
+  // Where the OS reports no CPU time, the reference counts as it is.
+  equal(await timeReference(() => Promise.resolve({ seconds: 0.3 })), 0.3);
 });

@@ -14,7 +14,13 @@ import {
   type Sandbox,
   type StudentOp,
 } from "../sandbox/sandbox.ts";
-import { compareInterleaved, type Comparison, speedupThreshold } from "../timing.ts";
+import {
+  compareInterleaved,
+  type Comparison,
+  ReferenceDisturbedError,
+  speedupThreshold,
+  timeReference,
+} from "../timing.ts";
 
 /** How one check ended, before the runner scores it. */
 export interface Outcome {
@@ -321,7 +327,8 @@ export interface SpeedupPlan {
 
 /**
  * The speedup check of a parallel exercise: on one core `skipped`; otherwise the reference and the
- * student's call timed interleaved (two to six warm-up pairs, until the student's time stops
+ * student's call timed interleaved (a reference during which the student's code kept running is
+ * voided and retried, and `failed` if that keeps happening: {@linkcode timeReference}) (two to six warm-up pairs, until the student's time stops
  * dropping), every timed answer verified, and the verdict of {@linkcode timedOutcome}.
  *
  * @param context The check's context.
@@ -343,21 +350,27 @@ export async function measureSpeedup(context: CheckContext, plan: SpeedupPlan): 
   let wrong: Outcome | undefined;
   let last: Reply | undefined;
   const load = await currentLoad();
-  const comparison = await compareInterleaved(
-    async () => (await sandbox.reference(plan.reference, options)).seconds,
-    async () => {
-      last = await sandbox.student(plan.student, options);
-      const answer = answerOf(last);
-      wrong ??= answer.ok ? plan.verify(last) : answer.outcome;
-      return last.seconds;
-    },
-    {
-      threshold,
-      warmup: 2,
-      maxWarmup: 6,
-      onPair: (index, total) => context.progress(`timing pair ${index + 1} (at most ${total})`),
-    },
-  );
+  let comparison: Comparison;
+  try {
+    comparison = await compareInterleaved(
+      () => timeReference(() => sandbox.reference(plan.reference, options)),
+      async () => {
+        last = await sandbox.student(plan.student, options);
+        const answer = answerOf(last);
+        wrong ??= answer.ok ? plan.verify(last) : answer.outcome;
+        return last.seconds;
+      },
+      {
+        threshold,
+        warmup: 2,
+        maxWarmup: 6,
+        onPair: (index, total) => context.progress(`timing pair ${index + 1} (at most ${total})`),
+      },
+    );
+  } catch (error) {
+    if (!(error instanceof ReferenceDisturbedError)) throw error;
+    return { status: "failed", message: error.message };
+  }
   if (wrong) return wrong;
   return timedOutcome(comparison, {
     cores: context.cores,

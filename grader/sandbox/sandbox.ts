@@ -16,8 +16,15 @@ import {
   type StudentOp,
 } from "./_protocol.ts";
 import { decodeWire, type HarnessConfig, readLines, writeLine } from "./_wire.ts";
+import type { ReferenceUsage } from "../timing.ts";
 
 export type { Fault, ReferenceOp, Reply, StudentOp };
+
+/** A reference's reply, with what the grader saw of the process while the reference ran. */
+export interface ReferenceReply extends Reply {
+  /** The process's CPU and wall time over the call, where the OS reports them (Linux). */
+  usage?: ReferenceUsage;
+}
 
 /** How a sandbox run ended when it did not answer. */
 export type SandboxFailureStatus = "timeout" | "out-of-memory" | "crashed";
@@ -173,6 +180,27 @@ async function residentMb(pid: number): Promise<number> {
     return match ? Number(match[1]) / 1024 : 0;
   } catch {
     return 0;
+  }
+}
+
+/** The kernel's clock ticks per second (`getconf CLK_TCK`: 100 on every Linux Deno runs on). */
+const CLOCK_TICKS = 100;
+
+/**
+ * The CPU time (user + system, every thread) a process has used, from `/proc/PID/stat` (Linux).
+ *
+ * @param pid The process.
+ * @returns Seconds, or `undefined` where the OS does not say.
+ */
+async function cpuSeconds(pid: number): Promise<number | undefined> {
+  try {
+    const stat = await Deno.readTextFile(`/proc/${pid}/stat`);
+    // Fields after the command name (which may hold spaces), from field 3 (state) on.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return Number.isFinite(ticks) ? ticks / CLOCK_TICKS : undefined;
+  } catch {
+    return undefined;
   }
 }
 
@@ -383,11 +411,22 @@ export class Sandbox {
    *
    * @param op The reference and its arguments.
    * @param options The call's time limit.
-   * @returns The harness's reply.
+   * @returns The harness's reply, with the process's CPU and wall time over the call (Linux).
    * @throws {SandboxFailure} If the sandbox timed out, ran out of memory or died.
    */
-  reference(op: ReferenceOp, options: CallOptions = {}): Promise<Reply> {
-    return this.#call("reference", op, options);
+  reference(op: ReferenceOp, options: CallOptions = {}): Promise<ReferenceReply> {
+    const pid = this.#process.pid;
+    const next = this.#queue.then(async (): Promise<ReferenceReply> => {
+      const start = performance.now();
+      const before = await cpuSeconds(pid);
+      const reply = await this.#send("reference", op, options);
+      const after = await cpuSeconds(pid);
+      const wallSeconds = (performance.now() - start) / 1000;
+      if (before === undefined || after === undefined) return reply;
+      return { ...reply, usage: { cpuSeconds: after - before, wallSeconds } };
+    });
+    this.#queue = next.catch(() => {});
+    return next;
   }
 
   #call(
