@@ -151,6 +151,49 @@ export function decodeItem(bytes: Uint8Array): unknown {
   }
 }
 
+/**
+ * Checks a queue's or pipe's options object at the boundary.
+ *
+ * @param options What the caller passed.
+ * @param caller What was being done (`"make queue"`).
+ * @throws {TypeError} If it is not an object.
+ */
+export function checkOptionsObject(options: unknown, caller: string): void {
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError(
+      `Cannot ${caller}: options must be an object: received ${
+        options === null ? "null" : typeof options
+      }`,
+    );
+  }
+}
+
+/**
+ * Checks a queue's or pipe's size option (`maxsize`, `capacity`) at the boundary.
+ *
+ * @returns The size, or `fallback` when none was given.
+ * @throws {TypeError} If it is not a number.
+ * @throws {RangeError} If it is not an integer from `min` to 2^31 - 1.
+ */
+export function checkSize(
+  value: number | undefined,
+  fallback: number,
+  name: string,
+  min: number,
+  caller: string,
+): number {
+  const size = value ?? fallback;
+  if (typeof size !== "number") {
+    throw new TypeError(`Cannot ${caller}: ${name} must be a number: received ${typeof size}`);
+  }
+  if (!Number.isSafeInteger(size) || size < min || size > 0x7fffffff) {
+    throw new RangeError(
+      `Cannot ${caller}: ${name} must be an integer from ${min} to ${0x7fffffff}: received ${size}`,
+    );
+  }
+  return size;
+}
+
 /** A shared ring of byte records; see the module doc. */
 export class Ring {
   readonly words: Int32Array;

@@ -11,7 +11,15 @@
 
 import { adopt, adopted } from "./_adopt.ts";
 import { type Ctx, ctxOf } from "./_mutex.ts";
-import { decodeItem, encodeFor, Ring, type RingFailure, type RingResult } from "./_ring.ts";
+import {
+  checkOptionsObject,
+  checkSize,
+  decodeItem,
+  encodeFor,
+  Ring,
+  type RingFailure,
+  type RingResult,
+} from "./_ring.ts";
 import { REVIVE, SHARE, type SharedHandle } from "./_shareable.ts";
 import { abortError, runAsync, runBlocking, type SyncWaitOptions } from "./_wait.ts";
 import { TimeoutError } from "./async_result.ts";
@@ -242,6 +250,7 @@ export class Connection<T = unknown> {
  * @typeParam T The messages' type.
  * @param options Whether both ends send and receive, and the buffer size.
  * @returns The two ends; with `duplex: false`, the first only receives and the second only sends.
+ * @throws {TypeError} If `options` is not an object, or `capacity` not a number.
  * @throws {RangeError} If `capacity` is not an integer of at least 16.
  *
  * @example Usage
@@ -256,12 +265,8 @@ export class Connection<T = unknown> {
  * ```
  */
 export function Pipe<T = unknown>(options: PipeOptions = {}): [Connection<T>, Connection<T>] {
-  const capacity = options.capacity ?? DEFAULT_QUEUE_CAPACITY;
-  if (!Number.isSafeInteger(capacity) || capacity < 16 || capacity > 0x7fffffff) {
-    throw new RangeError(
-      `Cannot make pipe: capacity must be an integer from 16 to ${0x7fffffff}: received ${capacity}`,
-    );
-  }
+  checkOptionsObject(options, "make pipe");
+  const capacity = checkSize(options.capacity, DEFAULT_QUEUE_CAPACITY, "capacity", 16, "make pipe");
   const forward = Ring.allocate(capacity, 0);
   if (options.duplex === false) {
     return [

@@ -71,3 +71,12 @@ Deno.test("Connection.send() that times out on a full pipe says the pipe stayed 
     message: "Cannot send: the pipe stayed full for 5 ms",
   });
 });
+
+Deno.test("Pipe() rejects a wrong-typed option with a TypeError and an out-of-range one with a RangeError", () => {
+  throws(() => Pipe({ capacity: "64" as unknown as number }), {
+    name: "TypeError",
+    message: "Cannot make pipe: capacity must be a number: received string",
+  });
+  throws(() => Pipe(7 as never), TypeError);
+  throws(() => Pipe({ capacity: 8 }), RangeError);
+});

@@ -22,7 +22,15 @@
 
 import { adopt, adopted, sharedState } from "./_adopt.ts";
 import { type Ctx, ctxOf } from "./_mutex.ts";
-import { decodeItem, encodeFor, Ring, type RingFailure, type RingResult } from "./_ring.ts";
+import {
+  checkOptionsObject,
+  checkSize,
+  decodeItem,
+  encodeFor,
+  Ring,
+  type RingFailure,
+  type RingResult,
+} from "./_ring.ts";
 import { REVIVE, SHARE, type SharedHandle } from "./_shareable.ts";
 import { abortError, runAsync, runBlocking, type SyncWaitOptions } from "./_wait.ts";
 import { TimeoutError } from "./async_result.ts";
@@ -139,16 +147,6 @@ function unwrap<T>(result: RingResult<T>, ctx: Ctx, full: boolean): T {
   return result.value;
 }
 
-function checkSize(value: number | undefined, fallback: number, name: string, min: number): number {
-  const size = value ?? fallback;
-  if (!Number.isSafeInteger(size) || size < min || size > 0x7fffffff) {
-    throw new RangeError(
-      `Cannot make queue: ${name} must be an integer from ${min} to ${0x7fffffff}: received ${size}`,
-    );
-  }
-  return size;
-}
-
 /**
  * The shared engine of the three queue classes; holds the ring and its encode/decode steps.
  *
@@ -163,8 +161,15 @@ abstract class QueueBase<T> {
       this.#ring = new Ring(sharedState(state, kind, ["buffer"]).buffer);
       return;
     }
-    const maxsize = checkSize(options.maxsize, 0, "maxsize", 0);
-    const capacity = checkSize(options.capacity, DEFAULT_QUEUE_CAPACITY, "capacity", 16);
+    checkOptionsObject(options, "make queue");
+    const maxsize = checkSize(options.maxsize, 0, "maxsize", 0, "make queue");
+    const capacity = checkSize(
+      options.capacity,
+      DEFAULT_QUEUE_CAPACITY,
+      "capacity",
+      16,
+      "make queue",
+    );
     this.#ring = new Ring(Ring.allocate(capacity, maxsize));
   }
 
@@ -264,6 +269,7 @@ export class Queue<T = unknown> extends QueueBase<T> implements AsyncIterable<T>
    * Makes a queue in shared memory.
    *
    * @param options Its item limit and its buffer's size.
+   * @throws {TypeError} If `options` is not an object, or `maxsize` or `capacity` not a number.
    * @throws {RangeError} If `maxsize` or `capacity` is not a valid integer.
    */
   constructor(options: QueueOptions = {}) {
@@ -435,6 +441,7 @@ export class JoinableQueue<T = unknown> extends Queue<T> {
    * Makes a joinable queue in shared memory.
    *
    * @param options Its item limit and its buffer's size.
+   * @throws {TypeError} If `options` is not an object, or `maxsize` or `capacity` not a number.
    * @throws {RangeError} If `maxsize` or `capacity` is not a valid integer.
    */
   constructor(options: QueueOptions = {}) {
@@ -526,9 +533,11 @@ export class SimpleQueue<T = unknown> extends QueueBase<T> {
    * Makes a simple queue in shared memory.
    *
    * @param options The size of its buffer in bytes.
+   * @throws {TypeError} If `options` is not an object, or `capacity` not a number.
    * @throws {RangeError} If `capacity` is not a valid integer.
    */
   constructor(options: Pick<QueueOptions, "capacity"> = {}) {
+    checkOptionsObject(options, "make queue");
     super(
       { ...(options.capacity === undefined ? {} : { capacity: options.capacity }) },
       "SimpleQueue",

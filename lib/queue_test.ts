@@ -177,3 +177,20 @@ Deno.test("Queue's nowait forms under contention throw only QueueEmptyError and 
   deepEqual([...wrong], []);
   equal(outcome.ok, true, JSON.stringify(outcome));
 });
+
+Deno.test("Queue rejects a wrong-typed option with a TypeError and an out-of-range one with a RangeError", () => {
+  throws(() => new Queue({ maxsize: "big" as unknown as number }), {
+    name: "TypeError",
+    message: "Cannot make queue: maxsize must be a number: received string",
+  });
+  throws(() => new JoinableQueue({ capacity: "64" as unknown as number }), TypeError);
+  throws(() => new SimpleQueue({ capacity: true as unknown as number }), TypeError);
+  throws(() => new Queue(5 as never), {
+    name: "TypeError",
+    message: "Cannot make queue: options must be an object: received number",
+  });
+  throws(() => new SimpleQueue(null as never), TypeError);
+  throws(() => new Queue({ maxsize: -1 }), RangeError);
+  throws(() => new Queue({ capacity: 1.5 }), RangeError);
+  equal(new Queue({ maxsize: 2, capacity: 16 }).maxsize, 2);
+});

@@ -413,6 +413,7 @@ export class Semaphore {
    * Makes a semaphore in shared memory.
    *
    * @param options Its initial value.
+   * @throws {TypeError} If `options` is not an object, or the value not a number.
    * @throws {RangeError} If the value is not a non-negative integer.
    */
   constructor(options: SemaphoreOptions = {}) {
@@ -421,7 +422,19 @@ export class Semaphore {
       this.#words = new Int32Array(sharedState(state, "Semaphore", ["buffer"]).buffer);
       return;
     }
+    if (typeof options !== "object" || options === null) {
+      throw new TypeError(
+        `Cannot make semaphore: options must be an object: received ${
+          options === null ? "null" : typeof options
+        }`,
+      );
+    }
     const value = options.value ?? 1;
+    if (typeof value !== "number") {
+      throw new TypeError(
+        `Cannot make semaphore: value must be a number: received ${typeof value}`,
+      );
+    }
     if (!Number.isSafeInteger(value) || value < 0 || value > 0x7fffffff) {
       throw new RangeError(
         `Cannot make semaphore: value must be a non-negative integer: received ${value}`,

@@ -279,3 +279,18 @@ Deno.test("RLock waits time out and abort while another thread holds it", async 
   await lock.acquireAsync({ timeout: 10_000 });
   lock.release();
 });
+
+Deno.test("Semaphore rejects a wrong-typed option with a TypeError and an out-of-range one with a RangeError", () => {
+  throws(() => new Semaphore({ value: "3" as unknown as number }), {
+    name: "TypeError",
+    message: "Cannot make semaphore: value must be a number: received string",
+  });
+  throws(() => new BoundedSemaphore({ value: 2n as unknown as number }), TypeError);
+  throws(() => new Semaphore(null as never), {
+    name: "TypeError",
+    message: "Cannot make semaphore: options must be an object: received null",
+  });
+  throws(() => new Semaphore({ value: -1 }), RangeError);
+  throws(() => new BoundedSemaphore({ value: 1.5 }), RangeError);
+  equal(new Semaphore({ value: 0 }).value, 0);
+});
