@@ -8,7 +8,8 @@
  *
  * Values are copied to and from the manager (structured clone): a dict holds data, not live
  * objects. One call's message and its answer must each fit in the manager channel's 1 MiB: a
- * bigger one throws a RangeError (send smaller values, or share big data in a `SharedArray`). `manager.lock()`, `manager.queue()` and friends return the shared-memory primitives of
+ * bigger one throws a RangeError (send smaller values, or share big data in a `SharedArray`).
+ * `manager.lock()`, `manager.queue()` and friends return the shared-memory primitives of
  * `sync.ts` and `queue.ts`, which need no manager round trip at all.
  *
  * @module

@@ -99,7 +99,10 @@ Deno.test("Value travels by reference through Pool tasks, as an argument and as 
   deepEqual([...bumps].sort((a, b) => a - b), [11, 12, 13, 14, 15, 16, 17, 18]);
 });
 
-/** Two async flows of this thread each add 1 `times` times across an `await`, under the value's lock. */
+/**
+ * Two async flows of this thread each add 1 `times` times across an `await`, under the value's
+ * lock; returns how many were inside at once at most.
+ */
 async function addAcrossAwaits(counter: Value<"i">, times: number): Promise<number> {
   let inside = 0;
   let mostInside = 0;
