@@ -5,9 +5,16 @@
  * and faster than the grader's serial count by the speedup threshold. A part that deadlocks ends in
  * a `timeout` that names it; processes left running are reported.
  *
+ * A right answer is not enough: each part must have used its structure, as the sandbox's driver
+ * observed it (`Reply.observed`), never by timing or luck. The counter must be written `times`
+ * times per worker, each write under its lock (or by the atomic `add`); the pipeline must start at
+ * least two lib Processes, join them, and send one Queue to two of them; the word count must run
+ * pool tasks and leave the counts in a dict made on the grader's Manager.
+ *
  * @module
  */
 import { referenceCountPrimes } from "../reference/prime_count.ts";
+import { poolWork } from "./02_try_pymp1.ts";
 import type { Reply } from "../sandbox/sandbox.ts";
 import {
   answerOf,
@@ -98,6 +105,167 @@ function leftRunning(reply: Reply): Outcome | undefined {
   return undefined;
 }
 
+function isCount(value: unknown): value is number {
+  return typeof value === "number" && Number.isSafeInteger(value) && value >= 0;
+}
+
+/**
+ * Judges how one run of the counter was incremented, from what the driver observed of each
+ * worker's call: `times` increments each (writes of `value` or atomic `add`s), no write without
+ * the counter's lock held.
+ *
+ * @param observed The reply's `observed` data.
+ * @param workers The workers that ran `addMany`.
+ * @param times The increments each worker was asked for.
+ * @returns A failed outcome, or `undefined` when the counter was used as the lesson asks.
+ *
+ * @example Usage
+ * ```ts
+ * import { counterUse } from "./03_explore_structures.ts";
+ * import { equal } from "node:assert/strict";
+ *
+ * const once = { writes: 1, unlockedWrites: 0, adds: 0 };
+ * equal(counterUse({ counter: [once, once] }, 2, 5)?.status, "failed");
+ * const each = { writes: 5, unlockedWrites: 0, adds: 0 };
+ * equal(counterUse({ counter: [each, each] }, 2, 5), undefined);
+ * ```
+ */
+export function counterUse(observed: unknown, workers: number, times: number): Outcome | undefined {
+  const uses = (observed as { counter?: unknown } | undefined)?.counter;
+  if (!Array.isArray(uses) || uses.length !== workers) {
+    return {
+      status: "failed",
+      message:
+        `the grader could not observe the counter's increments: addMany(counter, times) must change counter.value itself (not a copy of the counter)`,
+    };
+  }
+  for (const use of uses) {
+    const { writes, unlockedWrites, adds } = (use ?? {}) as Record<string, unknown>;
+    if (!isCount(writes) || !isCount(unlockedWrites) || !isCount(adds)) {
+      return { status: "failed", message: "the counter's increments could not be read" };
+    }
+    if (unlockedWrites > 0) {
+      return {
+        status: "failed",
+        message:
+          `${unlockedWrites} of ${writes} writes of counter.value were made without holding the counter's lock: another worker can write between your read and your write; hold counter.getLock() around each read-modify-write`,
+      };
+    }
+    if (writes + adds < times) {
+      return {
+        status: "failed",
+        message: `addMany(counter, ${times}) changed the counter ${
+          writes + adds
+        } time(s), not ${times}: add 1 at a time, ${times} times, each increment while holding counter.getLock()`,
+      };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Judges whether the pipeline used its structure: at least two lib Processes started and joined,
+ * and one Queue sent to two of them.
+ *
+ * @param observed The reply's `observed` data.
+ * @returns A failed outcome, or `undefined` when the pipeline ran on Processes and a Queue.
+ *
+ * @example Usage
+ * ```ts
+ * import { pipelineUse } from "./03_explore_structures.ts";
+ * import { equal } from "node:assert/strict";
+ *
+ * equal(pipelineUse({ processes: { started: 0, joined: 0, queueSharers: 0 } })?.status, "failed");
+ * equal(pipelineUse({ processes: { started: 2, joined: 2, queueSharers: 2 } }), undefined);
+ * ```
+ */
+export function pipelineUse(observed: unknown): Outcome | undefined {
+  const { started, joined, queueSharers } =
+    ((observed as { processes?: unknown } | undefined)?.processes ?? {}) as Record<string, unknown>;
+  if (!isCount(started) || !isCount(joined) || !isCount(queueSharers)) {
+    return { status: "failed", message: "the grader could not observe the pipeline's processes" };
+  }
+  if (started < 2) {
+    return {
+      status: "failed",
+      message:
+        `pipeline started ${started} lib Process(es): run the producer and the consumer each in its own Process (new Process(task, args).start())`,
+    };
+  }
+  if (joined < started) {
+    return {
+      status: "failed",
+      message: `${
+        started - joined
+      } of the ${started} Processes it started were not joined: await each process.join() before returning`,
+    };
+  }
+  if (queueSharers < 2) {
+    return {
+      status: "failed",
+      message:
+        `no Queue was passed to two of its Processes: the producer puts the items on a Queue that the consumer takes them from`,
+    };
+  }
+  return undefined;
+}
+
+/**
+ * Judges whether the word count used its structures: pool tasks ran during the call, and a dict
+ * made on the grader's Manager holds the counts at the end.
+ *
+ * @param reply The reply of the `wordCount` call.
+ * @param expected The right counts.
+ * @returns A failed outcome, or `undefined` when the pool and the Manager dict did the work.
+ *
+ * @example Usage
+ * ```ts
+ * import { wordCountUse } from "./03_explore_structures.ts";
+ * import { equal } from "node:assert/strict";
+ *
+ * const stats = (tasks: number) => ({ perWorker: [{ tasks, busyMs: 0 }] });
+ * const reply = { id: 1, seconds: 0, statsBefore: stats(0), statsAfter: stats(2) };
+ * equal(wordCountUse({ ...reply, observed: { managerDicts: [{ a: 1 }] } }, { a: 1 }), undefined);
+ * equal(wordCountUse({ ...reply, observed: { managerDicts: [] } }, { a: 1 })?.status, "failed");
+ * ```
+ */
+export function wordCountUse(
+  reply: Reply,
+  expected: Record<string, number>,
+): Outcome | undefined {
+  const work = poolWork(reply.statsBefore, reply.statsAfter);
+  if (work === "unreadable" || work === undefined) {
+    return { status: "failed", message: "the pool's statistics could not be read" };
+  }
+  if (work.tasks === 0) {
+    return {
+      status: "failed",
+      message:
+        "no task ran on the pool: count the texts in pool tasks (pool.map or pool.starmap over the texts)",
+    };
+  }
+  const dicts = (reply.observed as { managerDicts?: unknown } | undefined)?.managerDicts;
+  if (!Array.isArray(dicts) || dicts.length === 0) {
+    return {
+      status: "failed",
+      message:
+        "no dict was made on the Manager it was given: merge the counts into manager.dict(), which every task can reach",
+    };
+  }
+  const holds = dicts.some((dict) =>
+    typeof dict === "object" && dict !== null && !Array.isArray(dict) &&
+    sameCounts(dict as Record<string, number>, expected)
+  );
+  if (!holds) {
+    return {
+      status: "failed",
+      message:
+        "no dict of the Manager held the word counts at the end: the tasks merge their counts into the Manager dict, and wordCount returns what it holds",
+    };
+  }
+  return undefined;
+}
+
 function workersOf(context: CheckContext): number {
   return Math.max(2, context.cores);
 }
@@ -114,18 +282,17 @@ export const CHECKS: readonly CheckSpec[] = [
       for (let round = 0; round < 2; round++) {
         for (const workers of COUNTER_WORKERS) {
           context.progress(`${workers} workers × ${COUNTER_TIMES} increments (round ${round + 1})`);
-          const answer = answerOf(
-            await sandbox.student(
-              {
-                op: "counter",
-                file: "counter.ts",
-                name: "addMany",
-                workers,
-                times: COUNTER_TIMES,
-              },
-              { timeoutMs: context.timeoutMs },
-            ),
+          const reply = await sandbox.student(
+            {
+              op: "counter",
+              file: "counter.ts",
+              name: "addMany",
+              workers,
+              times: COUNTER_TIMES,
+            },
+            { timeoutMs: context.timeoutMs },
           );
+          const answer = answerOf(reply);
           if (!answer.ok) return answer.outcome;
           const expected = workers * COUNTER_TIMES;
           if (answer.value !== expected) {
@@ -142,6 +309,8 @@ export const CHECKS: readonly CheckSpec[] = [
               }`.trim(),
             };
           }
+          const misuse = counterUse(reply.observed, workers, COUNTER_TIMES);
+          if (misuse) return misuse;
         }
       }
       return {
@@ -177,9 +346,10 @@ export const CHECKS: readonly CheckSpec[] = [
           }, ...] (${expected.length} squares, in order)`,
         };
       }
-      return leftRunning(reply) ?? {
+      return pipelineUse(reply.observed) ?? leftRunning(reply) ?? {
         status: "passed",
-        message: `${items.length} squares in order; no process left running`,
+        message:
+          `${items.length} squares in order through Processes and a Queue; no process left running`,
       };
     },
   },
@@ -213,9 +383,11 @@ export const CHECKS: readonly CheckSpec[] = [
           } (seed ${context.seed}: check --seed ${context.seed} replays these texts); a read-then-write on a manager dict is not atomic: count locally, merge under a lock`,
         };
       }
-      return leftRunning(reply) ?? {
+      return wordCountUse(reply, expected) ?? leftRunning(reply) ?? {
         status: "passed",
-        message: `${Object.keys(expected).length} words counted right over ${texts.length} texts`,
+        message: `${
+          Object.keys(expected).length
+        } words counted right over ${texts.length} texts, in pool tasks, into a Manager dict`,
       };
     },
   },

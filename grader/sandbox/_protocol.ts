@@ -97,6 +97,13 @@ export const ReplySchema = z.object({
   statsAfter: z.unknown().optional(),
   /** How many lib Processes were still alive after the call, where the lib can tell. */
   activeChildren: z.number().int().nonnegative().optional(),
+  /**
+   * What the driver saw the call do with the lib's structures (exercise 3): `processes` (started,
+   * joined, the most started Processes one Queue was sent to), `managerDicts` (the contents of
+   * each dict made on the grader's Manager), `counter` (per worker, the counter's writes, unlocked
+   * writes and atomic adds). Raw data: the checks validate it.
+   */
+  observed: z.record(z.string(), z.unknown()).optional(),
 });
 /** What the harness answers to one request. */
 export type Reply = z.infer<typeof ReplySchema>;

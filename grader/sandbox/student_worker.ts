@@ -16,9 +16,13 @@ interface Lib {
   Barrier?: new (parties: number) => unknown;
   taskFromExport?: (url: string, name: string) => unknown;
   activeChildren?: () => { kind?: string; id?: number }[];
+  Process?: { prototype: Record<PropertyKey, unknown> };
+  Queue?: { prototype: Record<PropertyKey, unknown> };
+  SimpleQueue?: { prototype: Record<PropertyKey, unknown> };
 }
 
 interface LibManager {
+  dict?: (...args: unknown[]) => { toObject?: () => unknown };
   start?: () => unknown;
   shutdown?: () => unknown;
   [Symbol.asyncDispose]?: () => Promise<void>;
@@ -121,6 +125,92 @@ async function startManager(): Promise<LibManager> {
   return manager;
 }
 
+/** The lib's `SHARE` symbol (`lib/_shareable.ts`), called when an object is sent to a worker. */
+const SHARE = Symbol.for("parakit.share");
+
+/**
+ * What exercise 3's calls did with the lib's Processes and Queues, counted by wrappers put on the
+ * lib's prototypes before any student file is imported: Processes started and joined, and for
+ * each Queue, the started Processes it was sent to.
+ */
+const processUse = {
+  started: new Set<object>(),
+  joined: new Set<object>(),
+  queueSharers: new Map<object, Set<object>>(),
+  starting: undefined as object | undefined,
+};
+let processesObserved = false;
+
+/** Wraps the lib's Process start/join and Queue sharing once, to count them (exercise 3). */
+async function observeProcesses(): Promise<void> {
+  if (processesObserved) return;
+  processesObserved = true;
+  const { Process, Queue, SimpleQueue } = await lib();
+  const proto = Process?.prototype;
+  const start = proto?.start;
+  const join = proto?.join;
+  if (!proto || typeof start !== "function" || typeof join !== "function") return;
+  proto.start = function (this: object, ...args: unknown[]) {
+    processUse.starting = this;
+    try {
+      const result = start.apply(this, args);
+      processUse.started.add(this);
+      return result;
+    } finally {
+      processUse.starting = undefined;
+    }
+  };
+  proto.join = async function (this: object, ...args: unknown[]) {
+    const result = await join.apply(this, args);
+    processUse.joined.add(this);
+    return result;
+  };
+  for (const queue of [Queue?.prototype, SimpleQueue?.prototype]) {
+    const share = queue?.[SHARE];
+    if (!queue || typeof share !== "function") continue;
+    queue[SHARE] = function (this: object, ...args: unknown[]) {
+      if (processUse.starting) {
+        const sharers = processUse.queueSharers.get(this) ?? new Set<object>();
+        sharers.add(processUse.starting);
+        processUse.queueSharers.set(this, sharers);
+      }
+      return share.apply(this, args);
+    };
+  }
+}
+
+/** The counts of {@linkcode processUse} since the last call, then cleared. */
+function takeProcessUse(): { started: number; joined: number; queueSharers: number } {
+  const started = processUse.started;
+  const use = {
+    started: started.size,
+    joined: [...processUse.joined].filter((p) => started.has(p)).length,
+    queueSharers: Math.max(
+      0,
+      ...[...processUse.queueSharers.values()].map((s) =>
+        [...s].filter((p) => started.has(p)).length
+      ),
+    ),
+  };
+  processUse.started = new Set();
+  processUse.joined = new Set();
+  processUse.queueSharers = new Map();
+  return use;
+}
+
+/** Records every dict the student makes on the grader's manager, to read them back after. */
+function observeDicts(manager: LibManager): { toObject?: () => unknown }[] {
+  const dicts: { toObject?: () => unknown }[] = [];
+  const dict = manager.dict;
+  if (typeof dict !== "function") return dicts;
+  manager.dict = (...args: unknown[]) => {
+    const proxy = dict.apply(manager, args);
+    dicts.push(proxy);
+    return proxy;
+  };
+  return dicts;
+}
+
 async function activeChildren(): Promise<number | undefined> {
   const { activeChildren } = await lib();
   if (!activeChildren) return undefined;
@@ -141,6 +231,7 @@ async function run(op: StudentOp): Promise<Record<string, unknown>> {
     case "get":
       return { value: await exported(op.file, op.name) };
     case "call": {
+      await observeProcesses();
       const fn = await exported(op.file, op.name) as (...args: unknown[]) => unknown;
       if (typeof fn !== "function") {
         throw Object.assign(new Error(`${op.file}: "${op.name}" is not a function`), {
@@ -155,9 +246,19 @@ async function run(op: StudentOp): Promise<Record<string, unknown>> {
       }
       if (op.manager) {
         const manager = await startManager();
+        const dicts = observeDicts(manager);
         args.push(manager);
         try {
-          return await finishCall(fn, args, pool);
+          const reply = await finishCall(fn, args, pool);
+          // Read back what the student's dicts hold while the manager still serves them.
+          const contents = dicts.map((dict) => {
+            try {
+              return dict.toObject?.();
+            } catch {
+              return undefined;
+            }
+          });
+          return { ...reply, observed: { ...(reply.observed as object), managerDicts: contents } };
         } finally {
           if (manager.shutdown) await manager.shutdown();
           else await manager[Symbol.asyncDispose]?.();
@@ -184,8 +285,8 @@ async function run(op: StudentOp): Promise<Record<string, unknown>> {
         { length: op.workers },
         () => [barrier, student, op.name, counter, op.times],
       );
-      await pool.starmap(task, items, { chunksize: 1 });
-      return { value: counter.value };
+      const uses = await pool.starmap(task, items, { chunksize: 1 });
+      return { value: counter.value, observed: { counter: uses } };
     }
   }
 }
@@ -196,9 +297,17 @@ async function finishCall(
   pool: LibPool | undefined,
 ): Promise<Record<string, unknown>> {
   const statsBefore = pool?.stats?.();
+  takeProcessUse();
   const value = await fn(...args);
+  const processes = takeProcessUse();
   const statsAfter = pool?.stats?.();
-  return { value, statsBefore, statsAfter, activeChildren: await activeChildren() };
+  return {
+    value,
+    statsBefore,
+    statsAfter,
+    activeChildren: await activeChildren(),
+    observed: { processes },
+  };
 }
 
 scope.onmessage = (event: MessageEvent) => {

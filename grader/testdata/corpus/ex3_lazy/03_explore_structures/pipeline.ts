@@ -1,0 +1,4 @@
+// No Process, no Queue.
+export function pipeline(items: number[]): Promise<number[]> {
+  return Promise.resolve(items.map((x) => x * x));
+}
