@@ -26,20 +26,34 @@ interface WorkerMessage {
 
 const config = JSON.parse(await new Response(Deno.stdin.readable).text()) as HarnessConfig;
 const conn = await Deno.connect({ hostname: "127.0.0.1", port: config.port });
+/** The two ends of a Worker's private channel: where requests go and where replies come from. */
+interface Channel {
+  postMessage(message: unknown): void;
+  onmessage: ((event: MessageEvent) => void) | null;
+}
+
+/** A started Worker and the channel its driver answers on. */
+interface Started {
+  worker: Worker;
+  channel: Channel;
+}
+
 /** One Worker and the request it is answering. */
 class Peer {
-  #make: () => Worker;
+  #make: () => Started;
   #worker: Worker | undefined;
+  #channel: Channel | undefined;
   #pending: ((message: WorkerMessage) => void) | undefined;
   #pendingId: number | undefined;
 
-  constructor(make: () => Worker) {
+  constructor(make: () => Started) {
     this.#make = make;
   }
 
-  #start(): Worker {
-    const worker = this.#make();
-    worker.onmessage = (event: MessageEvent<WorkerMessage>) => {
+  #start(): Channel {
+    const { worker, channel } = this.#make();
+    this.#worker = worker;
+    channel.onmessage = (event: MessageEvent<WorkerMessage>) => {
       const message = event.data;
       if (typeof message?.exit === "number") {
         this.#settle({
@@ -52,8 +66,8 @@ class Peer {
         this.#discard();
         return;
       }
-      // A message that does not answer the pending request (the student's own postMessage) is
-      // ignored: it cannot end the timed round trip early.
+      // A message that does not answer the pending request is ignored: it cannot end the timed
+      // round trip early.
       if (message?.id !== this.#pendingId) return;
       this.#settle(message);
     };
@@ -74,7 +88,7 @@ class Peer {
         fault: { kind: "error", name: "DataCloneError", message: "the result could not be read" },
       });
     };
-    return worker;
+    return channel;
   }
 
   #settle(message: WorkerMessage): void {
@@ -85,18 +99,20 @@ class Peer {
 
   #discard(): void {
     this.#worker?.terminate();
+    if (this.#channel instanceof MessagePort) this.#channel.close();
     this.#worker = undefined;
+    this.#channel = undefined;
   }
 
   /** Sends one request and resolves with the reply and the round trip in seconds. */
   run(message: { id: number; op: unknown }): Promise<[WorkerMessage, number]> {
-    this.#worker ??= this.#start();
-    const worker = this.#worker;
+    this.#channel ??= this.#start();
+    const channel = this.#channel;
     return new Promise((resolve) => {
       const start = performance.now();
       this.#pendingId = message.id;
       this.#pending = (reply) => resolve([reply, (performance.now() - start) / 1000]);
-      worker.postMessage(message);
+      channel.postMessage(message);
     });
   }
 }
@@ -123,15 +139,23 @@ const student = new Peer(() => {
       },
     },
   });
-  worker.postMessage({ exerciseUrl: config.exerciseUrl, libUrl: config.libUrl });
-  return worker;
+  // The driver's only channel: a port it captures before any student file loads. What the
+  // student's code posts on the Worker's own channel (self.postMessage) is never read; the port
+  // also keeps the requests out of the student's self.onmessage.
+  const { port1, port2 } = new MessageChannel();
+  worker.onmessage = null;
+  worker.postMessage({ exerciseUrl: config.exerciseUrl, libUrl: config.libUrl, port: port2 }, [
+    port2,
+  ]);
+  return { worker, channel: port1 };
 });
-const reference = new Peer(() =>
-  new Worker(new URL("./reference_worker.ts", import.meta.url), {
+const reference = new Peer(() => {
+  const worker = new Worker(new URL("./reference_worker.ts", import.meta.url), {
     type: "module",
     name: "reference",
-  })
-);
+  });
+  return { worker, channel: worker };
+});
 
 async function answer(request: Request): Promise<Reply> {
   const peer = request.kind === "student" ? student : reference;

@@ -42,16 +42,57 @@ const scope = self as unknown as {
   close(): void;
 };
 
+/**
+ * Sends to the harness over the private port it gives in its first message, captured (bound)
+ * before any student file loads: the student's code can replace `self.postMessage` or
+ * `MessagePort.prototype.postMessage`, but neither reaches the harness.
+ */
+let send: (message: unknown) => void = () => {};
+
 const exit = Deno.exit;
 (Deno as { exit: (code?: number) => never }).exit = (code?: number): never => {
-  scope.postMessage({ exit: code ?? 0 });
+  send({ exit: code ?? 0 });
   return exit(code);
 };
 const close = scope.close.bind(scope);
 scope.close = () => {
-  scope.postMessage({ exit: 0 });
+  send({ exit: 0 });
   close();
 };
+
+/** The lib's own methods, taken before any student file loads (a student can patch prototypes). */
+const trusted: { stats?: (this: unknown) => unknown; value?: (this: unknown) => unknown } = {};
+const apply = Reflect.apply;
+
+/** Takes {@linkcode trusted}'s methods from the lib, before any student file is imported. */
+async function captureLib(): Promise<void> {
+  let module: Lib;
+  try {
+    module = await lib();
+  } catch {
+    return; // The lib does not load: every call fails on it later, with its error.
+  }
+  const stats = module.Pool?.prototype.stats;
+  if (typeof stats === "function") trusted.stats = stats;
+  for (let proto = module.Value?.prototype; proto; proto = Object.getPrototypeOf(proto)) {
+    const getter = Object.getOwnPropertyDescriptor(proto, "value")?.get;
+    if (getter) {
+      trusted.value = getter;
+      break;
+    }
+  }
+}
+
+/** The pool's `stats()` through the lib's own method, whatever the student did to the pool. */
+function statsOf(pool: LibPool | undefined): unknown {
+  if (!pool) return undefined;
+  return trusted.stats ? apply(trusted.stats, pool, []) : pool.stats?.();
+}
+
+/** A lib Value's count through the lib's own getter. */
+function readValue(counter: { value: number }): unknown {
+  return trusted.value ? apply(trusted.value, counter, []) : counter.value;
+}
 
 let exerciseUrl = "";
 let libUrl = "";
@@ -218,7 +259,7 @@ async function activeChildren(): Promise<number | undefined> {
   // the workers of pools the student started and left open.
   const ours = new Set<number>();
   for (const pool of pools.values()) {
-    const stats = pool.stats?.() as { perWorker?: { id?: number }[] } | undefined;
+    const stats = statsOf(pool) as { perWorker?: { id?: number }[] } | undefined;
     for (const worker of stats?.perWorker ?? []) if (worker.id !== undefined) ours.add(worker.id);
   }
   return activeChildren().filter((child) =>
@@ -286,7 +327,7 @@ async function run(op: StudentOp): Promise<Record<string, unknown>> {
         () => [barrier, student, op.name, counter, op.times],
       );
       const uses = await pool.starmap(task, items, { chunksize: 1 });
-      return { value: counter.value, observed: { counter: uses } };
+      return { value: readValue(counter), observed: { counter: uses } };
     }
   }
 }
@@ -296,11 +337,11 @@ async function finishCall(
   args: unknown[],
   pool: LibPool | undefined,
 ): Promise<Record<string, unknown>> {
-  const statsBefore = pool?.stats?.();
+  const statsBefore = statsOf(pool);
   takeProcessUse();
   const value = await fn(...args);
   const processes = takeProcessUse();
-  const statsAfter = pool?.stats?.();
+  const statsAfter = statsOf(pool);
   return {
     value,
     statsBefore,
@@ -310,20 +351,14 @@ async function finishCall(
   };
 }
 
-scope.onmessage = (event: MessageEvent) => {
-  const data = event.data as { exerciseUrl?: string; libUrl?: string; id?: number; op?: StudentOp };
-  if (data.exerciseUrl !== undefined && data.libUrl !== undefined) {
-    exerciseUrl = data.exerciseUrl;
-    libUrl = data.libUrl;
-    return;
-  }
-  const { id, op } = data as { id: number; op: StudentOp };
+function answer(event: MessageEvent): void {
+  const { id, op } = event.data as { id: number; op: StudentOp };
   run(op).then(
     (reply) => {
       try {
-        scope.postMessage({ id, ...reply });
+        send({ id, ...reply });
       } catch (error) {
-        scope.postMessage({
+        send({
           id,
           fault: faultOf(error, { file: op.file, export: op.name }),
         });
@@ -332,7 +367,21 @@ scope.onmessage = (event: MessageEvent) => {
     (error: unknown) => {
       const fault = faultOf(error, { file: op.file, export: op.name });
       if ((error as { missingExport?: boolean })?.missingExport) fault.kind = "missing-export";
-      scope.postMessage({ id, fault });
+      send({ id, fault });
     },
   );
+}
+
+// The first and only message on the Worker's own channel: the configuration and the private port.
+// Requests arrive on the port, which starts only once the lib's methods are captured.
+scope.onmessage = (event: MessageEvent) => {
+  scope.onmessage = null;
+  const data = event.data as { exerciseUrl: string; libUrl: string; port: MessagePort };
+  exerciseUrl = data.exerciseUrl;
+  libUrl = data.libUrl;
+  const port = data.port;
+  send = port.postMessage.bind(port);
+  captureLib().then(() => {
+    port.onmessage = answer;
+  });
 };
