@@ -11,7 +11,7 @@
  * @module
  */
 import type { Fault, Reply, Request } from "./_protocol.ts";
-import { decodeWire, type HarnessConfig, readLines, writeLine } from "./_wire.ts";
+import { decodeWire, encodeWire, type HarnessConfig, readLines, writeLine } from "./_wire.ts";
 
 /** A message from the student or reference Worker. */
 interface WorkerMessage {
@@ -167,8 +167,33 @@ async function answer(request: Request): Promise<Reply> {
   return { id: request.id, seconds, ...rest };
 }
 
+/**
+ * The reply as it can travel: a value that JSON cannot carry (a circular structure) becomes an
+ * error for the student instead of ending the harness.
+ */
+function sendable(request: Request, reply: Reply): Reply {
+  try {
+    encodeWire(reply);
+    return reply;
+  } catch (error) {
+    const text = error instanceof Error ? error.message : String(error);
+    const why = /circular/i.test(text) ? "circular structure" : text.split("\n")[0];
+    return {
+      id: reply.id,
+      seconds: reply.seconds,
+      fault: {
+        kind: "error",
+        name: "TypeError",
+        message: `the value could not be sent back: ${why}`,
+        ...(request.kind === "student" ? { file: request.op.file, export: request.op.name } : {}),
+      },
+    };
+  }
+}
+
 await writeLine(conn, { token: config.token });
 for await (const line of readLines(conn.readable)) {
-  await writeLine(conn, await answer(decodeWire(line) as Request));
+  const request = decodeWire(line) as Request;
+  await writeLine(conn, sendable(request, await answer(request)));
 }
 Deno.exit(0);

@@ -67,7 +67,8 @@ function opKey(op: StudentOp): string {
 }
 
 function opLabel(op: StudentOp): string {
-  return `${op.name}() in ${op.file}`;
+  // A `get` only reads the export (a module's top-level code runs as it loads); the rest call it.
+  return op.op === "get" ? `reading ${op.name} from ${op.file}` : `${op.name}() in ${op.file}`;
 }
 
 /** Options of {@linkcode Sandbox.open}. */
@@ -523,7 +524,7 @@ export class Sandbox {
       this.#fail(
         new SandboxFailure(
           "crashed",
-          `the sandbox process ended unexpectedly while running ${this.#doing()} (exit code ${status.code}${
+          `the sandbox process ended unexpectedly during ${this.#doing()} (exit code ${status.code}${
             status.signal ? `, signal ${status.signal}` : ""
           })`,
         ),

@@ -18,6 +18,8 @@ export function hoard(): number {
   for (let i = 0; i < 400; i++) kept.push(new Uint8Array(16 * 1024 * 1024).fill(1));
   return kept.length;
 }
+export const circular: Record<string, unknown> = { serial: 1 };
+circular.me = circular;
 export function chatter(): number {
   for (let i = 0; i < 2000; i++) console.log("line " + i + " " + "x".repeat(100));
   return 1;
@@ -110,5 +112,16 @@ Deno.test("Sandbox ends the run when its signal aborts", async () => {
     setTimeout(() => stop.abort(), 200);
     await rejects(call, (error: unknown) => error instanceof SandboxFailure);
     match(sandbox.failure?.message ?? "", /cancelled/);
+  });
+});
+
+Deno.test("Sandbox.student() answers a circular value with an error, and the sandbox goes on", async () => {
+  await withSandbox({}, async (sandbox) => {
+    const reply = await sandbox.student({ op: "get", file: "mod.ts", name: "circular" });
+    equal(reply.fault?.kind, "error");
+    match(reply.fault!.message, /^the value could not be sent back: circular structure$/);
+    equal(reply.fault?.export, "circular");
+    const next = await sandbox.student({ op: "call", file: "mod.ts", name: "sum", args: [1, 4] });
+    equal(next.value, 6n);
   });
 });
