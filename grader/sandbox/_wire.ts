@@ -61,10 +61,15 @@ export function decodeWire(text: string): any {
   });
 }
 
+/** The longest line the channel carries, in UTF-16 code units (4 MiB): a value past it is refused. */
+export const MAX_LINE_CHARS = 4 * 1024 * 1024;
+
 /**
- * Reads a stream as lines of text, leaving out empty lines.
+ * Reads a stream as lines of text, leaving out empty lines. Each chunk is searched once, so a long
+ * line costs time in proportion to its length; a line longer than `maxChars` is dropped whole.
  *
  * @param readable The bytes (a connection's `readable`).
+ * @param maxChars The longest line kept.
  * @returns The lines, without their newline, as they complete.
  *
  * @example Usage
@@ -78,17 +83,38 @@ export function decodeWire(text: string): any {
  * deepEqual(lines, ["a", "b"]);
  * ```
  */
-export async function* readLines(readable: ReadableStream<Uint8Array>): AsyncGenerator<string> {
+export async function* readLines(
+  readable: ReadableStream<Uint8Array>,
+  maxChars: number = MAX_LINE_CHARS,
+): AsyncGenerator<string> {
   const decoder = new TextDecoder();
-  let buffer = "";
+  let parts: string[] = [];
+  let size = 0;
+  let dropping = false;
   for await (const chunk of readable) {
-    buffer += decoder.decode(chunk, { stream: true });
-    let newline = buffer.indexOf("\n");
-    while (newline >= 0) {
-      const line = buffer.slice(0, newline);
-      buffer = buffer.slice(newline + 1);
-      newline = buffer.indexOf("\n");
-      if (line.trim() !== "") yield line;
+    const text = decoder.decode(chunk, { stream: true });
+    let start = 0;
+    for (let newline = text.indexOf("\n"); newline >= 0; newline = text.indexOf("\n", start)) {
+      const piece = text.slice(start, newline);
+      start = newline + 1;
+      if (!dropping && size + piece.length <= maxChars) {
+        parts.push(piece);
+        const line = parts.join("");
+        if (line.trim() !== "") yield line;
+      }
+      parts = [];
+      size = 0;
+      dropping = false;
+    }
+    const rest = text.slice(start);
+    if (dropping || rest === "") continue;
+    if (size + rest.length > maxChars) {
+      dropping = true;
+      parts = [];
+      size = 0;
+    } else {
+      parts.push(rest);
+      size += rest.length;
     }
   }
 }

@@ -11,7 +11,14 @@
  * @module
  */
 import type { Fault, Reply, Request } from "./_protocol.ts";
-import { decodeWire, encodeWire, type HarnessConfig, readLines, writeLine } from "./_wire.ts";
+import {
+  decodeWire,
+  encodeWire,
+  type HarnessConfig,
+  MAX_LINE_CHARS,
+  readLines,
+  writeLine,
+} from "./_wire.ts";
 
 /** A message from the student or reference Worker. */
 interface WorkerMessage {
@@ -168,27 +175,34 @@ async function answer(request: Request): Promise<Reply> {
 }
 
 /**
- * The reply as it can travel: a value that JSON cannot carry (a circular structure) becomes an
- * error for the student instead of ending the harness.
+ * The reply as it can travel: a value that JSON cannot carry (a circular structure) or that is
+ * longer than the channel's line limit ({@linkcode MAX_LINE_CHARS}) becomes an error for the
+ * student instead of ending the harness or stalling the grader.
  */
 function sendable(request: Request, reply: Reply): Reply {
+  let name = "RangeError";
+  let why: string;
   try {
-    encodeWire(reply);
-    return reply;
+    const length = encodeWire(reply).length;
+    if (length <= MAX_LINE_CHARS) return reply;
+    why = `the value is too large to send back (${Math.ceil(length / 1024 / 1024)} MB)`;
   } catch (error) {
     const text = error instanceof Error ? error.message : String(error);
-    const why = /circular/i.test(text) ? "circular structure" : text.split("\n")[0];
-    return {
-      id: reply.id,
-      seconds: reply.seconds,
-      fault: {
-        kind: "error",
-        name: "TypeError",
-        message: `the value could not be sent back: ${why}`,
-        ...(request.kind === "student" ? { file: request.op.file, export: request.op.name } : {}),
-      },
-    };
+    name = "TypeError";
+    why = `the value could not be sent back: ${
+      /circular/i.test(text) ? "circular structure" : text.split("\n")[0]
+    }`;
   }
+  return {
+    id: reply.id,
+    seconds: reply.seconds,
+    fault: {
+      kind: "error",
+      name,
+      message: why,
+      ...(request.kind === "student" ? { file: request.op.file, export: request.op.name } : {}),
+    },
+  };
 }
 
 await writeLine(conn, { token: config.token });

@@ -18,6 +18,7 @@ export function hoard(): number {
   for (let i = 0; i < 400; i++) kept.push(new Uint8Array(16 * 1024 * 1024).fill(1));
   return kept.length;
 }
+export const huge = "y".repeat(5_000_000);
 export const circular: Record<string, unknown> = { serial: 1 };
 circular.me = circular;
 export function chatter(): number {
@@ -121,6 +122,16 @@ Deno.test("Sandbox.student() answers a circular value with an error, and the san
     equal(reply.fault?.kind, "error");
     match(reply.fault!.message, /^the value could not be sent back: circular structure$/);
     equal(reply.fault?.export, "circular");
+    const next = await sandbox.student({ op: "call", file: "mod.ts", name: "sum", args: [1, 4] });
+    equal(next.value, 6n);
+  });
+});
+
+Deno.test("Sandbox.student() refuses a value longer than the channel carries, and the sandbox goes on", async () => {
+  await withSandbox({}, async (sandbox) => {
+    const reply = await sandbox.student({ op: "get", file: "mod.ts", name: "huge" });
+    equal(reply.fault?.name, "RangeError");
+    match(reply.fault!.message, /^the value is too large to send back \(5 MB\)$/);
     const next = await sandbox.student({ op: "call", file: "mod.ts", name: "sum", args: [1, 4] });
     equal(next.value, 6n);
   });
