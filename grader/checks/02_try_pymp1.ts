@@ -285,7 +285,14 @@ export const CHECKS: readonly CheckSpec[] = [
         const work = reply ? poolWork(reply.statsBefore, reply.statsAfter) : undefined;
         return work === "unreadable" ? undefined : work;
       };
+      // Each pair sums a range shifted by a random amount (the same on both sides), so that a sum
+      // remembered from an earlier call cannot be replayed.
+      const shift = random(context.seed ^ 0x5eed);
       return measureSpeedup(context, {
+        args: () => {
+          const by = Math.floor(shift() * 1_000_000);
+          return [lo + by, hi + by];
+        },
         reference: { name: "sumRange", args: [lo, hi] },
         student: {
           op: "call",
@@ -294,8 +301,8 @@ export const CHECKS: readonly CheckSpec[] = [
           args: [lo, hi],
           pool: count,
         },
-        verify: (reply) => {
-          const problem = diagnoseSum([lo, hi], reply.value);
+        verify: (reply, args) => {
+          const problem = diagnoseSum(args as [number, number], reply.value);
           return problem
             ? { status: "failed", message: problem.replace("sumRange(", "parallelSum(") }
             : undefined;

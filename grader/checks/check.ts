@@ -315,8 +315,16 @@ export interface SpeedupPlan {
   reference: ReferenceOp;
   /** The student's parallel call, with `pool` set to the workers it gets. */
   student: StudentOp & { op: "call"; pool: number };
-  /** An outcome when a timed call's reply is wrong (nothing wrong is timed); `undefined` if right. */
-  verify(reply: Reply): Outcome | undefined;
+  /**
+   * The arguments of each timed pair, given to both sides (`index` counts the pairs from 0), so
+   * that an answer cached from an earlier call cannot be replayed; default: `student.args`.
+   */
+  args?(index: number): unknown[];
+  /**
+   * An outcome when a timed call's reply is wrong (nothing wrong is timed); `undefined` if right.
+   * `args` are the arguments of that call.
+   */
+  verify(reply: Reply, args: readonly unknown[]): Outcome | undefined;
   /** Said when the speedup is above what the cores can give. */
   tooFast: string;
   /** What to change when the speedup is too low, from the last timed reply. */
@@ -350,14 +358,21 @@ export async function measureSpeedup(context: CheckContext, plan: SpeedupPlan): 
   let wrong: Outcome | undefined;
   let last: Reply | undefined;
   const load = await currentLoad();
+  let pair = 0;
+  let args: unknown[] = plan.student.args;
   let comparison: Comparison;
   try {
     comparison = await compareInterleaved(
-      () => timeReference(() => sandbox.reference(plan.reference, options)),
+      () => {
+        // Each pair's arguments, the same on both sides; a disturbed reference is retried as is.
+        args = plan.args?.(pair++) ?? plan.student.args;
+        return timeReference(() => sandbox.reference({ ...plan.reference, args }, options));
+      },
       async () => {
-        last = await sandbox.student(plan.student, options);
+        const called = args;
+        last = await sandbox.student({ ...plan.student, args: called }, options);
         const answer = answerOf(last);
-        wrong ??= answer.ok ? plan.verify(last) : answer.outcome;
+        wrong ??= answer.ok ? plan.verify(last, called) : answer.outcome;
         return last.seconds;
       },
       {

@@ -2,7 +2,14 @@ import { deepEqual, equal, match } from "node:assert/strict";
 import { diagnoseSum } from "./01_guess_run_times.ts";
 import { granularityAdvice, poolWork, randomRanges } from "./02_try_pymp1.ts";
 import { countWords, wordTexts } from "./03_explore_structures.ts";
-import { faultOutcome, timedOutcome } from "./check.ts";
+import {
+  type CheckContext,
+  faultOutcome,
+  measureSpeedup,
+  type SpeedupPlan,
+  timedOutcome,
+} from "./check.ts";
+import type { ReferenceOp, Sandbox, StudentOp } from "../sandbox/sandbox.ts";
 import type { Comparison } from "../timing.ts";
 import { MeasurementsSchema } from "../result.ts";
 
@@ -111,4 +118,57 @@ Deno.test("timedOutcome() leaves out measurements that are not finite numbers", 
   const outcome = timedOutcome(comparison, facts);
   equal("taskSeconds" in outcome.measurements!, false);
   MeasurementsSchema.parse(outcome.measurements);
+});
+
+/** A sandbox whose reference reports the given CPU use, recording each call's arguments. */
+function fakeSandbox(cpuPerWall: number, calls: string[]): Sandbox {
+  return {
+    reference(op: ReferenceOp) {
+      calls.push(`r${JSON.stringify(op.args)}`);
+      const usage = { cpuSeconds: 0.25 * cpuPerWall, wallSeconds: 0.25 };
+      return Promise.resolve({ id: 0, value: 0n, seconds: 0.25, usage });
+    },
+    student(op: StudentOp) {
+      calls.push(`s${JSON.stringify((op as { args: unknown[] }).args)}`);
+      return Promise.resolve({ id: 0, value: 0n, seconds: 0.1 });
+    },
+  } as unknown as Sandbox;
+}
+
+function fakeContext(sandbox: Sandbox): CheckContext {
+  return {
+    sandbox: () => Promise.resolve(sandbox),
+    kitRoot: ".",
+    timed: true,
+    cores: 2,
+    timeoutMs: 1000,
+    seed: 1,
+    progress: () => {},
+    passed: () => true,
+    memo: (_key, make) => make(),
+  };
+}
+
+const PLAN: SpeedupPlan = {
+  reference: { name: "sumRange", args: [1, 2] },
+  student: { op: "call", file: "parallel_sum.ts", name: "parallelSum", args: [1, 2], pool: 2 },
+  args: (index) => [index, index + 1],
+  verify: () => undefined,
+  tooFast: "too fast",
+  advice: () => "advice",
+};
+
+Deno.test("measureSpeedup() fails serial code that kept running while the reference was timed", async () => {
+  const calls: string[] = [];
+  const outcome = await measureSpeedup(fakeContext(fakeSandbox(2, calls)), PLAN);
+  equal(outcome.status, "failed");
+  match(outcome.message, /kept running while the grader timed its serial reference/);
+  deepEqual(calls, ["r[0,1]", "r[0,1]", "r[0,1]"]);
+});
+
+Deno.test("measureSpeedup() gives both sides of each pair the same, new arguments", async () => {
+  const calls: string[] = [];
+  const outcome = await measureSpeedup(fakeContext(fakeSandbox(1, calls)), PLAN);
+  equal(outcome.status, "passed");
+  deepEqual(calls.slice(0, 6), ["r[0,1]", "s[0,1]", "r[1,2]", "s[1,2]", "r[2,3]", "s[2,3]"]);
 });
