@@ -379,3 +379,23 @@ Deno.test("runSweep() flags no timing-based overhead on a busy machine", async (
   equal((await runSweep(subject, 2, { pairs: 1, load: 0.2 })).fit?.overhead, true);
   equal((await runSweep(subject, 2, { pairs: 1, load: 1.8 })).fit?.overhead, false);
 });
+
+Deno.test("sandboxSubject() stops the sweep when the student's code keeps running during the reference", async () => {
+  const sandbox = fakeSandbox(() => 15n);
+  const disturbed = {
+    ...sandbox,
+    reference(op: { name: string }): Promise<Reply> {
+      return sandbox.reference(op).then((reply) => ({
+        ...reply,
+        usage: { cpuSeconds: 2, wallSeconds: 1 },
+      }));
+    },
+  };
+  await rejects(
+    runSweep(sandboxSubject(disturbed, TARGET), 2, { warmup: 0, maxWarmup: 0, pairs: 1 }),
+    (error: unknown) =>
+      error instanceof SweepAnswerError &&
+      /kept running while the grader timed its serial reference/.test(error.message),
+  );
+  deepEqual(sandbox.calls, ["reference sumRange", "reference sumRange", "reference sumRange"]);
+});
