@@ -6,7 +6,7 @@
  * @module
  */
 import { closedFormSum } from "../reference/sum_range.ts";
-import { formatSeconds } from "../sandbox/sandbox.ts";
+import { formatSeconds, STEADY_JIT_FLAGS } from "../sandbox/sandbox.ts";
 import { answerOf, type CheckContext, type CheckSpec, type Outcome, show } from "./check.ts";
 
 const GUESSES = [
@@ -64,6 +64,7 @@ export async function measureLessonProgram(
       "--no-lock",
       "--no-prompt",
       `--allow-read=${kitRoot}`,
+      `--v8-flags=${STEADY_JIT_FLAGS}`,
       script,
       "--json",
       `--ulim=${LESSON_ULIM}`,

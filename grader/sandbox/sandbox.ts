@@ -33,9 +33,18 @@ export type SandboxFailureStatus = "timeout" | "out-of-memory" | "crashed";
  * V8 flags that keep a hot loop's speed steady from call to call. With V8's Maglev tier on, the
  * same summing loop measured 0.82, 0.82, 1.74 and 2.76 s in four rounds here as it re-tiered (in
  * the main thread and in workers alike), which makes any timed ratio a coin toss; without it, 0.82 s
- * every round. Both sides of every timed pair run in the sandbox, so both get the same JIT.
+ * every round. Both sides of every timed pair run in the sandbox, so both get the same JIT; the
+ * lesson program that exercise 1 times runs with them too.
+ *
+ * @example Usage
+ * ```ts
+ * import { STEADY_JIT_FLAGS } from "./sandbox.ts";
+ * import { match } from "node:assert/strict";
+ *
+ * match(STEADY_JIT_FLAGS, /--no-maglev/);
+ * ```
  */
-const STEADY_JIT_FLAGS = "--no-maglev";
+export const STEADY_JIT_FLAGS = "--no-maglev";
 
 /** Raised by a {@linkcode Sandbox} call when the subprocess was ended or died. */
 export class SandboxFailure extends Error {
