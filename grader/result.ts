@@ -210,7 +210,19 @@ export const GradebookSchema = z.object({
 /** `gradebook.json`. */
 export type Gradebook = z.infer<typeof GradebookSchema>;
 
-const FAILING: ReadonlySet<CheckStatus> = new Set([
+/**
+ * The check statuses that fail an exercise: the check ran and was wrong, or could not finish.
+ *
+ * @example Usage
+ * ```ts
+ * import { FAILING_STATUSES } from "./result.ts";
+ * import { equal } from "node:assert/strict";
+ *
+ * equal(FAILING_STATUSES.has("timeout"), true);
+ * equal(FAILING_STATUSES.has("inconclusive"), false);
+ * ```
+ */
+export const FAILING_STATUSES: ReadonlySet<CheckStatus> = new Set([
   "failed",
   "error",
   "timeout",
@@ -239,7 +251,7 @@ const FAILING: ReadonlySet<CheckStatus> = new Set([
  * ```
  */
 export function exerciseStatus(checks: readonly CheckResult[]): ExerciseStatus {
-  if (checks.some((check) => FAILING.has(check.status))) return "failed";
+  if (checks.some((check) => FAILING_STATUSES.has(check.status))) return "failed";
   if (!checks.some((check) => check.status === "passed")) return "failed";
   const undecided = checks.some((check) =>
     check.status === "inconclusive" || check.status === "skipped"

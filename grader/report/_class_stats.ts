@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { CheckStatus, Gradebook } from "../result.ts";
+import { type CheckStatus, FAILING_STATUSES, type Gradebook } from "../result.ts";
 
 /** How many students' results ended in each status, for one exercise or one check. */
 export interface Rate {
@@ -46,14 +46,6 @@ export interface Failure {
   status: CheckStatus;
   message: string;
 }
-
-const FAILING: ReadonlySet<CheckStatus> = new Set([
-  "failed",
-  "error",
-  "timeout",
-  "out-of-memory",
-  "crashed",
-]);
 
 /** Pass rate per exercise, in the order exercises first appear. */
 export function exerciseRates(gradebook: Gradebook): Rate[] {
@@ -134,7 +126,7 @@ export function failures(gradebook: Gradebook): Failure[] {
   return gradebook.students.flatMap((row) =>
     row.exercises.flatMap((result) =>
       result.checks
-        .filter((check) => FAILING.has(check.status))
+        .filter((check) => FAILING_STATUSES.has(check.status))
         .map((check) => ({
           student: row.student,
           exercise: result.exercise,
