@@ -25,6 +25,8 @@ export const INSTRUCTOR_ONLY: readonly string[] = [
   "grader/batch_test.ts",
   "grader/_batch_runner.ts",
   "grader/_batch_progress.ts",
+  "grader/_batch_projection.ts",
+  "grader/_batch_projection_test.ts",
   "grader/_atomic_write.ts",
   "grader/release.ts",
   "grader/release_test.ts",
