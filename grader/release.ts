@@ -47,6 +47,7 @@ export const INSTRUCTOR_ONLY: readonly string[] = [
   "grader/report/_class_stats.ts",
   "grader/report/_html_chart.ts",
   "grader/report/_html_style.ts",
+  "grader/report/_html_student.ts",
   "grader/report/_fake_results.ts",
   "grader/testdata/submissions/",
   "grader/testdata/corpus/",
