@@ -148,8 +148,8 @@ const NOT_RUN = /^Not run: /;
 
 /**
  * Why a check did not run, or `undefined` when it ran: its file is missing (`parallel_sum.ts is
- * missing`), or an earlier check had to pass first; in an exercise with a missing file, every
- * check that did not run says that the file is missing, the root cause.
+ * missing`), or an earlier check had to pass first; when that earlier check's file is missing,
+ * the reason is that file, the root cause.
  *
  * @param check The check.
  * @param result The exercise it belongs to.
@@ -175,12 +175,11 @@ export function notRunReason(check: CheckResult, result: ExerciseResult): string
   const own = MISSING_FILE.exec(check.message);
   if (own) return `${own[1]} is missing`;
   if (!NOT_RUN.test(check.message)) return undefined;
-  const missing = [
-    ...new Set(result.checks.flatMap((other) => MISSING_FILE.exec(other.message)?.[1] ?? [])),
-  ];
-  if (missing.length > 0) {
-    return `${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} missing`;
-  }
+  // The check it waited for: when that one's file is missing, so is this one's.
+  const first = /^Not run: "([^"]+)"/.exec(check.message)?.[1];
+  const earlier = result.checks.find((other) => other.name === first && other !== check);
+  const cause = earlier && MISSING_FILE.exec(earlier.message);
+  if (cause) return `${cause[1]} is missing`;
   return check.message.replace(NOT_RUN, "");
 }
 

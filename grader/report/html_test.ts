@@ -252,6 +252,28 @@ Deno.test("classReportHtml() reports checks whose file is missing as not run, ap
   ok(!notRun.includes("The pool ran"));
 });
 
+Deno.test("notRunGroups() blames a check that did not run on the file its earlier check lacked", () => {
+  const missing = (file: string) => `${file} is missing or could not be loaded (Module not found)`;
+  const gradebook = fakeMixedGradebook();
+  gradebook.students = [{
+    student: "fay",
+    score: 1,
+    maxScore: 4,
+    exercises: [fakeExercise("03_explore_structures", [
+      fakeCheck("counter", "passed"),
+      fakeCheck("pipeline", "error", { message: missing("pipeline.ts") }),
+      fakeCheck("primes", "error", { message: missing("prime_count.ts") }),
+      fakeCheck("primes fast", "failed", { message: 'Not run: "primes" must pass first' }),
+      fakeCheck("other fast", "failed", { message: 'Not run: "counter 2" must pass first' }),
+    ])],
+  }];
+  deepEqual(notRunGroups(gradebook).map((group) => [group.reason, group.checks]), [
+    ["pipeline.ts is missing", ["pipeline"]],
+    ["prime_count.ts is missing", ["primes", "primes fast"]],
+    ['"counter 2" must pass first', ["other fast"]],
+  ]);
+});
+
 Deno.test("classReportHtml() opens each student onto their checks, measurements and capped output, escaped", async () => {
   const gradebook = fakeMixedGradebook();
   const long = "x".repeat(5000);
