@@ -19,6 +19,7 @@ import { parseArgs } from "node:util";
 import { type Catalog, type CatalogEntry, CatalogError, loadCatalog } from "./catalog.ts";
 import { batchProgress } from "./_batch_progress.ts";
 import { runnerGrader } from "./_batch_runner.ts";
+import { projectionLine } from "./_batch_projection.ts";
 import { machine, sourceDir } from "./runner.ts";
 import { usableCores } from "./timing.ts";
 import {
@@ -698,6 +699,8 @@ function printSummary(summary: BatchSummary): void {
   );
   const scores = gradebook.students.map((row) => `${row.student} ${row.score}/${row.maxScore}`);
   console.log(`scores: ${scores.join(", ")}`);
+  const projection = projectionLine(timing, gradebook.machine.cores);
+  if (projection) console.log(projection);
   if (summary.inconclusive.length > 0) {
     console.log(
       `inconclusive timing (the machine was busy) for ${summary.inconclusive.join(", ")}: ` +

@@ -19,6 +19,7 @@ import { strToU8, type Zippable, zipSync } from "fflate";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { writeWhole } from "./_atomic_write.ts";
+import { DENO_VERSION } from "./_deno_version.ts";
 import { kitFiles } from "./release.ts";
 
 /** Paths of the kit left out of the bundle (a path ending in `/` is a folder). */
@@ -32,7 +33,7 @@ export const NOT_BUNDLED: readonly string[] = [
 ];
 
 /** The Deno version the bundle installs (the one CI uses). */
-export const DENO_VERSION = "2.9.6";
+export { DENO_VERSION };
 
 /** `setup.sh`: run once, as root, when Gradescope builds the autograder image. */
 export const SETUP_SH = `#!/usr/bin/env bash

@@ -1,7 +1,8 @@
 /**
  * `deno task release OUT`: writes the student kit, everything of this kit but `solutions/` and the
  * instructor-only files ({@linkcode INSTRUCTOR_ONLY}), with the instructor's tasks taken out of
- * `deno.json` and the README's instructor-only blocks taken out. In a git checkout the kit is the
+ * `deno.json`, the README's instructor-only blocks taken out, and the GitHub Classroom
+ * autograding workflow ({@linkcode WORKFLOW_PATH}) generated from the catalog. In a git checkout the kit is the
  * tracked files (as they are in the working tree), so nothing the instructor tried locally leaks;
  * elsewhere it is every file but the ones never shipped ({@linkcode NEVER_SHIPPED}).
  *
@@ -9,6 +10,8 @@
  */
 import { dirname, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { loadCatalog } from "./catalog.ts";
+import { classroomWorkflow, WORKFLOW_PATH } from "./classroom_workflow.ts";
 
 /**
  * Paths of the instructor's kit that a student kit never holds: the hidden solutions, the tools
@@ -22,9 +25,14 @@ export const INSTRUCTOR_ONLY: readonly string[] = [
   "grader/batch_test.ts",
   "grader/_batch_runner.ts",
   "grader/_batch_progress.ts",
+  "grader/_batch_projection.ts",
+  "grader/_batch_projection_test.ts",
   "grader/_atomic_write.ts",
   "grader/release.ts",
   "grader/release_test.ts",
+  "grader/classroom_workflow.ts",
+  "grader/classroom_workflow_test.ts",
+  "grader/_deno_version.ts",
   "grader/dev_check.ts",
   "grader/dev_check_test.ts",
   "grader/gradescope_bundle.ts",
@@ -39,6 +47,7 @@ export const INSTRUCTOR_ONLY: readonly string[] = [
   "grader/report/_class_stats.ts",
   "grader/report/_html_chart.ts",
   "grader/report/_html_style.ts",
+  "grader/report/_html_student.ts",
   "grader/report/_fake_results.ts",
   "grader/testdata/submissions/",
   "grader/testdata/corpus/",
@@ -113,7 +122,8 @@ export function isShipped(path: string): boolean {
 }
 
 /**
- * Writes the student kit to OUT.
+ * Writes the student kit to OUT; when the kit has a catalog, with the GitHub Classroom workflow
+ * generated from it ({@linkcode WORKFLOW_PATH}, replacing any tracked copy).
  *
  * @param out The folder to write; it must not exist or be empty.
  * @param options The instructor's kit.
@@ -160,6 +170,13 @@ export async function release(out: string, options: ReleaseOptions = {}): Promis
   }
   if (written.includes("deno.json")) await stripTasks(join(target, "deno.json"));
   if (written.includes("README.md")) await stripReadme(join(target, "README.md"));
+  if (written.includes("exercises/catalog.json")) {
+    const workflow = classroomWorkflow(await loadCatalog(target));
+    await Deno.mkdir(join(target, dirname(WORKFLOW_PATH)), { recursive: true });
+    await Deno.writeTextFile(join(target, WORKFLOW_PATH), workflow);
+    if (!written.includes(WORKFLOW_PATH)) written.push(WORKFLOW_PATH);
+    written.sort();
+  }
   return { files: written, missingTasks: await missingTasks(target) };
 }
 
@@ -295,7 +312,10 @@ export async function releaseMain(args: string[]): Promise<number> {
     const summary = await release(positionals[0]!);
     console.log(
       `wrote the student kit to ${resolve(positionals[0]!)}: ${summary.files.length} files, ` +
-        `without solutions/ and the instructor's tools (${INSTRUCTOR_TASKS.join(", ")})`,
+        `without solutions/ and the instructor's tools (${INSTRUCTOR_TASKS.join(", ")})` +
+        (summary.files.includes(WORKFLOW_PATH)
+          ? `, with ${WORKFLOW_PATH} for GitHub Classroom's autograding`
+          : ""),
     );
     if (summary.missingTasks.length > 0) {
       console.error(

@@ -1,5 +1,7 @@
-import { deepEqual, equal, ok, rejects } from "node:assert/strict";
+import { deepEqual, equal, match, ok, rejects } from "node:assert/strict";
 import { join } from "node:path";
+import { parse } from "yaml";
+import { CLASSROOM_ACTIONS, WORKFLOW_PATH } from "./classroom_workflow.ts";
 import {
   INSTRUCTOR_ONLY,
   INSTRUCTOR_TASKS,
@@ -88,12 +90,19 @@ Deno.test("release() refuses an OUT that is not empty or not a folder, and write
 });
 
 async function run(cwd: string, ...args: string[]) {
-  const output = await new Deno.Command(Deno.execPath(), {
+  return await runCommand(Deno.execPath(), args, { cwd, env: { NO_COLOR: "1" } });
+}
+
+async function runCommand(
+  command: string,
+  args: string[],
+  options: { cwd: string; env: Record<string, string>; clearEnv?: boolean },
+) {
+  const output = await new Deno.Command(command, {
     args,
-    cwd,
+    ...options,
     stdout: "piped",
     stderr: "piped",
-    env: { NO_COLOR: "1" },
   }).output();
   const decoder = new TextDecoder();
   return {
@@ -129,6 +138,75 @@ Deno.test("release() of this kit stands alone: no solutions, its commands work, 
     const list = await run(out, "task", "-q", "list");
     equal(list.code, 0, list.stderr);
     ok(list.stdout.includes("01_guess_run_times") || list.stdout.includes("Guess"), list.stdout);
+  } finally {
+    await Deno.remove(join(out, ".."), { recursive: true });
+  }
+});
+
+/**
+ * Runs a workflow step's command the way GitHub Classroom's command grader does: through a shell,
+ * in the repository's root, with only PATH, HOME and FORCE_COLOR set (`wrap` prefixes it, as
+ * `taskset -c 0` does to stand in for a one-core runner).
+ */
+function runStep(kit: string, command: string, wrap: string[] = []) {
+  const [program, ...args] = [...wrap, "sh", "-c", command];
+  return runCommand(program!, args, {
+    cwd: kit,
+    clearEnv: true,
+    env: {
+      PATH: `${join(Deno.execPath(), "..")}:${Deno.env.get("PATH") ?? "/usr/bin:/bin"}`,
+      HOME: Deno.env.get("HOME") ?? "/tmp",
+      FORCE_COLOR: "true",
+    },
+  });
+}
+
+Deno.test("release() writes the GitHub Classroom workflow, and its grading commands run in the released kit", async () => {
+  const out = join(await Deno.makeTempDir({ prefix: "parakit_release_" }), "kit");
+  try {
+    const summary = await release(out, { kitRoot: KIT_ROOT });
+    ok(summary.files.includes(WORKFLOW_PATH));
+    const workflow = parse(await Deno.readTextFile(join(out, WORKFLOW_PATH)));
+    const steps: { uses?: string; run?: string; with?: Record<string, string | number> }[] =
+      workflow.jobs["run-autograding-tests"].steps;
+    const graders = steps.filter((step) => step.uses === CLASSROOM_ACTIONS.grader);
+    ok(graders.length > 0);
+    // The step that caches the packages works from the released deno.lock.
+    const install = steps.find((step) => step.run?.startsWith("deno install"))!;
+    const installed = await runStep(out, install.run!);
+    equal(installed.code, 0, installed.stderr);
+    // The first exercise's step on the untouched stubs: a verdict (1, some check did not pass),
+    // with the checks and their messages in the log the student reads; never 2 or 3.
+    const first = await runStep(out, String(graders[0]!.with!.command));
+    equal(first.code, 1, first.stderr);
+    ok(first.stdout.includes("sumRange"), first.stdout);
+    // A one-core runner: exercise 2's solution passes its correctness checks and the speedup
+    // check is skipped with a message that says why (taskset stands in for such a runner).
+    const taskset = await runCommand("taskset", ["-c", "0", "true"], { cwd: out, env: {} })
+      .catch(() => undefined);
+    if (taskset?.code === 0) {
+      const slug = "02_try_pymp1";
+      for await (const entry of Deno.readDir(join(KIT_ROOT, "solutions", slug))) {
+        if (!entry.isFile) continue;
+        await Deno.copyFile(
+          join(KIT_ROOT, "solutions", slug, entry.name),
+          join(out, "exercises", slug, entry.name),
+        );
+      }
+      const second = graders.find((step) => String(step.with!.command).endsWith(" 2"))!;
+      const single = await runStep(out, `${second.with!.command} --json`, ["taskset", "-c", "0"]);
+      equal(single.code, 1, single.stderr);
+      const result = JSON.parse(single.stdout).exercises[0];
+      equal(result.machine.cores, 1);
+      const speedup = result.checks.find((check: { name: string }) => /faster/.test(check.name));
+      equal(speedup.status, "skipped");
+      match(speedup.message, /only one core/);
+      ok(
+        result.checks.filter((check: { status: string }) => check.status !== "skipped")
+          .every((check: { status: string }) => check.status === "passed"),
+        single.stdout,
+      );
+    }
   } finally {
     await Deno.remove(join(out, ".."), { recursive: true });
   }

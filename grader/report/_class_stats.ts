@@ -4,7 +4,20 @@
  *
  * @module
  */
-import { type CheckStatus, FAILING_STATUSES, type Gradebook } from "../result.ts";
+import {
+  type CheckResult,
+  type CheckStatus,
+  type ExerciseResult,
+  FAILING_STATUSES,
+  type Gradebook,
+} from "../result.ts";
+
+/**
+ * A speedup above this many times the cores is impossible: the work was skipped (the speedup
+ * checks fail it as such: `timedOutcome` in `grader/checks/check.ts`). The class chart's axis
+ * ends there.
+ */
+export const IMPOSSIBLE_SPEEDUP_PER_CORE = 1.5;
 
 /** How many students' results ended in each status, for one exercise or one check. */
 export interface Rate {
@@ -27,7 +40,13 @@ export interface SpeedupSeries {
   /** The check's name. */
   check: string;
   /** One point per student who has a measured speedup on the check. */
-  points: { student: string; speedup: number; threshold?: number; status: CheckStatus }[];
+  points: {
+    student: string;
+    speedup: number;
+    threshold?: number;
+    cores?: number;
+    status: CheckStatus;
+  }[];
 }
 
 /** One exercise run of one student, for the slowest list. */
@@ -97,6 +116,7 @@ export function speedupSeries(gradebook: Gradebook): SpeedupSeries[] {
           student: row.student,
           speedup,
           threshold: check.measurements?.threshold,
+          cores: check.measurements?.cores,
           status: check.status,
         });
         series.set(key, entry);
@@ -121,12 +141,87 @@ export function slowestRuns(gradebook: Gradebook, limit: number): SlowRun[] {
     .slice(0, limit);
 }
 
-/** Every check that failed or could not run, by exercise, check, then student. */
+/** The message of a check whose student file is missing or could not be loaded (sandbox.ts). */
+const MISSING_FILE = /^(\S+) is missing or could not be loaded\b/;
+/** The runner's message for a check whose earlier checks did not pass (runner.ts). */
+const NOT_RUN = /^Not run: /;
+
+/**
+ * Why a check did not run, or `undefined` when it ran: its file is missing (`parallel_sum.ts is
+ * missing`), or an earlier check had to pass first; when that earlier check's file is missing,
+ * the reason is that file, the root cause.
+ *
+ * @param check The check.
+ * @param result The exercise it belongs to.
+ * @returns The reason, in a few words.
+ *
+ * @example Usage
+ * ```ts
+ * import { notRunReason } from "./_class_stats.ts";
+ * import { fakeCheck, fakeExercise } from "./_fake_results.ts";
+ * import { equal } from "node:assert/strict";
+ *
+ * const missing = fakeCheck("exact", "error", {
+ *   message: "a.ts is missing or could not be loaded (Module not found)",
+ * });
+ * const after = fakeCheck("fast", "failed", { message: 'Not run: "exact" must pass first' });
+ * const result = fakeExercise("02_x", [missing, after]);
+ * equal(notRunReason(after, result), "a.ts is missing");
+ * equal(notRunReason(fakeCheck("exact", "failed"), result), undefined);
+ * ```
+ */
+export function notRunReason(check: CheckResult, result: ExerciseResult): string | undefined {
+  if (!FAILING_STATUSES.has(check.status)) return undefined;
+  const own = MISSING_FILE.exec(check.message);
+  if (own) return `${own[1]} is missing`;
+  if (!NOT_RUN.test(check.message)) return undefined;
+  // The check it waited for: when that one's file is missing, so is this one's.
+  const first = /^Not run: "([^"]+)"/.exec(check.message)?.[1];
+  const earlier = result.checks.find((other) => other.name === first && other !== check);
+  const cause = earlier && MISSING_FILE.exec(earlier.message);
+  if (cause) return `${cause[1]} is missing`;
+  return check.message.replace(NOT_RUN, "");
+}
+
+/** The checks of one exercise that did not run for one reason, and the students concerned. */
+export interface NotRunGroup {
+  exercise: string;
+  reason: string;
+  checks: string[];
+  students: string[];
+}
+
+/** Checks that did not run, grouped by exercise and reason, the most common first. */
+export function notRunGroups(gradebook: Gradebook): NotRunGroup[] {
+  const groups = new Map<string, NotRunGroup>();
+  for (const row of gradebook.students) {
+    for (const result of row.exercises) {
+      for (const check of result.checks) {
+        const reason = notRunReason(check, result);
+        if (reason === undefined) continue;
+        const key = `${result.exercise}\u0000${reason}`;
+        const group = groups.get(key) ??
+          { exercise: result.exercise, reason, checks: [], students: [] };
+        if (!group.checks.includes(check.name)) group.checks.push(check.name);
+        if (!group.students.includes(row.student)) group.students.push(row.student);
+        groups.set(key, group);
+      }
+    }
+  }
+  return [...groups.values()].sort((a, b) => b.students.length - a.students.length);
+}
+
+/**
+ * Every check that ran and failed, by exercise, check, then student; checks that did not run
+ * ({@linkcode notRunReason}) are {@linkcode notRunGroups}' instead.
+ */
 export function failures(gradebook: Gradebook): Failure[] {
   return gradebook.students.flatMap((row) =>
     row.exercises.flatMap((result) =>
       result.checks
-        .filter((check) => FAILING_STATUSES.has(check.status))
+        .filter((check) =>
+          FAILING_STATUSES.has(check.status) && notRunReason(check, result) === undefined
+        )
         .map((check) => ({
           student: row.student,
           exercise: result.exercise,

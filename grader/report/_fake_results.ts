@@ -102,3 +102,80 @@ export function fakeGradebook(): Gradebook {
     students,
   };
 }
+
+/** Exercise 2's four checks as the grader names them, for {@linkcode fakeMixedGradebook}. */
+const EX2 = {
+  edge: "parallelSum: exact on edge cases",
+  random: "parallelSum: exact on random ranges",
+  pool: "parallelSum: the work runs on the pool's workers",
+  speed: "parallelSum: faster than the serial sum",
+} as const;
+
+function ex2(pool: CheckResult, speed: CheckResult, output?: string): ExerciseResult {
+  return fakeExercise("02_try_pymp1", [
+    fakeCheck(EX2.edge, "passed"),
+    fakeCheck(EX2.random, "passed"),
+    pool,
+    speed,
+  ], output === undefined ? {} : { output });
+}
+
+function timed(speedup: number, status: CheckResult["status"], message: string): CheckResult {
+  return fakeCheck(EX2.speed, status, {
+    message,
+    measurements: { speedup, threshold: 1.4, workers: 2, cores: 2, seconds: 0.4 / speedup * 1.9 },
+  });
+}
+
+/**
+ * The class of the report's browser test: two students at 1.9×, one closed form at 315× (failed
+ * as impossible), one whose parallel_sum.ts is missing, one whose pool ran no task, one who
+ * passes everything; odd output (terminal escapes, HTML) and an odd name.
+ */
+export function fakeMixedGradebook(): Gradebook {
+  const guesses = () => fakeExercise("01_guess_run_times", [fakeCheck("guess: serial", "passed")]);
+  const missing = "parallel_sum.ts is missing or could not be loaded (Module not found)";
+  const notRun = `Not run: "${EX2.edge}" must pass first (nothing is timed until it is right)`;
+  const students = [
+    fakeStudent("ada", [
+      guesses(),
+      ex2(fakeCheck(EX2.pool, "passed"), timed(1.9, "passed", "1.90×, threshold 1.4×"), "done\n"),
+    ]),
+    fakeStudent("ben", [
+      fakeExercise("01_guess_run_times", [fakeCheck("guess: serial", "failed")]),
+      ex2(fakeCheck(EX2.pool, "passed"), timed(1.9, "passed", "1.90×, threshold 1.4×")),
+    ]),
+    fakeStudent("cyd", [
+      guesses(),
+      ex2(
+        fakeCheck(EX2.pool, "passed"),
+        timed(315, "failed", "315.00× is more than 2 cores can give: the sum was not computed"),
+        "\u001b[31mred\u001b[0m <img src=x onerror=alert(1)>\u0000",
+      ),
+    ]),
+    fakeStudent("dee", [
+      guesses(),
+      fakeExercise("02_try_pymp1", [
+        fakeCheck(EX2.edge, "error", { message: missing }),
+        fakeCheck(EX2.random, "error", { message: `${missing} (seed 7: check --seed 7)` }),
+        fakeCheck(EX2.pool, "failed", { message: notRun }),
+        fakeCheck(EX2.speed, "failed", { message: notRun }),
+      ]),
+    ]),
+    fakeStudent("eve <i>\u202e", [
+      guesses(),
+      ex2(
+        fakeCheck(EX2.pool, "failed", {
+          message: "The pool ran 0 task(s) and 2 of its 2 workers did nothing: cut [lo, hi)",
+        }),
+        timed(1.1, "failed", "1.10×, below the threshold 1.4× on 2 cores"),
+      ),
+    ]),
+  ];
+  return {
+    version: RESULT_VERSION,
+    gradedAt: "2026-12-01T09:00:00.000Z",
+    machine: FAKE_MACHINE,
+    students,
+  };
+}

@@ -26,5 +26,14 @@ table.rates td:nth-last-child(2) { white-space: nowrap; }
   color: #b3261e; }
 .charts { display: flex; flex-wrap: wrap; gap: 1.5rem; }
 figure.chart { margin: 0; } figcaption { color: #5a6472; max-width: 28rem; }
-details svg { max-width: 32rem; height: auto; }
+details svg, .sweep svg { max-width: 32rem; height: auto; }
+button.open { font: inherit; border: 0; background: none; padding: 0; color: #1d4f91;
+  cursor: pointer; text-align: left; }
+button.open::before { content: "▸ "; } button.open[aria-expanded="true"]::before { content: "▾ "; }
+tr.detail > td { background: #fafbfc; padding: 0.5rem 1rem 1rem; }
+section.exercise h4 { margin: 0.6rem 0 0.2rem; }
+table.checks { font-size: 13px; } table.checks td:nth-child(4) { max-width: 34rem; }
+details.output pre { max-height: 18rem; overflow: auto; background: #f3f5f8; padding: 0.5rem;
+  white-space: pre-wrap; word-break: break-all; }
+#student-search { font: inherit; padding: 0.2rem 0.4rem; }
 `;

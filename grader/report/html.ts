@@ -2,13 +2,13 @@
  * Renders a gradebook as the class report: one self-contained HTML file (no network, no CDN; a
  * Content-Security-Policy forbids any fetch) with the pass rate per exercise and per check, the
  * distribution of speedups across the class against the threshold (an SVG chart per timed check),
- * the slowest runs, the failing checks, and a per-student table sortable by any column (tablesort,
- * inlined).
+ * from 0 to the impossible bound with outliers as one counted mark), the slowest runs, the failing
+ * checks, the checks that did not run (a missing file) with the reason, and a per-student table
+ * sortable by any column (tablesort, inlined) and searchable, each student opening onto their
+ * checks, messages, measurements and output.
  *
  * @module
  */
-// @ts-types="@types/escape-html"
-import escapeHtml from "escape-html";
 import TABLESORT from "tablesort/dist/tablesort.min.js" with { type: "text" };
 import TABLESORT_NUMBER from "tablesort/dist/sorts/tablesort.number.min.js" with { type: "text" };
 import type { Gradebook } from "../result.ts";
@@ -16,12 +16,15 @@ import {
   checkRates,
   exerciseRates,
   failureGroups,
+  IMPOSSIBLE_SPEEDUP_PER_CORE,
+  notRunGroups,
   type Rate,
   slowestRuns,
   speedupSeries,
 } from "./_class_stats.ts";
-import { speedupHistogramSvg } from "./_html_chart.ts";
+import { speedupHistogramSvg, splitSpeedups } from "./_html_chart.ts";
 import { HTML_STYLE } from "./_html_style.ts";
+import { escapeText, searchText, STUDENT_SCRIPT, studentDetailRow } from "./_html_student.ts";
 import { machineText } from "./gradescope.ts";
 
 /** How a batch spent its time, as shown at the top of the report. */
@@ -90,16 +93,28 @@ export async function classReportHtml(
       const thresholds = series.points.flatMap((p) =>
         p.threshold === undefined ? [] : [p.threshold]
       );
-      const svg = await speedupHistogramSvg(
-        series.points.map((p) => p.speedup),
-        { threshold: median(thresholds), title: `${series.exercise}: ${series.check}` },
+      const cores = Math.max(
+        ...series.points.map((p) => p.cores ?? 0),
+        series.points.some((p) => p.cores !== undefined) ? 0 : gradebook.machine.cores,
       );
+      const bound = IMPOSSIBLE_SPEEDUP_PER_CORE * cores;
+      const speedups = series.points.map((p) => p.speedup);
+      const svg = await speedupHistogramSvg(speedups, {
+        threshold: median(thresholds),
+        bound,
+        title: `${series.exercise}: ${series.check}`,
+      });
       const passed = series.points.filter((p) => p.status === "passed").length;
-      return `<figure class="chart">${svg}<figcaption>${escapeHtml(series.exercise)}: ${
-        escapeHtml(series.check)
+      const { outliers } = splitSpeedups(speedups, bound);
+      const outlierText = outliers.length > 0
+        ? `; ${outliers.length} above ${formatNumber(bound)}× (more than ${cores} cores can ` +
+          `give: the work was skipped), the ▶ at the axis's end`
+        : "";
+      return `<figure class="chart">${svg}<figcaption>${escapeText(series.exercise)}: ${
+        escapeText(series.check)
       }: ${series.points.length} measured, ${passed} at or above the threshold${
         thresholds.length > 0 ? ` (${formatNumber(median(thresholds) ?? 0)}×)` : ""
-      }</figcaption></figure>`;
+      }${outlierText}</figcaption></figure>`;
     }),
   );
   return [
@@ -108,11 +123,11 @@ export async function classReportHtml(
     `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; ` +
     `style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">`,
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${escapeHtml(title)}</title><style>${HTML_STYLE}</style></head><body>`,
-    `<h1>${escapeHtml(title)}</h1>`,
+    `<title>${escapeText(title)}</title><style>${HTML_STYLE}</style></head><body>`,
+    `<h1>${escapeText(title)}</h1>`,
     `<p class="meta">${gradebook.students.length} students, graded ${
-      escapeHtml(gradebook.gradedAt)
-    } on ${escapeHtml(machineText(gradebook.machine))}.</p>`,
+      escapeText(gradebook.gradedAt)
+    } on ${escapeText(machineText(gradebook.machine))}.</p>`,
     options.timing ? timingSection(options.timing) : "",
     "<h2>Pass rate per exercise</h2>",
     rateTable(exercises, false),
@@ -125,14 +140,21 @@ export async function classReportHtml(
     "<h2>Slowest runs</h2>",
     slowestTable(gradebook, options.slowest ?? DEFAULTS.slowest),
     "<h2>Failing checks</h2>",
-    '<p class="meta">Each check and status that did not pass, the most common first; every ' +
-    "student's own messages are in their results.json.</p>",
+    '<p class="meta">Each check and status that ran and did not pass, the most common first; ' +
+    "open a student below for their own messages.</p>",
     failureTable(gradebook),
+    "<h2>Not run</h2>",
+    '<p class="meta">Checks that did not run, and why (a missing file, or an earlier check ' +
+    "that had to pass first).</p>",
+    notRunTable(gradebook),
     "<h2>Students</h2>",
-    '<p class="meta">Click a column header to sort.</p>',
+    '<p class="meta">Click a column header to sort, a student to open their checks, messages, ' +
+    "measurements and output.</p>",
+    '<p><input type="search" id="student-search" placeholder="search students, statuses, ' +
+    'messages" aria-label="search students" size="40"> <span id="student-count" ' +
+    'class="meta"></span></p>',
     studentTable(gradebook, exercises.map((rate) => rate.exercise), options.studentFigures ?? {}),
-    `<script>${TABLESORT}\n${TABLESORT_NUMBER}\n`,
-    `new Tablesort(document.getElementById("students"));</script>`,
+    `<script>${TABLESORT}\n${TABLESORT_NUMBER}\n${STUDENT_SCRIPT}</script>`,
     "</body></html>",
     "",
   ].join("\n");
@@ -159,11 +181,11 @@ function rateTable(rates: Rate[], perCheck: boolean): string {
       .filter(([status]) => status !== "passed")
       .map(([status, count]) => `${count} ${status}`)
       .join(", ");
-    return `<tr><td>${escapeHtml(rate.exercise)}</td>${
-      perCheck ? `<td>${escapeHtml(rate.check ?? "")}</td>` : ""
+    return `<tr><td>${escapeText(rate.exercise)}</td>${
+      perCheck ? `<td>${escapeText(rate.check ?? "")}</td>` : ""
     }<td class="num">${rate.passed} / ${rate.total}</td><td><span class="bar"><span style="width:${
       (share * 100).toFixed(1)
-    }%"></span></span> ${(share * 100).toFixed(0)}%</td><td>${escapeHtml(others)}</td></tr>`;
+    }%"></span></span> ${(share * 100).toFixed(0)}%</td><td>${escapeText(others)}</td></tr>`;
   });
   return `<table class="rates"><thead><tr><th>exercise</th>${
     perCheck ? "<th>check</th>" : ""
@@ -176,8 +198,8 @@ function slowestTable(gradebook: Gradebook, limit: number): string {
   return `<table><thead><tr><th>student</th><th>exercise</th><th>seconds</th><th>status</th></tr>` +
     `</thead><tbody>${
       runs.map((run) =>
-        `<tr><td>${escapeHtml(run.student)}</td><td>${escapeHtml(run.exercise)}</td>` +
-        `<td class="num">${run.seconds.toFixed(1)}</td><td>${escapeHtml(run.status)}</td></tr>`
+        `<tr><td>${escapeText(run.student)}</td><td>${escapeText(run.exercise)}</td>` +
+        `<td class="num">${run.seconds.toFixed(1)}</td><td>${escapeText(run.status)}</td></tr>`
       ).join("")
     }</tbody></table>`;
 }
@@ -185,21 +207,41 @@ function slowestTable(gradebook: Gradebook, limit: number): string {
 function failureTable(gradebook: Gradebook): string {
   const groups = failureGroups(gradebook);
   if (groups.length === 0) return '<p id="failures">No check failed.</p>';
-  const shown = 8;
   return `<table id="failures"><thead><tr><th>exercise</th><th>check</th><th>status</th>` +
     `<th>students</th><th>first message</th></tr></thead><tbody>${
-      groups.map((group) => {
-        const names = group.students.map((name) => escapeHtml(name));
-        const list = names.length <= shown
-          ? names.join(", ")
-          : `${names.slice(0, shown).join(", ")} <details><summary>and ${
-            names.length - shown
-          } more</summary>${names.slice(shown).join(", ")}</details>`;
-        return `<tr><td>${escapeHtml(group.exercise)}</td><td>${escapeHtml(group.check)}</td>` +
-          `<td class="status-${escapeHtml(group.status)}">${escapeHtml(group.status)}</td>` +
-          `<td><b>${names.length}</b>: ${list}</td><td>${escapeHtml(group.message)}</td></tr>`;
-      }).join("")
+      groups.map((group) =>
+        `<tr><td>${escapeText(group.exercise)}</td><td>${escapeText(group.check)}</td>` +
+        `<td class="status-${escapeText(group.status)}">${escapeText(group.status)}</td>` +
+        `<td><b>${group.students.length}</b>: ${nameList(group.students)}</td><td>${
+          escapeText(group.message)
+        }</td></tr>`
+      ).join("")
     }</tbody></table>`;
+}
+
+function notRunTable(gradebook: Gradebook): string {
+  const groups = notRunGroups(gradebook);
+  if (groups.length === 0) return '<p id="not-run">Every check ran.</p>';
+  return `<table id="not-run"><thead><tr><th>exercise</th><th>reason</th><th>checks</th>` +
+    `<th>students</th></tr></thead><tbody>${
+      groups.map((group) =>
+        `<tr><td>${escapeText(group.exercise)}</td><td class="status-skipped">not run: ${
+          escapeText(group.reason)
+        }</td><td>${
+          group.checks.map(escapeText).join("<br>")
+        }</td><td><b>${group.students.length}` +
+        `</b>: ${nameList(group.students)}</td></tr>`
+      ).join("")
+    }</tbody></table>`;
+}
+
+function nameList(students: readonly string[], shown = 8): string {
+  const names = students.map(escapeText);
+  return names.length <= shown
+    ? names.join(", ")
+    : `${names.slice(0, shown).join(", ")} <details><summary>and ${
+      names.length - shown
+    } more</summary>${names.slice(shown).join(", ")}</details>`;
 }
 
 function studentTable(
@@ -209,9 +251,10 @@ function studentTable(
 ): string {
   const head = `<tr><th>student</th><th data-sort-method="number">score</th>` +
     `<th data-sort-method="number">max</th><th data-sort-method="number">%</th>${
-      exercises.map((name) => `<th data-sort-method="number">${escapeHtml(name)}</th>`).join("")
+      exercises.map((name) => `<th data-sort-method="number">${escapeText(name)}</th>`).join("")
     }</tr>`;
-  const rows = gradebook.students.map((row) => {
+  const columns = 4 + exercises.length;
+  const rows = gradebook.students.map((row, index) => {
     const byExercise = new Map(row.exercises.map((result) => [result.exercise, result]));
     const share = row.maxScore > 0 ? (row.score / row.maxScore) * 100 : 0;
     const cells = exercises.map((name) => {
@@ -221,12 +264,16 @@ function studentTable(
         formatNumber(result.score)
       } / ${formatNumber(result.maxScore)} ${result.status}</td>`;
     });
-    const figure = figures[row.student];
-    return `<tr><td data-sort="${escapeHtml(row.student)}">${escapeHtml(row.student)}${
-      figure ? `<details><summary>sweep</summary>${figure}</details>` : ""
-    }</td><td class="num">${formatNumber(row.score)}</td><td class="num">${
-      formatNumber(row.maxScore)
-    }</td><td class="num">${share.toFixed(0)}</td>${cells.join("")}</tr>`;
+    const id = `detail-${index}`;
+    const name = escapeText(row.student);
+    return `<tr class="student" data-student="${name}" data-detail="${id}" data-search="${
+      searchText(row)
+    }"><td data-sort="${name}"><button class="open" type="button" aria-expanded="false" ` +
+      `aria-controls="${id}">${name}</button></td><td class="num">${
+        formatNumber(row.score)
+      }</td><td class="num">${formatNumber(row.maxScore)}</td><td class="num">${
+        share.toFixed(0)
+      }</td>${cells.join("")}</tr>${studentDetailRow(row, id, columns, figures[row.student])}`;
   });
   return `<table id="students"><thead>${head}</thead><tbody>${rows.join("")}</tbody></table>`;
 }

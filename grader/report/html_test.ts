@@ -1,6 +1,13 @@
-import { equal, match, ok } from "node:assert/strict";
+import { deepEqual, equal, match, ok } from "node:assert/strict";
 import { classReportHtml } from "./html.ts";
-import { fakeCheck, fakeExercise, fakeGradebook, fakeSpeedupCheck } from "./_fake_results.ts";
+import { notRunGroups } from "./_class_stats.ts";
+import {
+  fakeCheck,
+  fakeExercise,
+  fakeGradebook,
+  fakeMixedGradebook,
+  fakeSpeedupCheck,
+} from "./_fake_results.ts";
 
 const TIMING = {
   totalSeconds: 100,
@@ -85,9 +92,43 @@ function findChromium(): string | undefined {
   return undefined;
 }
 
+/**
+ * Where browser tests leave what they rendered (a screenshot and the page, overwritten each run):
+ * `PARAKIT_TEST_ARTIFACTS`, else `.parakit/test-artifacts/` in the kit (ignored by git).
+ */
+const ARTIFACTS = Deno.env.get("PARAKIT_TEST_ARTIFACTS") ??
+  decodeURIComponent(new URL("../../.parakit/test-artifacts", import.meta.url).pathname);
+
+/** Runs headless Chromium on a page with the given flags; at most 60 s. */
+async function chromium(dir: string, url: string, ...flags: string[]): Promise<string> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), 60_000);
+  const output = await new Deno.Command(CHROMIUM!, {
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--hide-scrollbars",
+      `--user-data-dir=${dir}/profile`,
+      ...flags,
+      url,
+    ],
+    stdout: "piped",
+    stderr: "piped",
+    signal: controller.signal,
+  }).output().finally(() => clearTimeout(timer));
+  ok(output.success, new TextDecoder().decode(output.stderr));
+  return new TextDecoder().decode(output.stdout);
+}
+
 Deno.test({
   name: CHROMIUM
-    ? "classReportHtml() renders in headless Chromium: chart and sortable table in the DOM"
+    ? "classReportHtml() renders in headless Chromium: outlier chart, not-run group, an opened student, search (screenshot saved)"
     : "classReportHtml() renders in headless Chromium (IGNORED: chromium is not installed; " +
       "apt-get install -y chromium)",
   ignore: CHROMIUM === undefined,
@@ -95,37 +136,57 @@ Deno.test({
     const dir = await Deno.makeTempDir({ prefix: "parakit_html_" });
     try {
       const page = `${dir}/report.html`;
-      await Deno.writeTextFile(page, await classReportHtml(fakeGradebook(), { timing: TIMING }));
-      const controller = new AbortController();
-      const timer = setTimeout(() => controller.abort(), 60_000);
-      const output = await new Deno.Command(CHROMIUM!, {
-        args: [
-          "--headless",
-          "--no-sandbox",
-          "--disable-gpu",
-          "--disable-quic",
-          "--no-first-run",
-          "--disable-background-networking",
-          "--disable-component-update",
-          "--disable-sync",
-          `--user-data-dir=${dir}/profile`,
-          "--dump-dom",
-          `file://${page}`,
-        ],
-        stdout: "piped",
-        stderr: "piped",
-        signal: controller.signal,
-      }).output().finally(() => clearTimeout(timer));
-      const dom = new TextDecoder().decode(output.stdout);
-      ok(output.success, new TextDecoder().decode(output.stderr));
-      // The chart: an SVG inside the speedups section, with bars (Vega's rect marks) and the rule.
-      const speedups = dom.slice(dom.indexOf('id="speedups"'));
-      ok(speedups.includes("<svg"), "no chart in the rendered page");
+      const html = await classReportHtml(fakeMixedGradebook(), { timing: TIMING });
+      await Deno.writeTextFile(page, html);
+      // The page as an instructor sees it with cyd opened: saved as the test's artifact.
+      await Deno.mkdir(ARTIFACTS, { recursive: true });
+      await Deno.writeTextFile(`${ARTIFACTS}/class_report.html`, html);
+      const shot = `${ARTIFACTS}/class_report.png`;
+      await Deno.remove(shot).catch(() => {});
+      await chromium(
+        dir,
+        `file://${page}#student=cyd`,
+        "--window-size=1280,3200",
+        `--screenshot=${shot}`,
+      );
+      const png = await Deno.readFile(shot);
+      deepEqual([...png.slice(1, 4)], [0x50, 0x4e, 0x47], "a PNG");
+      equal(new DataView(png.buffer).getUint32(16), 1280, "as wide as the window");
+      // The same page's DOM after its script ran.
+      const dom = await chromium(dir, `file://${page}#student=cyd`, "--dump-dom");
+      // The histogram: bars, the threshold rule and the outlier's mark with its count.
+      const speedups = dom.slice(dom.indexOf('id="speedups"'), dom.indexOf("Pass rate per check"));
       ok(speedups.includes("role-mark"), "the chart has no marks");
-      // The table: every student's row, and headers that tablesort made sortable (it ran).
-      const table = dom.slice(dom.indexOf('<table id="students"'), dom.lastIndexOf("</table>"));
-      equal(table.match(/<tr>/g)?.length, 4);
+      ok(speedups.includes("threshold 1.40×"));
+      ok(speedups.includes("1 above 3.0× (up to 315×)"), "no outlier mark with its count");
+      // The not-run group, with its reason.
+      const notRun = dom.slice(dom.indexOf('<table id="not-run"'));
+      ok(notRun.includes("not run: parallel_sum.ts is missing"), notRun.slice(0, 400));
+      // Tablesort ran (sortable headers), the search box counted the students, cyd is open.
+      const table = dom.slice(dom.indexOf('<table id="students"'));
       equal(table.match(/role="columnheader"/g)?.length, 6);
+      ok(dom.includes('id="student-search"'));
+      ok(dom.includes("5 of 5 students shown"), "the search script did not run");
+      const detail = (student: string) => {
+        const id = new RegExp(`data-student="${student}" data-detail="(detail-\\d+)"`).exec(dom)
+          ?.[1];
+        const at = dom.indexOf(`id="${id}"`);
+        const next = dom.indexOf('<tr class="student"', at);
+        return dom.slice(dom.lastIndexOf("<tr", at), next === -1 ? undefined : next);
+      };
+      ok(!/ hidden/.test(detail("cyd").slice(0, 120)), "cyd's row is not open");
+      ok(detail("cyd").includes("speedup 315.00× (threshold 1.40×)"));
+      ok(detail("cyd").includes("\\u001b[31mred"), "control characters are shown as codes");
+      ok(/ hidden/.test(detail("ada").slice(0, 120)), "ada's row opened by itself");
+      // ?q= filters: only dee's row stays shown.
+      const searched = await chromium(
+        dir,
+        `file://${page}?q=parallel_sum.ts%20is%20missing`,
+        "--dump-dom",
+      );
+      ok(searched.includes("1 of 5 students shown"), "the search did not filter");
+      ok(/<tr class="student" data-student="dee"[^>]*>/.test(searched));
+      ok(/<tr class="student" data-student="ada"[^>]*hidden/.test(searched), "ada is not hidden");
     } finally {
       await Deno.remove(dir, { recursive: true });
     }
@@ -157,4 +218,81 @@ Deno.test("classReportHtml() groups failures by check and status, the most commo
   );
   const more = await classReportHtml(gradebook);
   ok(more.includes("<b>10</b>: s3, s4, s5, s6, s7, s8, s9, a <details><summary>and 2 more"));
+});
+
+Deno.test("classReportHtml() plots speedups up to the impossible bound and counts the outliers", async () => {
+  const html = await classReportHtml(fakeMixedGradebook());
+  const chart = html.slice(html.indexOf('id="speedups"'), html.indexOf("</figure>"));
+  // Bars only up to 1.5 × 2 cores: the two students at 1.9× share a bar, 1.1× has its own.
+  const bars = [
+    ...chart.matchAll(/aria-label="speedup[^"]*: ([\d.]+) – ([\d.]+); students: (\d+)"/g),
+  ]
+    .map((found) => [Number(found[1]), Number(found[2]), Number(found[3])])
+    .sort((a, b) => a[0]! - b[0]!);
+  deepEqual(bars, [[1.1, 1.2, 1], [1.9, 2, 2]]);
+  ok(chart.includes("1 above 3.0× (up to 315×)"), "the outlier's mark and count");
+  ok(!/>(?:[4-9]|\d{2,})(?:\.\d)?<\/text>/.test(chart), "no axis label past the bound");
+  ok(chart.includes("threshold 1.40×"));
+  ok(html.includes("1 above 3× (more than 2 cores can give: the work was skipped)"));
+});
+
+Deno.test("classReportHtml() reports checks whose file is missing as not run, apart from real failures", async () => {
+  const gradebook = fakeMixedGradebook();
+  deepEqual(notRunGroups(gradebook).map((group) => [group.reason, group.students]), [
+    ["parallel_sum.ts is missing", ["dee"]],
+  ]);
+  const html = await classReportHtml(gradebook);
+  const failures = html.slice(html.indexOf('<table id="failures">'), html.indexOf("<h2>Not run"));
+  ok(!failures.includes("dee"), "dee's checks did not run: they are not failures");
+  match(failures, /The pool ran 0 task\(s\)/);
+  const notRun = html.slice(html.indexOf('<table id="not-run">'), html.indexOf("<h2>Students"));
+  ok(notRun.includes("not run: parallel_sum.ts is missing"));
+  ok(notRun.includes("parallelSum: the work runs on the pool&#39;s workers"));
+  ok(notRun.includes("<b>1</b>: dee"));
+  ok(!notRun.includes("The pool ran"));
+});
+
+Deno.test("notRunGroups() blames a check that did not run on the file its earlier check lacked", () => {
+  const missing = (file: string) => `${file} is missing or could not be loaded (Module not found)`;
+  const gradebook = fakeMixedGradebook();
+  gradebook.students = [{
+    student: "fay",
+    score: 1,
+    maxScore: 4,
+    exercises: [fakeExercise("03_explore_structures", [
+      fakeCheck("counter", "passed"),
+      fakeCheck("pipeline", "error", { message: missing("pipeline.ts") }),
+      fakeCheck("primes", "error", { message: missing("prime_count.ts") }),
+      fakeCheck("primes fast", "failed", { message: 'Not run: "primes" must pass first' }),
+      fakeCheck("other fast", "failed", { message: 'Not run: "counter 2" must pass first' }),
+    ])],
+  }];
+  deepEqual(notRunGroups(gradebook).map((group) => [group.reason, group.checks]), [
+    ["pipeline.ts is missing", ["pipeline"]],
+    ["prime_count.ts is missing", ["primes", "primes fast"]],
+    ['"counter 2" must pass first', ["other fast"]],
+  ]);
+});
+
+Deno.test("classReportHtml() opens each student onto their checks, measurements and capped output, escaped", async () => {
+  const gradebook = fakeMixedGradebook();
+  const long = "x".repeat(5000);
+  gradebook.students[0]!.exercises[1]!.output = long;
+  const html = await classReportHtml(gradebook);
+  equal(html.match(/<tr class="student"/g)?.length, gradebook.students.length);
+  equal(
+    html.match(/<tr class="detail" id="detail-\d+" data-sort-method="none" hidden>/g)?.length,
+    5,
+  );
+  ok(html.includes("speedup 1.90× (threshold 1.40×)"));
+  ok(html.includes("The pool ran 0 task(s) and 2 of its 2 workers did nothing"));
+  ok(html.includes("[... 1000 more characters in the student&#39;s results.json]"));
+  ok(!html.includes("x".repeat(4001)));
+  // Student strings: HTML escaped, control and bidirectional characters shown as codes.
+  ok(html.includes("\\u001b[31mred\\u001b[0m &lt;img src=x onerror=alert(1)&gt;\\u0000"));
+  ok(html.includes('data-student="eve &lt;i&gt;\\u202e"'));
+  // deno-lint-ignore no-control-regex
+  ok(!/[\u0000\u001b\u202e]/.test(html), "a raw control character reached the page");
+  ok(!html.includes("<img src=x"));
+  ok(html.includes('<input type="search" id="student-search"'));
 });
