@@ -210,20 +210,36 @@ function runJob(job: Job): JobResult | Promise<JobResult> {
     unrevivable.delete(job);
     return failed(job, 0, error, 0);
   }
-  const { items, spread } = job;
-  const values: unknown[] = new Array(items.length);
+  const values: unknown[] = new Array(job.items.length);
   const start = performance.now();
-  for (let i = 0; i < items.length; i++) {
-    let value: unknown;
-    try {
-      value = spread ? fn(...items[i] as unknown[]) : fn(items[i]);
-    } catch (error) {
-      return failed(job, i, error, performance.now() - start);
-    }
-    if (isThenable(value)) return finishAsync(job, fn, i, values, start, value);
-    values[i] = encode(value);
+  let pending: PromiseLike<unknown> | undefined;
+  try {
+    pending = runItems(fn, job, values);
+  } catch (error) {
+    return failed(job, current, error, performance.now() - start);
   }
+  if (pending !== undefined) return finishAsync(job, fn, current, values, start, pending);
   return { id: job.id, ok: true, values, busyMs: performance.now() - start };
+}
+
+/** The index of the item {@linkcode runItems} is calling: the failing one when it throws. */
+let current = 0;
+
+/**
+ * Calls the task on each item and encodes each result, until a call returns a promise. It holds
+ * no `try` (its caller does, reading {@linkcode current}): V8 does not inline the task into a
+ * loop inside a `try`, which made a tiny task's call about 2.5 times slower.
+ *
+ * @returns The first promise a call returned, or `undefined` when every call returned a value.
+ */
+function runItems(fn: TaskFunction, job: Job, values: unknown[]): PromiseLike<unknown> | undefined {
+  const { items, spread } = job;
+  for (current = 0; current < items.length; current++) {
+    const value = spread ? fn(...items[current] as unknown[]) : fn(items[current]);
+    if (isThenable(value)) return value;
+    values[current] = encode(value);
+  }
+  return undefined;
 }
 
 /**
