@@ -20,6 +20,7 @@ import {
   type FromWorker,
   isDataCloneError,
   type Job,
+  type JobFailed,
   type JobResult,
   type TaskDef,
   type TaskRef,
@@ -406,6 +407,7 @@ export class Engine {
             `Cannot send the arguments of task "${job.task.name}": they cannot be cloned (functions, symbols and class instances with private state cannot travel): ${
               (error as Error).message
             }`,
+            { cause: error },
           ),
         );
       }
@@ -429,7 +431,7 @@ export class Engine {
       if (slot.retiring) this.#sendExit(slot);
       else slot.unref();
     }
-    if (this.#head < this.#queue.length) this.#flush();
+    if (this.#hasQueued()) this.#flush();
     this.#finishIfIdle();
   }
 
@@ -455,7 +457,7 @@ export class Engine {
     if (job.state !== "sent") return;
     job.state = "finished";
     if (!result.ok) {
-      job.owner.failed(job, remoteError(result.error, job.task, slot.name));
+      job.owner.failed(job, jobError(result, job.task, slot.name));
     } else if (hasShared(result.values)) {
       reviveShared(result.values).then(
         (values) => job.owner.done(job, values as unknown[]),
@@ -474,8 +476,16 @@ export class Engine {
     this.#messagesSent++;
   }
 
+  /** Whether a job still waits to be sent; skips the cancelled ones at the queue's head. */
+  #hasQueued(): boolean {
+    while (this.#head < this.#queue.length && this.#queue[this.#head]!.state !== "queued") {
+      this.#head++;
+    }
+    return this.#head < this.#queue.length;
+  }
+
   #finishIfIdle(): void {
-    if (this.#state !== "closed" || this.#holds > 0 || this.#head < this.#queue.length) return;
+    if (this.#state !== "closed" || this.#holds > 0 || this.#hasQueued()) return;
     for (const slot of this.#slots) if (slot.inflight > 0) return;
     for (const slot of this.#slots) this.#sendExit(slot);
     this.#checkJoined();
@@ -486,7 +496,7 @@ export class Engine {
     slot.referenced = false;
     if (this.#state === "terminated" || this.#state === "broken") return this.#checkJoined();
     if (slot.exitSent && exit.code === 0 && slot.jobs.size === 0) {
-      const wanted = this.#state === "open" || this.#head < this.#queue.length || this.#holds > 0;
+      const wanted = this.#state === "open" || this.#hasQueued() || this.#holds > 0;
       if (slot.retiring && wanted) {
         this.#slots[slot.position] = this.#spawn(slot.position);
         this.#flush();
@@ -571,6 +581,25 @@ const BUILT_IN_ERRORS: Readonly<Record<string, ErrorConstructor>> = {
   EvalError,
   URIError,
 };
+
+/**
+ * The error a failed job rejects with: the task's error rebuilt ({@linkcode remoteError}), or for
+ * results that could not be cloned, a `TypeError` naming the task with the clone error as its
+ * `cause` (as CPython's `MaybeEncodingError` keeps the pickling error).
+ *
+ * @param result The failed job's answer.
+ * @param task The task.
+ * @param worker The worker's name.
+ * @returns The error to reject with.
+ */
+export function jobError(result: JobFailed, task: TaskRef, worker: string): Error {
+  const { error } = result;
+  if (result.unsendable !== true) return remoteError(error, task, worker);
+  return new TypeError(
+    `Cannot return the result of task "${task.name}": ${error.message}`,
+    error.cause === undefined ? undefined : { cause: remoteError(error.cause, task, worker) },
+  );
+}
 
 /**
  * Rebuilds a task's error on the main side, as Python re-raises a worker's exception with its

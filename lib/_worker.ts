@@ -56,7 +56,6 @@ let scheduled = false;
 let awaiting = false;
 let exitRequested = false;
 let answers: JobResult[] = [];
-let answerTasks: number[] = [];
 let outgoing: ArrayBuffer[] = [];
 let lastFlush = performance.now();
 /** Per task index: the running average of its jobs' busy time in milliseconds. */
@@ -183,7 +182,6 @@ function answer(job: Job, result: JobResult): boolean {
     average === undefined ? result.busyMs : average + (result.busyMs - average) * AVERAGE_WEIGHT,
   );
   answers.push(result);
-  answerTasks.push(job.task);
   if (setup.mode === "once") {
     finishOnce(result);
     return true;
@@ -288,10 +286,8 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
 function flush(): void {
   if (answers.length === 0) return;
   const results = answers;
-  const tasks = answerTasks;
   let moving = outgoing.length === 0 ? undefined : [...new Set(outgoing)];
   answers = [];
-  answerTasks = [];
   outgoing = [];
   lastFlush = performance.now();
   try {
@@ -307,18 +303,17 @@ function flush(): void {
       moving = undefined;
     } catch (error) {
       if (!isDataCloneError(error)) throw error;
-      const name = refs.get(tasks[i]!)?.name ?? "?";
       const refusal = new TypeError(
-        `Cannot return the result of task "${name}": it cannot be cloned (functions, symbols and class instances with private state cannot travel): ${
+        `it cannot be cloned (functions, symbols and class instances with private state cannot travel): ${
           (error as Error).message
         }`,
+        { cause: error },
       );
-      post({
-        type: "done",
-        results: [
-          failed({ id: result.id, task: 0, items: [], spread: true }, 0, refusal, result.busyMs),
-        ],
-      });
+      const unsendable = {
+        ...failed({ id: result.id, task: 0, items: [], spread: true }, 0, refusal, result.busyMs),
+        unsendable: true,
+      } as const;
+      post({ type: "done", results: [unsendable] });
     }
   }
 }

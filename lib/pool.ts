@@ -200,7 +200,9 @@ export function transferResult<T extends object>(value: T, buffers: readonly Arr
  * - `map` / `starmap` keep input order; `mapAsync`, `starmapAsync` and `applyAsync` return an
  *   {@linkcode AsyncResult}; `imap` / `imapUnordered` are async iterables with backpressure.
  * - A task's error rejects the call with the same name and message, and the worker's stack as its
- *   `cause`.
+ *   `cause`. A result that cannot be cloned rejects with a `TypeError` naming the task, whose
+ *   `cause` is the clone error (a `DataCloneError`), as CPython's `MaybeEncodingError` keeps the
+ *   pickling error; the worker lives on.
  * - A worker that dies (`Deno.exit`, an uncaught error outside a task, out of memory) breaks the
  *   pool, as `concurrent.futures` does (Python's `multiprocessing.Pool` hangs instead): pending
  *   calls reject with {@linkcode BrokenPoolError}, later calls throw it, instead of a hang (one
@@ -277,7 +279,9 @@ export class Pool implements AsyncDisposable {
   }
 
   /**
-   * Runs one task and waits for its result, Python's `apply`.
+   * Runs one task and waits for its result, Python's `apply`. Python's keyword arguments
+   * (`apply(f, args, kwds)`) have no JavaScript form: a task that wants named arguments takes
+   * one object.
    *
    * @typeParam A The task's argument list.
    * @typeParam R The task's result.
@@ -534,7 +538,9 @@ export class Pool implements AsyncDisposable {
   /**
    * Runs a task on every item and yields the results in input order as they come, Python's
    * `imap`. The input (sync or async) is read lazily, at most `bufferSize` chunks ahead of the
-   * loop. Leaving the loop early cancels the chunks not yet run.
+   * loop. Leaving the loop early cancels the chunks not yet run. If the input throws, the results
+   * of the chunks read before it are yielded first, then its error is thrown (a chunk the error
+   * cut short is dropped), as in CPython.
    *
    * @typeParam T The task's one argument.
    * @typeParam R The task's result.
@@ -567,7 +573,7 @@ export class Pool implements AsyncDisposable {
 
   /**
    * Like {@linkcode Pool.imap}, but yields each result as soon as its chunk is done, Python's
-   * `imap_unordered`.
+   * `imap_unordered`. An input that throws ends it as it ends `imap`.
    *
    * @typeParam T The task's one argument.
    * @typeParam R The task's result.
