@@ -7,7 +7,8 @@
  *
  * @module
  */
-import type { Engine, JobOwner, PendingJob } from "./_engine.ts";
+import type { Engine } from "./_engine.ts";
+import type { JobOwner, PendingJob } from "./_jobs.ts";
 import { encodeShared } from "./_shareable.ts";
 import type { TaskRef } from "./_protocol.ts";
 

@@ -13,7 +13,8 @@ import {
   PoolClosedError,
   type Settle,
 } from "./async_result.ts";
-import { Engine, type JobOwner, type PendingJob } from "./_engine.ts";
+import { Engine } from "./_engine.ts";
+import type { JobOwner, PendingJob } from "./_jobs.ts";
 import { argumentList, imapResults } from "./_imap.ts";
 import { encodeShared } from "./_shareable.ts";
 import { cpuCount } from "./cpu.ts";
@@ -21,8 +22,10 @@ import { assertTask, type Task } from "./task.ts";
 import { markTransfer } from "./_protocol.ts";
 import { assertNotImportingTaskModule } from "./_children.ts";
 import { checkHeapLimit } from "./_spawn.ts";
+import type { PoolStats } from "./pool_stats.ts";
 
 export { AsyncResult, BrokenPoolError, PoolClosedError };
+export type { PoolStats, WorkerStats } from "./pool_stats.ts";
 
 /** How to start a {@linkcode Pool}. */
 export interface PoolOptions {
@@ -98,42 +101,6 @@ export interface ImapOptions extends CallOptions {
    * The window refills once half of it has been read, so chunks travel in batches.
    */
   readonly bufferSize?: number;
-}
-
-/** What one worker did, in {@linkcode PoolStats.perWorker}. */
-export interface WorkerStats {
-  /** The worker's id in `activeChildren()`. */
-  readonly id: number;
-  /** The worker's name (`"PoolWorker-3"`). */
-  readonly name: string;
-  /** Whether it is still running. */
-  readonly alive: boolean;
-  /** Task calls it ran (returned or threw). */
-  readonly tasks: number;
-  /** Jobs it answered: one per `apply`, one per chunk of a map. */
-  readonly chunks: number;
-  /** Milliseconds spent inside task functions, measured in the worker around each call. */
-  readonly busyMs: number;
-}
-
-/** What a pool has done so far, from {@linkcode Pool.stats}. */
-export interface PoolStats {
-  /** Workers running now. */
-  readonly workers: number;
-  /** Task calls submitted: one per `apply`, one per item of a map. */
-  readonly tasksSubmitted: number;
-  /** Task calls that returned. */
-  readonly tasksCompleted: number;
-  /** Task calls that threw. (Calls never run, because cancelled or their worker died, are in neither.) */
-  readonly tasksFailed: number;
-  /** Jobs sent to workers: one per `apply`, one per chunk of a map. */
-  readonly chunksSent: number;
-  /** Messages the main side posted to workers (many jobs share one). */
-  readonly messagesSent: number;
-  /** Messages the main side received from workers. */
-  readonly messagesReceived: number;
-  /** One entry per worker the pool started (replaced ones included), oldest first. */
-  readonly perWorker: readonly WorkerStats[];
 }
 
 const DEFAULT_OPTIONS = { initargs: [] as readonly unknown[] } as const;
