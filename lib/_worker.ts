@@ -8,7 +8,8 @@
  *
  * For each job it resolves the task with `resolveTask` (once per task), revives shared arguments,
  * calls the function, awaits a returned promise, encodes the result with `encodeShared`, and
- * measures the time spent inside the function (`busyMs`).
+ * measures the time spent inside the function (`busyMs`). The answers are gathered and sent by
+ * `_worker_answers.ts`.
  *
  * This file is private to `lib/`.
  *
@@ -17,15 +18,20 @@
 import process from "node:process";
 import { setImmediate } from "node:timers";
 import { parentPort, workerData } from "node:worker_threads";
-import { encodeShared, hasShared, reviveShared } from "./_shareable.ts";
+import { hasShared, reviveShared } from "./_shareable.ts";
+import {
+  addAnswer,
+  encodeResult,
+  flush,
+  hasAnswers,
+  msSinceFlush,
+  post,
+} from "./_worker_answers.ts";
 import { resolveTask, type TaskFunction } from "./task.ts";
 import { markImportingTaskModule } from "./_children.ts";
 import {
-  type FromWorker,
-  isDataCloneError,
   type Job,
   type JobResult,
-  takeTransfer,
   type TaskRef,
   toWireError,
   type ToWorker,
@@ -55,9 +61,6 @@ let ready = false;
 let scheduled = false;
 let awaiting = false;
 let exitRequested = false;
-let answers: JobResult[] = [];
-let outgoing: ArrayBuffer[] = [];
-let lastFlush = performance.now();
 /** Per task index: the running average of its jobs' busy time in milliseconds. */
 const averageMs = new Map<number, number>();
 
@@ -103,7 +106,7 @@ function drain(): void {
   scheduled = false;
   while (head < queue.length) {
     const job = queue[head]!;
-    if (answers.length > 0 && !((averageMs.get(job.task) ?? Infinity) < FLUSH_MS)) flush();
+    if (hasAnswers() && !((averageMs.get(job.task) ?? Infinity) < FLUSH_MS)) flush();
     const preparing = prepare(job);
     if (preparing !== undefined) return pause(preparing);
     head++;
@@ -181,12 +184,12 @@ function answer(job: Job, result: JobResult): boolean {
     job.task,
     average === undefined ? result.busyMs : average + (result.busyMs - average) * AVERAGE_WEIGHT,
   );
-  answers.push(result);
+  addAnswer(result);
   if (setup.mode === "once") {
     finishOnce(result);
     return true;
   }
-  if (head === queue.length || performance.now() - lastFlush >= FLUSH_MS) flush();
+  if (head === queue.length || msSinceFlush() >= FLUSH_MS) flush();
   return false;
 }
 
@@ -235,7 +238,7 @@ function runItems(fn: TaskFunction, job: Job, values: unknown[]): PromiseLike<un
   for (current = 0; current < items.length; current++) {
     const value = spread ? fn(...items[current] as unknown[]) : fn(items[current]);
     if (isThenable(value)) return value;
-    values[current] = encode(value);
+    values[current] = encodeResult(value);
   }
   return undefined;
 }
@@ -258,19 +261,12 @@ async function finishAsync(
       const value = i === from
         ? await pending
         : await (spread ? fn(...items[i] as unknown[]) : fn(items[i]));
-      values[i] = encode(value);
+      values[i] = encodeResult(value);
     } catch (error) {
       return failed(job, i, error, performance.now() - start);
     }
   }
   return { id: job.id, ok: true, values, busyMs: performance.now() - start };
-}
-
-/** Encodes a result for travel, noting the buffers it asked to move (`transferResult`). */
-function encode(value: unknown): unknown {
-  const moved = takeTransfer(value);
-  if (moved !== undefined) outgoing.push(...moved);
-  return encodeShared(value);
 }
 
 function failed(job: Job, index: number, error: unknown, busyMs: number): JobResult {
@@ -280,44 +276,4 @@ function failed(job: Job, index: number, error: unknown, busyMs: number): JobRes
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof value === "object" && value !== null &&
     typeof (value as { then?: unknown }).then === "function";
-}
-
-/** Sends the answers gathered so far; one that cannot be cloned fails its job instead. */
-function flush(): void {
-  if (answers.length === 0) return;
-  const results = answers;
-  let moving = outgoing.length === 0 ? undefined : [...new Set(outgoing)];
-  answers = [];
-  outgoing = [];
-  lastFlush = performance.now();
-  try {
-    post({ type: "done", results }, moving);
-    return;
-  } catch (error) {
-    if (!isDataCloneError(error)) throw error;
-  }
-  for (let i = 0; i < results.length; i++) {
-    const result = results[i]!;
-    try {
-      post({ type: "done", results: [result] }, moving);
-      moving = undefined;
-    } catch (error) {
-      if (!isDataCloneError(error)) throw error;
-      const refusal = new TypeError(
-        `it cannot be cloned (functions, symbols and class instances with private state cannot travel): ${
-          (error as Error).message
-        }`,
-        { cause: error },
-      );
-      const unsendable = {
-        ...failed({ id: result.id, task: 0, items: [], spread: true }, 0, refusal, result.busyMs),
-        unsendable: true,
-      } as const;
-      post({ type: "done", results: [unsendable] });
-    }
-  }
-}
-
-function post(message: FromWorker, transfer?: ArrayBuffer[]): void {
-  port!.postMessage(message, transfer ?? []);
 }
