@@ -23,5 +23,15 @@ export function sumBlock(lo: number, hi: number): number {
   return total;
 }
 
+/**
+ * Sums one lesson task's range `[lo, hi)` (1000 numbers), as exercise 1's `pymp1.ts` does: the
+ * lesson granularity benchmark's task, on the pool and in the raw worker alike.
+ */
+export function sumChunk(range: readonly [number, number]): number {
+  let total = 0;
+  for (let i = range[0]; i < range[1]; i++) total += i;
+  return total;
+}
+
 /** The benchmarks' tasks. */
-export const tasks = defineTasks(import.meta.url, { noop, square, sumBlock });
+export const tasks = defineTasks(import.meta.url, { noop, square, sumBlock, sumChunk });

@@ -15,6 +15,7 @@ import type { Bench, BenchRow } from "./_bench.ts";
 import { run as poolThroughput } from "./pool_throughput.ts";
 import { run as poolGranularity } from "./pool_granularity.ts";
 import { run as poolExactSum } from "./pool_exact_sum.ts";
+import { run as poolLesson } from "./pool_lesson.ts";
 import { run as syncLocks } from "./sync.ts";
 import { run as queueThroughput } from "./queue.ts";
 import { run as managerRoundTrip } from "./manager.ts";
@@ -24,6 +25,7 @@ export const BENCHES: readonly (readonly [name: string, run: Bench])[] = [
   ["pool throughput", poolThroughput],
   ["pool granularity", poolGranularity],
   ["pool exact sum", poolExactSum],
+  ["pool at the lesson's granularity", poolLesson],
   ["locks vs Atomics", syncLocks],
   ["queue vs postMessage", queueThroughput],
   ["manager round trip", managerRoundTrip],

@@ -7,7 +7,8 @@
  *
  * @module
  */
-import type { Engine, JobOwner, PendingJob } from "./_engine.ts";
+import type { Engine } from "./_engine.ts";
+import type { JobOwner, PendingJob } from "./_jobs.ts";
 import { encodeShared } from "./_shareable.ts";
 import type { TaskRef } from "./_protocol.ts";
 
@@ -105,6 +106,37 @@ class Window implements JobOwner {
   }
 }
 
+/** What one read of the input gave: a chunk's items, and whether the input ended or threw. */
+interface Read {
+  readonly items: unknown[];
+  /** The input has no more items (it ended or threw). */
+  readonly exhausted: boolean;
+  /** What the input threw, if it did; the items read before it in this chunk are dropped. */
+  readonly thrown?: { readonly error: unknown };
+}
+
+/**
+ * Reads up to `chunksize` items, encoded for travel. An input that throws ends the input: as in
+ * CPython, the results of the chunks sent before are still yielded, then the error is thrown.
+ */
+async function readChunk(
+  iterator: Iterator<unknown> | AsyncIterator<unknown>,
+  spec: ImapSpec,
+): Promise<Read> {
+  const items: unknown[] = [];
+  try {
+    while (items.length < spec.chunksize) {
+      const step = iterator.next();
+      const next = step instanceof Promise ? await step : step as IteratorResult<unknown>;
+      if (next.done) return { items, exhausted: true };
+      items.push(encodeShared(spec.star ? argumentList(next.value, spec.caller) : next.value));
+    }
+  } catch (error) {
+    return { items: [], exhausted: true, thrown: { error } };
+  }
+  return { items, exhausted: false };
+}
+
 /**
  * Runs a task over an input lazily; see the module documentation.
  *
@@ -120,7 +152,7 @@ export async function* imapResults(
   source: Iterable<unknown> | AsyncIterable<unknown>,
   spec: ImapSpec,
 ): AsyncGenerator<unknown, void, undefined> {
-  const { signal, chunksize, bufferSize, ordered, star, caller } = spec;
+  const { signal, bufferSize, ordered, star, caller } = spec;
   signal?.throwIfAborted();
   const refusal = engine.refusal(caller);
   if (refusal !== undefined) throw refusal;
@@ -130,6 +162,7 @@ export async function* imapResults(
     : (source as Iterable<unknown>)[Symbol.iterator]();
   const window = new Window();
   let exhausted = false;
+  let thrown: { readonly error: unknown } | undefined;
   let outstanding = 0;
   let position = 0;
   try {
@@ -137,25 +170,21 @@ export async function* imapResults(
       // Refill once half the window is read, so that refills travel in batches.
       const refill = outstanding <= bufferSize >> 1;
       while (refill && !exhausted && outstanding < bufferSize) {
-        const items: unknown[] = [];
-        while (items.length < chunksize) {
-          const step = iterator.next();
-          const next = step instanceof Promise ? await step : step as IteratorResult<unknown>;
-          if (next.done) {
-            exhausted = true;
-            break;
-          }
-          items.push(encodeShared(star ? argumentList(next.value, caller) : next.value));
-        }
-        if (items.length === 0) break;
+        const read = await readChunk(iterator, spec);
+        exhausted = read.exhausted;
+        thrown = read.thrown;
+        if (read.items.length === 0) break;
         signal?.throwIfAborted();
         const stopped = engine.refusal(caller, true);
         if (stopped !== undefined) throw stopped;
-        window.add(engine.submit(task, items, star, window, position));
-        position += items.length;
+        window.add(engine.submit(task, read.items, star, window, position));
+        position += read.items.length;
         outstanding++;
       }
-      if (outstanding === 0) return;
+      if (outstanding === 0) {
+        if (thrown !== undefined) throw thrown.error;
+        return;
+      }
       signal?.throwIfAborted();
       const taken = window.take(ordered, signal);
       const chunk = taken instanceof Promise ? await taken : taken;

@@ -95,6 +95,11 @@ export interface JobFailed {
   readonly error: WireError;
   /** The index of the item that failed. */
   readonly index: number;
+  /**
+   * True when no call threw but the job's results could not be cloned: `error` is then lib's own
+   * `TypeError`, whose `cause` is the clone error.
+   */
+  readonly unsendable?: true;
   /** Milliseconds spent inside the task function for this job, measured in the worker. */
   readonly busyMs: number;
 }

@@ -71,6 +71,8 @@ export function encodeShared(value: unknown): unknown {
     let out: unknown[] | undefined;
     for (let i = 0; i < value.length; i++) {
       const item = value[i];
+      // Most items of a big map are primitives or small arrays of them: skip the call for those.
+      if (typeof item !== "object" || item === null) continue;
       const encoded = encodeShared(item);
       if (encoded !== item) {
         out ??= value.slice();
@@ -97,7 +99,13 @@ export function encodeShared(value: unknown): unknown {
 export function hasShared(value: unknown): boolean {
   if (typeof value !== "object" || value === null) return false;
   if (MARK in value) return true;
-  if (Array.isArray(value)) return value.some(hasShared);
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      if (typeof item === "object" && item !== null && hasShared(item)) return true;
+    }
+    return false;
+  }
   if (isPlain(value)) return Object.values(value).some(hasShared);
   return false;
 }

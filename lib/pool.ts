@@ -3,140 +3,50 @@
  * `multiprocessing.Pool`. `await pool.map(tasks.sum, blocks)` reads like the lesson's
  * `p.map(sum, input_list)`.
  *
+ * This file is the one public class with its two helpers, and stays over 300 lines because each of
+ * the class's methods carries its documented, tested example. What it is built on lives beside
+ * it: its options (`pool_options.ts`) and statistics (`pool_stats.ts`) types, its checks
+ * (`_pool_checks.ts`), the owners that settle its results (`_owners.ts`), its engine
+ * (`_engine.ts`) and lazy `imap` (`_imap.ts`).
+ *
  * @module
  */
 import {
   AsyncResult,
-  type AsyncResultCallbacks,
   BrokenPoolError,
   createAsyncResult,
   PoolClosedError,
-  type Settle,
 } from "./async_result.ts";
-import { Engine, type JobOwner, type PendingJob } from "./_engine.ts";
+import { Engine } from "./_engine.ts";
 import { argumentList, imapResults } from "./_imap.ts";
+import { ApplyOwner, MapOwner } from "./_owners.ts";
+import { checkPositiveInteger, checkTransfer, engineOptions } from "./_pool_checks.ts";
 import { encodeShared } from "./_shareable.ts";
-import { cpuCount } from "./cpu.ts";
-import { assertTask, type Task } from "./task.ts";
+import type { Task } from "./task.ts";
+import { assertTask } from "./task.ts";
 import { markTransfer } from "./_protocol.ts";
 import { assertNotImportingTaskModule } from "./_children.ts";
-import { checkHeapLimit } from "./_spawn.ts";
+import type {
+  ApplyAsyncOptions,
+  ApplyOptions,
+  ImapOptions,
+  MapAsyncOptions,
+  MapOptions,
+  PoolOptions,
+} from "./pool_options.ts";
+import type { PoolStats } from "./pool_stats.ts";
 
 export { AsyncResult, BrokenPoolError, PoolClosedError };
-
-/** How to start a {@linkcode Pool}. */
-export interface PoolOptions {
-  /** How many workers to start: a positive integer; `cpuCount()` by default. */
-  readonly processes?: number;
-  /**
-   * A task every worker runs once when it starts, before any other task (to load data or set up
-   * globals). If it throws, the pool is broken (see {@linkcode BrokenPoolError}).
-   */
-  readonly initializer?: Task<never[], unknown>;
-  /** The initializer's arguments; `[]` by default. */
-  readonly initargs?: readonly unknown[];
-  /**
-   * How many jobs (a call of `apply`, or one chunk of a `map`) a worker runs before it is replaced
-   * by a fresh one, as in Python, to release what tasks leak; unlimited by default.
-   */
-  readonly maxTasksPerChild?: number;
-  /**
-   * Each worker's heap limit in MiB. A task that needs more ends its worker with an out-of-memory
-   * error instead of aborting the whole process; the pool is then broken. V8's default otherwise.
-   * (Deno 2.9 caveat: an `async` task that runs out of memory after an `await` hangs its worker
-   * instead; a synchronous task, the usual case, is contained.)
-   */
-  readonly maxHeapMb?: number;
-}
-
-/** Options every call takes. */
-export interface CallOptions {
-  /**
-   * Abandons the call when aborted: its tasks that have not started are not sent, the call rejects
-   * with the signal's reason, and results of tasks already running are dropped. A running task
-   * cannot be stopped from outside; it runs to its end.
-   */
-  readonly signal?: AbortSignal;
-}
-
-/** Options for {@linkcode Pool.apply}. */
-export interface ApplyOptions extends CallOptions {
-  /** ArrayBuffers inside the arguments to move to the worker instead of copying them. */
-  readonly transfer?: readonly ArrayBuffer[];
-}
-
-/**
- * Options for {@linkcode Pool.applyAsync}.
- *
- * @typeParam R The task's result.
- */
-export interface ApplyAsyncOptions<R> extends ApplyOptions, AsyncResultCallbacks<R> {}
-
-/** Options for {@linkcode Pool.map} and {@linkcode Pool.starmap}. */
-export interface MapOptions extends CallOptions {
-  /**
-   * How many items travel to a worker together. By default Python's rule:
-   * `ceil(items / (4 × workers))` (see {@linkcode defaultChunksize}).
-   */
-  readonly chunksize?: number;
-}
-
-/**
- * Options for {@linkcode Pool.mapAsync} and {@linkcode Pool.starmapAsync}.
- *
- * @typeParam R The task's result.
- */
-export interface MapAsyncOptions<R> extends MapOptions, AsyncResultCallbacks<R[]> {}
-
-/** Options for {@linkcode Pool.imap} and {@linkcode Pool.imapUnordered}. */
-export interface ImapOptions extends CallOptions {
-  /** How many items travel to a worker together; 1 by default (as in Python). */
-  readonly chunksize?: number;
-  /**
-   * The backpressure bound: the most chunks sent but not yet read by the loop. The input is read
-   * only as the loop consumes results, so an endless input works; `16 × workers` by default.
-   * The window refills once half of it has been read, so chunks travel in batches.
-   */
-  readonly bufferSize?: number;
-}
-
-/** What one worker did, in {@linkcode PoolStats.perWorker}. */
-export interface WorkerStats {
-  /** The worker's id in `activeChildren()`. */
-  readonly id: number;
-  /** The worker's name (`"PoolWorker-3"`). */
-  readonly name: string;
-  /** Whether it is still running. */
-  readonly alive: boolean;
-  /** Task calls it ran (returned or threw). */
-  readonly tasks: number;
-  /** Jobs it answered: one per `apply`, one per chunk of a map. */
-  readonly chunks: number;
-  /** Milliseconds spent inside task functions, measured in the worker around each call. */
-  readonly busyMs: number;
-}
-
-/** What a pool has done so far, from {@linkcode Pool.stats}. */
-export interface PoolStats {
-  /** Workers running now. */
-  readonly workers: number;
-  /** Task calls submitted: one per `apply`, one per item of a map. */
-  readonly tasksSubmitted: number;
-  /** Task calls that returned. */
-  readonly tasksCompleted: number;
-  /** Task calls that threw. (Calls never run, because cancelled or their worker died, are in neither.) */
-  readonly tasksFailed: number;
-  /** Jobs sent to workers: one per `apply`, one per chunk of a map. */
-  readonly chunksSent: number;
-  /** Messages the main side posted to workers (many jobs share one). */
-  readonly messagesSent: number;
-  /** Messages the main side received from workers. */
-  readonly messagesReceived: number;
-  /** One entry per worker the pool started (replaced ones included), oldest first. */
-  readonly perWorker: readonly WorkerStats[];
-}
-
-const DEFAULT_OPTIONS = { initargs: [] as readonly unknown[] } as const;
+export type {
+  ApplyAsyncOptions,
+  ApplyOptions,
+  CallOptions,
+  ImapOptions,
+  MapAsyncOptions,
+  MapOptions,
+  PoolOptions,
+} from "./pool_options.ts";
+export type { PoolStats, WorkerStats } from "./pool_stats.ts";
 
 /**
  * Python's default chunksize for `map`: `ceil(items / (4 × workers))`, and 0 when there are no
@@ -200,7 +110,9 @@ export function transferResult<T extends object>(value: T, buffers: readonly Arr
  * - `map` / `starmap` keep input order; `mapAsync`, `starmapAsync` and `applyAsync` return an
  *   {@linkcode AsyncResult}; `imap` / `imapUnordered` are async iterables with backpressure.
  * - A task's error rejects the call with the same name and message, and the worker's stack as its
- *   `cause`.
+ *   `cause`. A result that cannot be cloned rejects with a `TypeError` naming the task, whose
+ *   `cause` is the clone error (a `DataCloneError`), as CPython's `MaybeEncodingError` keeps the
+ *   pickling error; the worker lives on.
  * - A worker that dies (`Deno.exit`, an uncaught error outside a task, out of memory) breaks the
  *   pool, as `concurrent.futures` does (Python's `multiprocessing.Pool` hangs instead): pending
  *   calls reject with {@linkcode BrokenPoolError}, later calls throw it, instead of a hang (one
@@ -239,36 +151,10 @@ export class Pool implements AsyncDisposable {
    * code with `if (import.meta.main)`, as Python's `if __name__ == "__main__"`).
    */
   constructor(options: PoolOptions = {}) {
-    if (typeof options !== "object" || options === null) {
-      throw new TypeError(`Cannot start pool: options must be an object: received ${options}`);
-    }
     assertNotImportingTaskModule("start pool");
-    const processes = options.processes ?? cpuCount();
-    checkPositiveInteger(processes, "Cannot start pool: processes");
-    const { maxTasksPerChild, maxHeapMb, initializer } = options;
-    if (maxTasksPerChild !== undefined) {
-      checkPositiveInteger(maxTasksPerChild, "Cannot start pool: maxTasksPerChild");
-    }
-    if (maxHeapMb !== undefined) checkHeapLimit(maxHeapMb, "Cannot start pool");
-    const initargs = options.initargs ?? DEFAULT_OPTIONS.initargs;
-    if (initializer !== undefined) assertTask(initializer, "start pool: initializer");
-    if (!Array.isArray(initargs)) {
-      throw new TypeError(
-        `Cannot start pool: initargs must be an array of arguments: received ${typeof initargs}`,
-      );
-    }
-    if (initializer === undefined && initargs.length > 0) {
-      throw new TypeError("Cannot start pool: initargs were given without an initializer");
-    }
-    this.#processes = processes;
-    this.#engine = new Engine({
-      processes,
-      ...(initializer === undefined
-        ? {}
-        : { initializer, initargs: encodeShared(initargs) as unknown[] }),
-      ...(maxTasksPerChild === undefined ? {} : { maxTasksPerChild }),
-      ...(maxHeapMb === undefined ? {} : { maxHeapMb }),
-    });
+    const checked = engineOptions(options);
+    this.#processes = checked.processes;
+    this.#engine = new Engine(checked);
   }
 
   /** How many workers the pool runs (its `processes` option). */
@@ -277,7 +163,9 @@ export class Pool implements AsyncDisposable {
   }
 
   /**
-   * Runs one task and waits for its result, Python's `apply`.
+   * Runs one task and waits for its result, Python's `apply`. Python's keyword arguments
+   * (`apply(f, args, kwds)`) have no JavaScript form: a task that wants named arguments takes
+   * one object.
    *
    * @typeParam A The task's argument list.
    * @typeParam R The task's result.
@@ -534,7 +422,9 @@ export class Pool implements AsyncDisposable {
   /**
    * Runs a task on every item and yields the results in input order as they come, Python's
    * `imap`. The input (sync or async) is read lazily, at most `bufferSize` chunks ahead of the
-   * loop. Leaving the loop early cancels the chunks not yet run.
+   * loop. Leaving the loop early cancels the chunks not yet run. If the input throws, the results
+   * of the chunks read before it are yielded first, then its error is thrown (a chunk the error
+   * cut short is dropped), as in CPython.
    *
    * @typeParam T The task's one argument.
    * @typeParam R The task's result.
@@ -567,7 +457,7 @@ export class Pool implements AsyncDisposable {
 
   /**
    * Like {@linkcode Pool.imap}, but yields each result as soon as its chunk is done, Python's
-   * `imap_unordered`.
+   * `imap_unordered`. An input that throws ends it as it ends `imap`.
    *
    * @typeParam T The task's one argument.
    * @typeParam R The task's result.
@@ -700,95 +590,5 @@ export class Pool implements AsyncDisposable {
   #assertAccepting(caller: string): void {
     const refusal = this.#engine.refusal(caller);
     if (refusal !== undefined) throw refusal;
-  }
-}
-
-/** Settles an `applyAsync` result from its one job. */
-class ApplyOwner<R> implements JobOwner {
-  #stopWatching: (() => void) | undefined;
-
-  constructor(readonly settle: Settle<R>) {}
-
-  watch(engine: Engine, job: PendingJob, signal: AbortSignal): void {
-    const onAbort = () => {
-      engine.cancel(job);
-      this.settle.reject(signal.reason);
-    };
-    signal.addEventListener("abort", onAbort, { once: true });
-    this.#stopWatching = () => signal.removeEventListener("abort", onAbort);
-  }
-
-  done(_job: PendingJob, values: unknown[]): void {
-    this.#stopWatching?.();
-    this.settle.resolve(values[0] as R);
-  }
-
-  failed(_job: PendingJob, error: unknown): void {
-    this.#stopWatching?.();
-    this.settle.reject(error);
-  }
-}
-
-/** Gathers a map's chunks into one ordered result. */
-class MapOwner<R> implements JobOwner {
-  readonly jobs: PendingJob[] = [];
-  readonly #results: R[];
-  #remaining: number;
-  #settled = false;
-  #stopWatching: (() => void) | undefined;
-
-  constructor(readonly engine: Engine, readonly settle: Settle<R[]>, items: number) {
-    this.#results = new Array(items);
-    this.#remaining = items;
-  }
-
-  watch(signal: AbortSignal): void {
-    const onAbort = () => this.failed(undefined, signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    this.#stopWatching = () => signal.removeEventListener("abort", onAbort);
-  }
-
-  done(job: PendingJob, values: unknown[]): void {
-    if (this.#settled) return;
-    for (let i = 0; i < values.length; i++) this.#results[job.tag + i] = values[i] as R;
-    this.#remaining -= values.length;
-    if (this.#remaining > 0) return;
-    this.#settled = true;
-    this.#stopWatching?.();
-    this.settle.resolve(this.#results);
-  }
-
-  failed(_job: PendingJob | undefined, error: unknown): void {
-    if (this.#settled) return;
-    this.#settled = true;
-    this.#stopWatching?.();
-    for (const job of this.jobs) this.engine.cancel(job);
-    this.settle.reject(error);
-  }
-}
-
-function checkTransfer(transfer: unknown, caller: string): void {
-  const message = `Cannot ${caller}: transfer must be an array of ArrayBuffers: received`;
-  if (!Array.isArray(transfer)) throw new TypeError(`${message} ${typeName(transfer)}`);
-  const index = transfer.findIndex((buffer) => !(buffer instanceof ArrayBuffer));
-  if (index < 0) return;
-  const item: unknown = transfer[index];
-  const hint = ArrayBuffer.isView(item) ? " (transfer its .buffer)" : "";
-  throw new TypeError(`${message} ${typeName(item)} at index ${index}${hint}`);
-}
-
-function typeName(value: unknown): string {
-  if (value === null) return "null";
-  if (typeof value !== "object") return typeof value;
-  const name = (value as { constructor?: { name?: unknown } }).constructor?.name;
-  return typeof name === "string" && name !== "" ? name : "object";
-}
-
-function checkPositiveInteger(value: unknown, what: string): void {
-  if (typeof value !== "number") {
-    throw new TypeError(`${what} must be a positive integer: received ${typeof value}`);
-  }
-  if (!Number.isInteger(value) || value < 1) {
-    throw new RangeError(`${what} must be a positive integer: received ${value}`);
   }
 }

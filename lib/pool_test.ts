@@ -598,3 +598,12 @@ Deno.test("Pool refuses to start from a task module's top level in a worker", as
   });
   equal(await pool.apply(tasks.square, [3]), 9, "the pool stays usable");
 });
+
+Deno.test("Pool.stats() counts the calls of a chunk that ran before its failing item", async () => {
+  await using pool = new Pool({ processes: 1 });
+  await rejects(pool.map(tasks.squareEven, [2, 4, 7, 8], { chunksize: 4 }), TypeError);
+  const stats = pool.stats();
+  equal(stats.tasksCompleted, 2, "2 and 4 returned; 8 never ran");
+  equal(stats.tasksFailed, 1);
+  equal(stats.perWorker[0]!.tasks, 3);
+});
