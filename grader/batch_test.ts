@@ -282,7 +282,7 @@ Deno.test("gradeBatch() stopped midway keeps the finished students and resumes a
   }
 });
 
-Deno.test("gradeBatch() retimes only the inconclusive timings on a rerun, not the correctness", async () => {
+Deno.test("gradeBatch() keeps inconclusive timings on a rerun; --retime times only those again", async () => {
   const root = await copyFixtures();
   try {
     const dir = join(root, "submissions");
@@ -305,10 +305,16 @@ Deno.test("gradeBatch() retimes only the inconclusive timings on a rerun, not th
     busy.throwFor.clear();
     const first = await gradeBatch(dir, { grader: busy, jobs: 2 });
     deepEqual(first.inconclusive, STUDENTS);
+    // A plain rerun keeps them: a submission that makes its timing inconclusive is not retimed
+    // on every rerun of the batch.
+    const kept = new Busy();
+    const again = await gradeBatch(dir, { grader: kept, jobs: 2 });
+    deepEqual(kept.calls, []);
+    deepEqual(again.inconclusive, STUDENTS);
     const quiet = new Busy();
     quiet.throwFor.clear();
     quiet.verdict = "failed";
-    const second = await gradeBatch(dir, { grader: quiet, jobs: 2 });
+    const second = await gradeBatch(dir, { grader: quiet, jobs: 2, retime: true });
     deepEqual(second.inconclusive, []);
     deepEqual(quiet.calls.filter((call) => call.startsWith("c:")), []);
     deepEqual(

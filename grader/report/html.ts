@@ -8,7 +8,8 @@
  * @module
  */
 // @ts-types="@types/escape-html"
-import escapeHtml from "escape-html";
+import rawEscapeHtml from "escape-html";
+import { escapeControl } from "./_escape.ts";
 import TABLESORT from "tablesort/dist/tablesort.min.js" with { type: "text" };
 import TABLESORT_NUMBER from "tablesort/dist/sorts/tablesort.number.min.js" with { type: "text" };
 import type { Gradebook } from "../result.ts";
@@ -23,6 +24,9 @@ import {
 import { speedupHistogramSvg } from "./_html_chart.ts";
 import { HTML_STYLE } from "./_html_style.ts";
 import { machineText } from "./gradescope.ts";
+
+/** HTML-escapes text, its control characters first shown as visible escapes (`_escape.ts`). */
+const escapeHtml = (text: string): string => rawEscapeHtml(escapeControl(text));
 
 /** How a batch spent its time, as shown at the top of the report. */
 export interface BatchTiming {
