@@ -341,7 +341,7 @@ class Budget {
   async charge<T>(fn: () => Promise<T>): Promise<T> {
     if (this.#leftMs <= 0) this.#spend();
     const start = performance.now();
-    const timer = setTimeout(() => this.#spend(), this.#leftMs);
+    const timer = setTimeout(() => this.#spend(), Math.max(0, this.#leftMs));
     try {
       return await fn();
     } finally {

@@ -109,6 +109,37 @@ export interface SandboxOptions {
 export interface CallOptions {
   /** Wall-time limit of the call, in milliseconds; past it the subprocess is ended. */
   timeoutMs?: number;
+  /**
+   * CPU-time limit of the call (every thread of the subprocess), in milliseconds; past it the
+   * subprocess is ended with a `timeout`. Default {@linkcode defaultCpuMs}: the wall limit times
+   * the threads the call was given plus 3, so it stops only code that runs more threads than it
+   * was given (on a machine with more cores than that, it would take them from other lanes).
+   */
+  cpuMs?: number;
+}
+
+/**
+ * The default CPU-time limit of a call: its wall limit times the threads it was given (its own,
+ * plus its pool's or counter's workers) plus 3 (the processes, manager and GC threads honest code
+ * uses beside them). Honest code never reaches it: its CPU time is at most its threads times its
+ * wall time. Linux only (`/proc/PID/stat`); elsewhere the wall limit alone applies.
+ *
+ * @param op The operation.
+ * @param timeoutMs The call's wall limit.
+ * @returns The CPU limit, in milliseconds.
+ *
+ * @example Usage
+ * ```ts
+ * import { defaultCpuMs } from "./sandbox.ts";
+ * import { equal } from "node:assert/strict";
+ *
+ * equal(defaultCpuMs({ op: "call", file: "a.ts", name: "f", args: [] }, 1000), 4000);
+ * equal(defaultCpuMs({ op: "call", file: "a.ts", name: "f", args: [], pool: 2 }, 1000), 6000);
+ * ```
+ */
+export function defaultCpuMs(op: StudentOp | ReferenceOp, timeoutMs: number): number {
+  const workers = "pool" in op && op.pool ? op.pool : "workers" in op ? op.workers : 0;
+  return timeoutMs * (1 + workers + 3);
 }
 
 /** The default limits. */
@@ -295,6 +326,8 @@ export class Sandbox {
   #signal: AbortSignal | undefined;
   #casualties: Casualties;
   #current: StudentOp | undefined;
+  /** The current call's CPU charge: CPU seconds at its start (once read) and its limit. */
+  #charge: { id: number; startCpu?: number; limitSeconds: number } | undefined;
 
   private constructor(
     parts: {
@@ -500,6 +533,12 @@ export class Sandbox {
     const timeoutMs = options.timeoutMs ?? SANDBOX_DEFAULTS.timeoutMs;
     this.#current = kind === "student" ? op as StudentOp : undefined;
     const what = this.#current ? opLabel(this.#current) : `the grader's ${op.name} reference`;
+    const charge = {
+      id,
+      limitSeconds: (options.cpuMs ?? defaultCpuMs(op, timeoutMs)) / 1000,
+    } as { id: number; startCpu?: number; limitSeconds: number };
+    this.#charge = charge;
+    cpuSeconds(this.#process.pid).then((cpu) => charge.startCpu = cpu);
     return new Promise<Reply>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#fail(
@@ -515,6 +554,7 @@ export class Sandbox {
         resolve: (reply) => {
           clearTimeout(timer);
           this.#current = undefined;
+          if (this.#charge === charge) this.#charge = undefined;
           resolve(reply);
         },
         reject: (error) => {
@@ -547,12 +587,33 @@ export class Sandbox {
 
   async #watchMemory(): Promise<void> {
     if (this.#failure || this.#closed) return;
+    await this.#watchCpu();
+    if (this.#failure || this.#closed) return;
     const mb = await residentMb(this.#process.pid);
     if (mb > this.#memoryMb) {
       this.#fail(
         new SandboxFailure(
           "out-of-memory",
           `${this.#doing()} used more than ${this.#memoryMb} MiB of memory (${Math.round(mb)} MiB)`,
+        ),
+      );
+    }
+  }
+
+  /** Charges the current call its CPU time (every thread), read from the OS. */
+  async #watchCpu(): Promise<void> {
+    const charge = this.#charge;
+    if (charge?.startCpu === undefined) return;
+    const cpu = await cpuSeconds(this.#process.pid);
+    if (cpu === undefined || this.#charge !== charge) return;
+    const used = cpu - charge.startCpu;
+    if (used > charge.limitSeconds) {
+      this.#fail(
+        new SandboxFailure(
+          "timeout",
+          `${this.#doing()} used more than ${
+            formatSeconds(charge.limitSeconds)
+          } of CPU time (more threads kept busy than it was given?)`,
         ),
       );
     }
