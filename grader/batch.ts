@@ -5,10 +5,13 @@
  * `gradebook.json`, `report.html` and, per student, `OUT/<student>/results.json` in Gradescope's
  * format.
  *
- * Correctness runs go in parallel (one per core); timed runs take the whole machine, so a speedup is
- * never measured beside another grading job. Each student's results are saved whole as soon as they
- * are known, so an interrupted batch resumes where it stopped; a submission whose student files
- * changed since is regraded, and `--force` regrades everyone.
+ * Each submission is first ingested into a private copy (`sandbox/ingest.ts`: only the catalog's
+ * files, no link followed, size caps) and graded from it alone. Correctness runs share the machine
+ * (one lane on a machine of at most 2 cores); timed runs take it whole, so a speedup is never
+ * measured beside another grading job; each submission has a wall budget over the whole batch.
+ * Each student's results are saved whole as soon as they are known, so an interrupted batch resumes
+ * where it stopped; a submission whose student files changed since is regraded, `--force`
+ * regrades everyone, and `--retime` times the inconclusive timings again.
  *
  * @module
  */
@@ -145,7 +148,7 @@ export interface BatchSummary {
   out: string;
   /** Students on whom the grader itself failed (their rows say so; a rerun retries them). */
   graderFailures: string[];
-  /** Students with a timing that stayed inconclusive (a rerun retimes only those). */
+  /** Students with a timing that stayed inconclusive (a rerun with `retime` times only those). */
   inconclusive: string[];
 }
 
@@ -557,7 +560,7 @@ export async function gradeBatch(
       results.push(result);
     }
     await save(studentRow(submission.student, results), false);
-    // Timed checks, alone on the machine; a resumed student retimes only what was not decided.
+    // Timed checks, alone on the machine; a resumed student times only what was not timed yet.
     emit({ kind: "student", student: submission.student, phase: "timed" });
     for (const [i, entry] of catalog.exercises.entries()) {
       const correctness = results[i]!;

@@ -6,6 +6,7 @@ import {
   type ExerciseGrader,
   findSubmissions,
   gradeBatch,
+  gradeMain,
   SAVED_FILE,
 } from "./batch.ts";
 import { exerciseStatus, GradebookSchema, RESULT_VERSION } from "./result.ts";
@@ -417,4 +418,10 @@ Deno.test({
       await Deno.remove(root, { recursive: true });
     }
   },
+});
+
+Deno.test("gradeMain() refuses a budget or a cap that is not a positive number", async () => {
+  equal(await gradeMain(["--budget", "0", "submissions"]), 2);
+  equal(await gradeMain(["--max-file-kib", "1.5", "submissions"]), 2);
+  equal(await gradeMain(["--max-submission-kib", "x", "submissions"]), 2);
 });

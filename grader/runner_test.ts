@@ -205,3 +205,43 @@ Deno.test("checkExercise() skips timed checks when timing is off", async () => {
   const rows = result.checks.reduce((sum, check) => sum + check.maxScore, 0);
   equal(result.maxScore, rows, "the exercise's points are the sum of its checks' points");
 });
+
+Deno.test("checkExercise() with a previous result runs only the timed checks", async () => {
+  const second = catalog.exercises[1]!;
+  const correctness = await checkExercise(second, { ...FAST, source: { kind: "exercises" } });
+  const marked = {
+    ...correctness,
+    checks: correctness.checks.map((check) =>
+      check.status === "skipped" ? check : { ...check, message: `kept: ${check.message}` }
+    ),
+  };
+  const timed = await checkExercise(second, {
+    ...FAST,
+    timed: true,
+    source: { kind: "exercises" },
+    previous: marked,
+  });
+  deepEqual(timed.checks.map((check) => check.name), correctness.checks.map((c) => c.name));
+  for (const [i, check] of timed.checks.entries()) {
+    if (correctness.checks[i]!.status === "skipped") {
+      // The stub's parallel sum failed, so its timed check is not run: it says why.
+      match(check.message, /must pass first/);
+    } else {
+      deepEqual(check, marked.checks[i]);
+    }
+  }
+});
+
+Deno.test({
+  name: "checkExercise() reports a student file over the cap on the row, and takes nothing of it",
+  ignore: !HAS_CORPUS,
+}, async () => {
+  const result = await checkExercise(first, {
+    ...FAST,
+    fileBytes: 100,
+    source: { kind: "submission", dir: new URL("passing", CORPUS).pathname },
+  });
+  equal(result.checks[0]!.name, INGEST_CHECK);
+  match(result.checks[0]!.message, /sum_range\.ts is larger than the cap of 100 bytes a file/);
+  equal(result.status, "failed");
+});
