@@ -54,10 +54,11 @@ export interface Submission {
   /** The submission folder. */
   dir: string;
   /**
-   * The folder each exercise is looked up from, as the runner's `sourceDir` does it: its
-   * `<slug>/` folder if that is a folder, else `exercises/<slug>/` (a copy of the kit). The batch
-   * sets it to `dir`, so each exercise finds its own layout (an empty or partial `exercises/` does
-   * not hide the exercise folders beside it); Gradescope's runner may point it at a laid-out copy.
+   * The folder each exercise is looked up from, as ingestion does it: its `<slug>/` folder if that
+   * is a real folder, else `exercises/<slug>/` (a copy of the kit). `findSubmissions` sets it to
+   * `dir`, so each exercise finds its own layout (an empty or partial `exercises/` does not hide the
+   * exercise folders beside it); while a student is graded the batch points it at the private copy
+   * ingestion made; Gradescope's runner may point it at a laid-out copy.
    */
   exercisesDir: string;
   /**
