@@ -62,8 +62,9 @@ export function runnerGrader(options: RunnerGraderOptions): ExerciseGrader {
     return seeds.get(key)!;
   };
   return {
-    correctness(entry, submission, signal) {
+    correctness(entry, submission, signal, cpus) {
       return checkExercise(entry, {
+        ...(cpus ? { cpus } : {}),
         ...limits,
         source: { kind: "submission", dir: submission.exercisesDir },
         ...(submission.problems ? { problems: submission.problems } : {}),

@@ -26,6 +26,7 @@ import { machine } from "./runner.ts";
 import { usableCores } from "./timing.ts";
 import { type IngestProblem, ingestSubmission } from "./sandbox/ingest.ts";
 import { formatSeconds, SandboxFailure } from "./sandbox/sandbox.ts";
+import { allowedCpus, laneCpus } from "./sandbox/cpu_sets.ts";
 import { escapeControl, escapeId } from "./report/_escape.ts";
 import {
   capResult,
@@ -81,6 +82,7 @@ export interface ExerciseGrader {
     entry: CatalogEntry,
     submission: Submission,
     signal: AbortSignal,
+    cpus?: readonly number[],
   ): Promise<ExerciseResult>;
   /**
    * Completes a correctness result with the exercise's timed checks, alone on the machine; returns
@@ -369,28 +371,36 @@ class Budget {
 }
 
 /**
- * Correctness runs share the machine, up to `jobs` at once; a timed run takes it whole and goes
- * before correctness runs that arrive after it. Counts the wall time each kind held the machine.
+ * Correctness runs share the machine, up to `jobs` at once, each in a lane of its own (pinned to
+ * the lane's cores when there are several lanes and the OS allows it); a timed run takes the
+ * machine whole and goes before correctness runs that arrive after it. Counts the wall time each
+ * kind held the machine.
  */
 class Lanes {
   readonly #semaphore: Semaphore;
   readonly #jobs: number;
+  readonly #free: (readonly number[] | undefined)[];
   #sharing = 0;
   #sharingSince = 0;
   correctnessMs = 0;
   timedMs = 0;
 
-  constructor(jobs: number) {
+  constructor(jobs: number, cpus: readonly number[] | undefined) {
     this.#jobs = jobs;
     this.#semaphore = new Semaphore(jobs);
+    // One lane runs unpinned; several split the cores between them.
+    const sets = jobs > 1 && cpus ? laneCpus(cpus, jobs) : [];
+    this.#free = sets.length === jobs ? sets : Array.from({ length: jobs }, () => undefined);
   }
 
-  shared<T>(fn: () => Promise<T>): Promise<T> {
+  shared<T>(fn: (cpus: readonly number[] | undefined) => Promise<T>): Promise<T> {
     return this.#semaphore.runExclusive(async () => {
       if (this.#sharing++ === 0) this.#sharingSince = performance.now();
+      const cpus = this.#free.pop();
       try {
-        return await fn();
+        return await fn(cpus);
       } finally {
+        this.#free.push(cpus);
         if (--this.#sharing === 0) this.correctnessMs += performance.now() - this.#sharingSince;
       }
     }, 1);
@@ -473,7 +483,7 @@ export async function gradeBatch(
       fileBytes: options.fileBytes,
       submissionBytes: options.submissionBytes,
     });
-  const lanes = new Lanes(jobs);
+  const lanes = new Lanes(jobs, await allowedCpus());
   const rows = new Map<string, StudentResult>();
   const graderFailures: string[] = [];
   const pending: { submission: Submission; fingerprint: string; saved?: SavedStudent }[] = [];
@@ -554,8 +564,10 @@ export async function gradeBatch(
         results.push(previous);
         continue;
       }
-      const result = await lanes.shared(() =>
-        budget.charge(() => guard(entry, () => grader.correctness(entry, submission, runSignal)))
+      const result = await lanes.shared((cpus) =>
+        budget.charge(() =>
+          guard(entry, () => grader.correctness(entry, submission, runSignal, cpus))
+        )
       );
       signal.throwIfAborted();
       results.push(result);

@@ -425,3 +425,44 @@ Deno.test("gradeMain() refuses a budget or a cap that is not a positive number",
   equal(await gradeMain(["--max-file-kib", "1.5", "submissions"]), 2);
   equal(await gradeMain(["--max-submission-kib", "x", "submissions"]), 2);
 });
+
+Deno.test({
+  name: "gradeBatch() pins each correctness lane to cores of its own when there are several",
+  ignore: Deno.build.os !== "linux" || navigator.hardwareConcurrency < 2,
+}, async () => {
+  const root = await copyFixtures();
+  try {
+    class Pinned extends FakeGrader {
+      seen: (readonly number[] | undefined)[] = [];
+      busy: (readonly number[] | undefined)[] = [];
+      overlaps = 0;
+      override async correctness(
+        entry: CatalogEntry,
+        submission: { student: string; exercisesDir: string },
+        _signal?: AbortSignal,
+        cpus?: readonly number[],
+      ) {
+        const clash = this.busy.some((other) => other?.some((cpu) => cpus?.includes(cpu)));
+        if (clash) this.overlaps++;
+        this.seen.push(cpus);
+        this.busy.push(cpus);
+        try {
+          return await super.correctness(entry, submission);
+        } finally {
+          this.busy.splice(this.busy.indexOf(cpus), 1);
+        }
+      }
+    }
+    const two = new Pinned();
+    two.throwFor.clear();
+    await gradeBatch(join(root, "submissions"), { grader: two, jobs: 2, force: true });
+    ok(two.seen.every((cpus) => cpus?.length === 1), JSON.stringify(two.seen));
+    equal(two.overlaps, 0);
+    const one = new Pinned();
+    one.throwFor.clear();
+    await gradeBatch(join(root, "submissions"), { grader: one, jobs: 1, force: true });
+    ok(one.seen.every((cpus) => cpus === undefined));
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});

@@ -97,6 +97,8 @@ export interface CheckExerciseOptions {
    * every other check's result is taken from it (the batch's exclusive timed phase).
    */
   previous?: ExerciseResult;
+  /** The cores the sandboxes are pinned to (the batch's lane). Default: not pinned. */
+  cpus?: readonly number[];
 }
 
 /** The name of the check that reports what ingestion refused (links, devices, oversized files). */
@@ -283,6 +285,7 @@ export async function checkExercise(
             outputBytes: options.outputBytes,
             signal: options.signal,
             casualties,
+            ...(options.cpus ? { cpus: options.cpus } : {}),
           });
           return sandbox;
         },

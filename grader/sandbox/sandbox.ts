@@ -18,6 +18,7 @@ import {
 import { decodeWire, type HarnessConfig, readLines, writeLine } from "./_wire.ts";
 import type { ReferenceUsage } from "../timing.ts";
 import { copyStudentFiles } from "./ingest.ts";
+import { pinned } from "./cpu_sets.ts";
 
 export type { Fault, ReferenceOp, Reply, StudentOp };
 
@@ -103,6 +104,8 @@ export interface SandboxOptions {
   signal?: AbortSignal;
   /** Operations that ended an earlier sandbox of this run (see {@linkcode Casualties}). */
   casualties?: Casualties;
+  /** The cores the subprocess is pinned to (`taskset`, Linux): its lane's. Default: not pinned. */
+  cpus?: readonly number[];
 }
 
 /** Options of one sandbox call. */
@@ -392,8 +395,13 @@ export class Sandbox {
     const token = randomToken();
     const harnessDir = fileURLToPath(HARNESS_DIR);
     const referenceDir = fileURLToPath(REFERENCE_DIR);
-    const command = new Deno.Command(Deno.execPath(), {
-      args: harnessArgs({ workspace, harnessDir, referenceDir, port, heapMb }),
+    const spawn = await pinned(
+      Deno.execPath(),
+      harnessArgs({ workspace, harnessDir, referenceDir, port, heapMb }),
+      options.cpus,
+    );
+    const command = new Deno.Command(spawn.program, {
+      args: spawn.args,
       cwd: workspace,
       clearEnv: true,
       env: harnessEnv(denoDir),

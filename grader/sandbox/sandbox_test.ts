@@ -39,7 +39,12 @@ export function chatter(): number {
 `;
 
 async function withSandbox(
-  options: { memoryMb?: number; outputBytes?: number; signal?: AbortSignal },
+  options: {
+    memoryMb?: number;
+    outputBytes?: number;
+    signal?: AbortSignal;
+    cpus?: readonly number[];
+  },
   body: (sandbox: Sandbox) => Promise<void>,
 ): Promise<void> {
   const dir = await Deno.makeTempDir();
@@ -174,4 +179,17 @@ Deno.test("Sandbox loads no npm module and keeps nothing once closed (its own DE
     await rejects(Deno.stat(tree), Deno.errors.NotFound);
   });
   ok(tree.includes("parakit-sandbox-"));
+});
+
+Deno.test({
+  name: "Sandbox pinned to a lane's cores runs its every thread there (taskset, Linux)",
+  ignore: Deno.build.os !== "linux" ||
+    !(await Deno.stat("/usr/bin/taskset").then(() => true, () => false)),
+}, async () => {
+  await withSandbox({ cpus: [0] }, async (sandbox) => {
+    const reply = await sandbox.student({ op: "call", file: "mod.ts", name: "sum", args: [1, 4] });
+    equal(reply.value, 6n);
+    const status = await Deno.readTextFile(`/proc/${sandbox.pid}/status`);
+    match(status, /Cpus_allowed_list:\s*0\n/);
+  });
 });
