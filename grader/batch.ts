@@ -15,7 +15,6 @@
  *
  * @module
  */
-import { Semaphore } from "async-mutex";
 import { z } from "zod";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -25,8 +24,8 @@ import { runnerGrader } from "./_batch_runner.ts";
 import { machine } from "./runner.ts";
 import { usableCores } from "./timing.ts";
 import { type IngestProblem, ingestSubmission } from "./sandbox/ingest.ts";
-import { formatSeconds, SandboxFailure } from "./sandbox/sandbox.ts";
-import { allowedCpus, laneCpus } from "./sandbox/cpu_sets.ts";
+import { allowedCpus } from "./sandbox/cpu_sets.ts";
+import { Budget, Lanes } from "./_batch_lanes.ts";
 import { escapeControl, escapeId } from "./report/_escape.ts";
 import {
   capResult,
@@ -324,102 +323,6 @@ function ingest(
     ...(options.fileBytes === undefined ? {} : { fileBytes: options.fileBytes }),
     ...(options.submissionBytes === undefined ? {} : { submissionBytes: options.submissionBytes }),
   });
-}
-
-/**
- * One submission's wall budget over the batch: charged only while one of its runs holds a lane
- * (not while it waits for one); when it runs out, its signal aborts with a `timeout`.
- */
-class Budget {
-  readonly #controller = new AbortController();
-  #leftMs: number;
-  readonly #seconds: number;
-
-  constructor(seconds: number) {
-    this.#seconds = seconds;
-    this.#leftMs = seconds * 1000;
-  }
-
-  get signal(): AbortSignal {
-    return this.#controller.signal;
-  }
-
-  async charge<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.#leftMs <= 0) this.#spend();
-    const start = performance.now();
-    const timer = setTimeout(() => this.#spend(), Math.max(0, this.#leftMs));
-    try {
-      return await fn();
-    } finally {
-      clearTimeout(timer);
-      this.#leftMs -= performance.now() - start;
-    }
-  }
-
-  #spend(): void {
-    if (this.#controller.signal.aborted) return;
-    this.#controller.abort(
-      new SandboxFailure(
-        "timeout",
-        `The submission used its whole budget of ${
-          formatSeconds(this.#seconds)
-        } for the batch: this check did not finish or was not run (calls that each end just ` +
-          `under their limit add up)`,
-      ),
-    );
-  }
-}
-
-/**
- * Correctness runs share the machine, up to `jobs` at once, each in a lane of its own (pinned to
- * the lane's cores when there are several lanes and the OS allows it); a timed run takes the
- * machine whole and goes before correctness runs that arrive after it. Counts the wall time each
- * kind held the machine.
- */
-class Lanes {
-  readonly #semaphore: Semaphore;
-  readonly #jobs: number;
-  readonly #free: (readonly number[] | undefined)[];
-  #sharing = 0;
-  #sharingSince = 0;
-  correctnessMs = 0;
-  timedMs = 0;
-
-  constructor(jobs: number, cpus: readonly number[] | undefined) {
-    this.#jobs = jobs;
-    this.#semaphore = new Semaphore(jobs);
-    // One lane runs unpinned; several split the cores between them.
-    const sets = jobs > 1 && cpus ? laneCpus(cpus, jobs) : [];
-    this.#free = sets.length === jobs ? sets : Array.from({ length: jobs }, () => undefined);
-  }
-
-  shared<T>(fn: (cpus: readonly number[] | undefined) => Promise<T>): Promise<T> {
-    return this.#semaphore.runExclusive(async () => {
-      if (this.#sharing++ === 0) this.#sharingSince = performance.now();
-      const cpus = this.#free.pop();
-      try {
-        return await fn(cpus);
-      } finally {
-        this.#free.push(cpus);
-        if (--this.#sharing === 0) this.correctnessMs += performance.now() - this.#sharingSince;
-      }
-    }, 1);
-  }
-
-  exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    return this.#semaphore.runExclusive(
-      async () => {
-        const start = performance.now();
-        try {
-          return await fn();
-        } finally {
-          this.timedMs += performance.now() - start;
-        }
-      },
-      this.#jobs,
-      1,
-    );
-  }
 }
 
 /**
