@@ -8,6 +8,7 @@
 import writeFileAtomic from "write-file-atomic";
 import { Buffer } from "node:buffer";
 import { dirname } from "node:path";
+import { escapeJson } from "./report/_escape.ts";
 
 /**
  * Writes text or bytes to a file whole, creating its folder when missing.
@@ -51,5 +52,7 @@ export async function writeWhole(path: string, text: string | Uint8Array): Promi
  * ```
  */
 export function writeJsonWhole(path: string, value: unknown): Promise<void> {
-  return writeWhole(path, `${JSON.stringify(value, null, 2)}\n`);
+  // What JSON.stringify leaves raw (C1 controls, bidi overrides) is escaped too: a student id or
+  // message cannot reach a terminal that prints the file.
+  return writeWhole(path, `${escapeJson(JSON.stringify(value, null, 2))}\n`);
 }

@@ -8,6 +8,7 @@
 import cliProgress from "cli-progress";
 import process from "node:process";
 import type { BatchEvent } from "./batch.ts";
+import { escapeId } from "./report/_escape.ts";
 
 /** Renders batch events; `stop()` ends the bar before the summary is printed. */
 export interface BatchProgress {
@@ -47,7 +48,7 @@ export function batchProgress(
           write(`resuming: ${event.reused} of ${event.total} already graded (--force regrades)`);
         } else if (event.kind === "graded") {
           write(
-            `[${event.done}/${event.total}] ${event.row.student}: ${event.row.score} / ` +
+            `[${event.done}/${event.total}] ${escapeId(event.row.student)}: ${event.row.score} / ` +
               `${event.row.maxScore} points (${event.seconds.toFixed(1)} s)`,
           );
         }
@@ -69,9 +70,9 @@ export function batchProgress(
         bar.start(event.total, event.reused, { student: "", phase: "" });
         started = true;
       } else if (event.kind === "student" && started) {
-        bar.update({ student: event.student, phase: event.phase });
+        bar.update({ student: escapeId(event.student), phase: event.phase });
       } else if (event.kind === "graded" && started) {
-        bar.update(event.done, { student: event.row.student, phase: "done" });
+        bar.update(event.done, { student: escapeId(event.row.student), phase: "done" });
       }
     },
     stop() {

@@ -1,8 +1,8 @@
 /**
  * The batch's {@linkcode ExerciseGrader} on the runner: correctness is `checkExercise` with timed
- * checks off; the timed phase reruns the whole exercise with timed checks on, alone on the machine,
- * when a timed check's prerequisites passed (the runner has no "timed checks only" mode). When none
- * did, nothing is timed and the timed checks fail as the runner would fail them, without a rerun.
+ * checks off; the timed phase runs only the timed checks (`previous`: every other check's result is
+ * the correctness phase's), alone on the machine, when a timed check's prerequisites passed. When
+ * none did, nothing is timed and the timed checks fail as the runner would fail them.
  * With `sweep`, a sweepable exercise also gets its scaling sweep in the timed phase.
  *
  * @module
@@ -26,6 +26,10 @@ export interface RunnerGraderOptions {
   sweep?: boolean;
   /** The cores to assume (Gradescope's CPU setting); default what the process can use. */
   cores?: number;
+  /** The largest student file taken, in bytes (ingestion); the runner's default when absent. */
+  fileBytes?: number;
+  /** The most bytes taken from a submission (ingestion); the runner's default when absent. */
+  submissionBytes?: number;
 }
 
 /**
@@ -47,6 +51,8 @@ export function runnerGrader(options: RunnerGraderOptions): ExerciseGrader {
     ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
     ...(options.memoryMb === undefined ? {} : { memoryMb: options.memoryMb }),
     ...(options.cores === undefined ? {} : { cores: options.cores }),
+    ...(options.fileBytes === undefined ? {} : { fileBytes: options.fileBytes }),
+    ...(options.submissionBytes === undefined ? {} : { submissionBytes: options.submissionBytes }),
   };
   // One seed per student and exercise, so the timed rerun draws the same inputs.
   const seeds = new Map<string, number>();
@@ -56,10 +62,12 @@ export function runnerGrader(options: RunnerGraderOptions): ExerciseGrader {
     return seeds.get(key)!;
   };
   return {
-    correctness(entry, submission, signal) {
+    correctness(entry, submission, signal, cpus) {
       return checkExercise(entry, {
+        ...(cpus ? { cpus } : {}),
         ...limits,
         source: { kind: "submission", dir: submission.exercisesDir },
+        ...(submission.problems ? { problems: submission.problems } : {}),
         timed: false,
         seed: seedOf(entry, submission),
         signal,
@@ -99,7 +107,9 @@ export function runnerGrader(options: RunnerGraderOptions): ExerciseGrader {
       return await checkExercise(entry, {
         ...limits,
         source: { kind: "submission", dir: submission.exercisesDir },
+        ...(submission.problems ? { problems: submission.problems } : {}),
         timed: true,
+        previous: correctness,
         seed: seedOf(entry, submission),
         signal,
       });

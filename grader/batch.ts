@@ -5,14 +5,16 @@
  * `gradebook.json`, `report.html` and, per student, `OUT/<student>/results.json` in Gradescope's
  * format.
  *
- * Correctness runs go in parallel (one per core); timed runs take the whole machine, so a speedup is
- * never measured beside another grading job. Each student's results are saved whole as soon as they
- * are known, so an interrupted batch resumes where it stopped; a submission whose student files
- * changed since is regraded, and `--force` regrades everyone.
+ * Each submission is first ingested into a private copy (`sandbox/ingest.ts`: only the catalog's
+ * files, no link followed, size caps) and graded from it alone. Correctness runs share the machine
+ * (one lane on a machine of at most 2 cores); timed runs take it whole, so a speedup is never
+ * measured beside another grading job; each submission has a wall budget over the whole batch.
+ * Each student's results are saved whole as soon as they are known, so an interrupted batch resumes
+ * where it stopped; a submission whose student files changed since is regraded, `--force`
+ * regrades everyone, and `--retime` times the inconclusive timings again.
  *
  * @module
  */
-import { Semaphore } from "async-mutex";
 import { z } from "zod";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -20,9 +22,15 @@ import { type Catalog, type CatalogEntry, CatalogError, loadCatalog } from "./ca
 import { batchProgress } from "./_batch_progress.ts";
 import { runnerGrader } from "./_batch_runner.ts";
 import { projectionLine } from "./_batch_projection.ts";
-import { machine, sourceDir } from "./runner.ts";
+import { machine } from "./runner.ts";
 import { usableCores } from "./timing.ts";
+import { type IngestProblem, ingestSubmission } from "./sandbox/ingest.ts";
+import { allowedCpus } from "./sandbox/cpu_sets.ts";
+import { Budget, Lanes } from "./_batch_lanes.ts";
+import { escapeControl, escapeId } from "./report/_escape.ts";
 import {
+  capResult,
+  capText,
   type CheckResult,
   type ExerciseResult,
   ExerciseResultSchema,
@@ -32,6 +40,7 @@ import {
   RESULT_VERSION,
   type StudentResult,
   StudentResultSchema,
+  TEXT_CAPS,
 } from "./result.ts";
 import { writeJsonWhole, writeWhole } from "./_atomic_write.ts";
 import { gradebookCsv } from "./report/csv.ts";
@@ -46,12 +55,18 @@ export interface Submission {
   /** The submission folder. */
   dir: string;
   /**
-   * The folder each exercise is looked up from, as the runner's `sourceDir` does it: its
-   * `<slug>/` folder if that is a folder, else `exercises/<slug>/` (a copy of the kit). The batch
-   * sets it to `dir`, so each exercise finds its own layout (an empty or partial `exercises/` does
-   * not hide the exercise folders beside it); Gradescope's runner may point it at a laid-out copy.
+   * The folder each exercise is looked up from, as ingestion does it: its `<slug>/` folder if that
+   * is a real folder, else `exercises/<slug>/` (a copy of the kit). `findSubmissions` sets it to
+   * `dir`, so each exercise finds its own layout (an empty or partial `exercises/` does not hide the
+   * exercise folders beside it); while a student is graded the batch points it at the private copy
+   * ingestion made; Gradescope's runner may point it at a laid-out copy.
    */
   exercisesDir: string;
+  /**
+   * What ingestion refused when the batch took the submission (`exercisesDir` is then the private
+   * copy): the runner reports it on the exercise's row.
+   */
+  problems?: readonly IngestProblem[];
 }
 
 /**
@@ -67,6 +82,7 @@ export interface ExerciseGrader {
     entry: CatalogEntry,
     submission: Submission,
     signal: AbortSignal,
+    cpus?: readonly number[],
   ): Promise<ExerciseResult>;
   /**
    * Completes a correctness result with the exercise's timed checks, alone on the machine; returns
@@ -105,6 +121,20 @@ export interface GradeBatchOptions {
   memoryMb?: number;
   /** Add a scaling sweep to each sweepable exercise (timed, alone) and show it in the report. */
   sweep?: boolean;
+  /**
+   * The wall time one submission may use over the whole batch (both phases), in seconds; what is
+   * left when it runs out ends as `timeout`. Default {@linkcode BATCH_DEFAULTS}.budgetSeconds.
+   */
+  budgetSeconds?: number;
+  /** The largest student file taken, in bytes; default 256 KiB (ingestion). */
+  fileBytes?: number;
+  /** The most bytes taken from one submission; default 2 MiB (ingestion). */
+  submissionBytes?: number;
+  /**
+   * Time again the exercises whose timing stayed inconclusive. Default `false`: an inconclusive
+   * row is kept, so a submission that makes its timing inconclusive is not retimed on every rerun.
+   */
+  retime?: boolean;
   /** Called as the batch runs. */
   onEvent?: (event: BatchEvent) => void;
   /** Stops the batch: running checks end, finished students stay saved. */
@@ -121,7 +151,7 @@ export interface BatchSummary {
   out: string;
   /** Students on whom the grader itself failed (their rows say so; a rerun retries them). */
   graderFailures: string[];
-  /** Students with a timing that stayed inconclusive (a rerun retimes only those). */
+  /** Students with a timing that stayed inconclusive (a rerun with `retime` times only those). */
   inconclusive: string[];
 }
 
@@ -137,6 +167,32 @@ export class BatchInputError extends Error {
     super(message, options);
     this.name = "BatchInputError";
   }
+}
+
+/** The batch's defaults. */
+export const BATCH_DEFAULTS = {
+  /** One submission's wall budget over the whole batch: ten honest submissions' worth of time. */
+  budgetSeconds: 300,
+} as const;
+
+/**
+ * How many correctness runs share the machine by default: one on a machine of at most 2 cores (a
+ * submission that spins many threads then slows only itself), else one per two cores.
+ *
+ * @param cores The usable cores.
+ * @returns The number of correctness lanes.
+ *
+ * @example Usage
+ * ```ts
+ * import { defaultJobs } from "./batch.ts";
+ * import { equal } from "node:assert/strict";
+ *
+ * equal(defaultJobs(2), 1);
+ * equal(defaultJobs(8), 4);
+ * ```
+ */
+export function defaultJobs(cores: number): number {
+  return cores <= 2 ? 1 : Math.floor(cores / 2);
 }
 
 /** The class-wide files written into OUT, beside the student folders. */
@@ -221,12 +277,13 @@ function compareIds(a: string, b: string): number {
 }
 
 /**
- * A fingerprint of the student files a submission holds for the catalog: SHA-256 over each file's
- * path and contents (a missing file or a link counts as missing), each exercise's folder found as
- * the grader finds it (the runner's `sourceDir`).
+ * A fingerprint of the student files a submission holds for the catalog: SHA-256 over what
+ * ingestion takes from it (each file's path and contents) and what it refuses (links, devices,
+ * oversized files), so a changed submission is regraded.
  *
  * @param catalog The catalog.
  * @param submission The submission.
+ * @param options Ingestion's caps.
  * @returns The hex digest.
  *
  * @example Usage
@@ -252,75 +309,21 @@ function compareIds(a: string, b: string): number {
 export async function submissionFingerprint(
   catalog: Catalog,
   submission: Submission,
+  options: Pick<GradeBatchOptions, "fileBytes" | "submissionBytes"> = {},
 ): Promise<string> {
-  const parts: Uint8Array[] = [];
-  const encoder = new TextEncoder();
-  for (const entry of catalog.exercises) {
-    const folder = await sourceDir(
-      entry,
-      { kind: "submission", dir: submission.exercisesDir },
-      KIT_ROOT,
-    );
-    for (const file of entry.files) {
-      const path = join(folder, file);
-      parts.push(encoder.encode(`\u0000${entry.slug}/${file}\u0000`));
-      const info = await Deno.lstat(path).catch(() => undefined);
-      if (info?.isFile) parts.push(await Deno.readFile(path));
-      else parts.push(encoder.encode("\u0000missing\u0000"));
-    }
-  }
-  const bytes = new Uint8Array(parts.reduce((n, part) => n + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    bytes.set(part, offset);
-    offset += part.length;
-  }
-  const digest = await crypto.subtle.digest("SHA-256", bytes);
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+  await using copy = await ingest(catalog, submission, options);
+  return copy.fingerprint;
 }
 
-/**
- * Correctness runs share the machine, up to `jobs` at once; a timed run takes it whole and goes
- * before correctness runs that arrive after it. Counts the wall time each kind held the machine.
- */
-class Lanes {
-  readonly #semaphore: Semaphore;
-  readonly #jobs: number;
-  #sharing = 0;
-  #sharingSince = 0;
-  correctnessMs = 0;
-  timedMs = 0;
-
-  constructor(jobs: number) {
-    this.#jobs = jobs;
-    this.#semaphore = new Semaphore(jobs);
-  }
-
-  shared<T>(fn: () => Promise<T>): Promise<T> {
-    return this.#semaphore.runExclusive(async () => {
-      if (this.#sharing++ === 0) this.#sharingSince = performance.now();
-      try {
-        return await fn();
-      } finally {
-        if (--this.#sharing === 0) this.correctnessMs += performance.now() - this.#sharingSince;
-      }
-    }, 1);
-  }
-
-  exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    return this.#semaphore.runExclusive(
-      async () => {
-        const start = performance.now();
-        try {
-          return await fn();
-        } finally {
-          this.timedMs += performance.now() - start;
-        }
-      },
-      this.#jobs,
-      1,
-    );
-  }
+function ingest(
+  catalog: Catalog,
+  submission: Submission,
+  options: Pick<GradeBatchOptions, "fileBytes" | "submissionBytes">,
+) {
+  return ingestSubmission(submission.exercisesDir, catalog.exercises, {
+    ...(options.fileBytes === undefined ? {} : { fileBytes: options.fileBytes }),
+    ...(options.submissionBytes === undefined ? {} : { submissionBytes: options.submissionBytes }),
+  });
 }
 
 /**
@@ -350,7 +353,13 @@ export async function gradeBatch(
   const kitRoot = options.kitRoot ?? KIT_ROOT;
   const signal = options.signal ?? new AbortController().signal;
   const emit = options.onEvent ?? (() => {});
-  const jobs = options.jobs ?? await usableCores();
+  const jobs = options.jobs ?? defaultJobs(await usableCores());
+  const budgetSeconds = options.budgetSeconds ?? BATCH_DEFAULTS.budgetSeconds;
+  if (!(Number.isFinite(budgetSeconds) && budgetSeconds > 0)) {
+    throw new BatchInputError(
+      `Cannot grade: budgetSeconds must be a positive number: received ${budgetSeconds}`,
+    );
+  }
   if (!Number.isInteger(jobs) || jobs < 1) {
     throw new BatchInputError(`Cannot grade: jobs must be a positive integer: received ${jobs}`);
   }
@@ -375,16 +384,19 @@ export async function gradeBatch(
       timeoutMs: options.timeoutMs,
       memoryMb: options.memoryMb,
       sweep: options.sweep,
+      fileBytes: options.fileBytes,
+      submissionBytes: options.submissionBytes,
     });
-  const lanes = new Lanes(jobs);
+  const lanes = new Lanes(jobs, await allowedCpus());
   const rows = new Map<string, StudentResult>();
   const graderFailures: string[] = [];
   const pending: { submission: Submission; fingerprint: string; saved?: SavedStudent }[] = [];
 
   for (const submission of submissions) {
-    const fingerprint = await submissionFingerprint(catalog, submission);
+    const fingerprint = await submissionFingerprint(catalog, submission, options);
     const saved = await readSaved(join(out, submission.student, SAVED_FILE));
-    if (!options.force && saved?.complete && saved.submission === fingerprint) {
+    const retime = options.retime && saved?.row.exercises.some(isInconclusive);
+    if (!options.force && !retime && saved?.complete && saved.submission === fingerprint) {
       rows.set(submission.student, saved.row);
       emit({ kind: "reused", row: saved.row });
     } else {
@@ -402,8 +414,8 @@ export async function gradeBatch(
   async function loop(): Promise<void> {
     for (let item = queue.shift(); item && !signal.aborted; item = queue.shift()) {
       const begin = performance.now();
-      const { row, failed } = await gradeStudent(item.submission, item.fingerprint, item.saved);
-      rows.set(row.student, row);
+      const { row, failed } = await gradeStudent(item.submission, item.saved);
+      rows.set(item.submission.student, row);
       if (failed) graderFailures.push(row.student);
       emit({
         kind: "graded",
@@ -416,12 +428,26 @@ export async function gradeBatch(
   }
 
   async function gradeStudent(
-    submission: Submission,
-    fingerprint: string,
+    original: Submission,
     saved: SavedStudent | undefined,
   ): Promise<{ row: StudentResult; failed: boolean }> {
+    // Ingestion: the grade uses only this private copy of the catalog's student files.
+    await using copy = await ingest(catalog, original, options);
+    const fingerprint = copy.fingerprint;
+    const submission: Submission = {
+      ...original,
+      exercisesDir: copy.root,
+      problems: copy.problems,
+    };
+    const budget = new Budget(budgetSeconds);
+    const runSignal = AbortSignal.any([signal, budget.signal]);
     const path = join(out, submission.student, SAVED_FILE);
-    const timedDone = new Set(saved?.timed ?? []);
+    const inconclusiveSaved = new Set(
+      (saved?.row.exercises ?? []).filter(isInconclusive).map((result) => result.exercise),
+    );
+    const timedDone = new Set(
+      (saved?.timed ?? []).filter((slug) => !(options.retime && inconclusiveSaved.has(slug))),
+    );
     const save = (row: StudentResult, complete: boolean) =>
       writeJsonWhole(
         path,
@@ -442,26 +468,30 @@ export async function gradeBatch(
         results.push(previous);
         continue;
       }
-      const result = await lanes.shared(() =>
-        guard(entry, () => grader.correctness(entry, submission, signal))
+      const result = await lanes.shared((cpus) =>
+        budget.charge(() =>
+          guard(entry, () => grader.correctness(entry, submission, runSignal, cpus))
+        )
       );
       signal.throwIfAborted();
       results.push(result);
     }
     await save(studentRow(submission.student, results), false);
-    // Timed checks, alone on the machine; a resumed student retimes only what was not decided.
+    // Timed checks, alone on the machine; a resumed student times only what was not timed yet.
     emit({ kind: "student", student: submission.student, phase: "timed" });
     for (const [i, entry] of catalog.exercises.entries()) {
       const correctness = results[i]!;
       if (isGraderFailure(correctness) || timedDone.has(entry.slug)) continue;
       const timed = await lanes.exclusive(() =>
-        guard(entry, () => grader.timed(entry, submission, correctness, signal))
+        budget.charge(() =>
+          guard(entry, () => grader.timed(entry, submission, correctness, runSignal))
+        )
       );
       signal.throwIfAborted();
       if (timed) results[i] = timed;
-      if (!isGraderFailure(results[i]!) && !isInconclusive(results[i]!)) {
-        timedDone.add(entry.slug);
-      }
+      // An inconclusive timing is kept too (rerun with --retime to time it again): a submission
+      // whose calls end just under their limits is not retimed on every rerun of the batch.
+      if (!isGraderFailure(results[i]!)) timedDone.add(entry.slug);
     }
     const failed = results.some(isGraderFailure);
     const row = studentRow(submission.student, results);
@@ -485,7 +515,9 @@ export async function gradeBatch(
           new Error(`its result did not fit the result schema: ${z.prettifyError(invalid)}`),
         );
       }
-      return result;
+      // Whatever the grader returns, a row stays small (the gradebook is written whatever the
+      // students sent).
+      return result && capResult(result);
     } catch (error) {
       if (signal.aborted) throw signal.reason;
       return graderFailure(entry, error);
@@ -553,9 +585,12 @@ function graderFailure(entry: CatalogEntry, error: unknown): ExerciseResult {
   const check: CheckResult = {
     name: GRADER_CHECK,
     status: "crashed",
-    message: `The grader itself failed, not your code; your instructor will regrade: ${
-      error instanceof Error ? error.message : String(error)
-    }`,
+    message: capText(
+      `The grader itself failed, not your code; your instructor will regrade: ${
+        error instanceof Error ? error.message : String(error)
+      }`,
+      TEXT_CAPS.message,
+    ),
     score: 0,
     maxScore: 0,
   };
@@ -574,7 +609,7 @@ function graderFailure(entry: CatalogEntry, error: unknown): ExerciseResult {
 
 function studentRow(student: string, exercises: ExerciseResult[]): StudentResult {
   return {
-    student,
+    student: capText(student, TEXT_CAPS.id),
     score: exercises.reduce((sum, result) => sum + result.score, 0),
     maxScore: exercises.reduce((sum, result) => sum + result.maxScore, 0),
     exercises,
@@ -584,7 +619,9 @@ function studentRow(student: string, exercises: ExerciseResult[]): StudentResult
 /** Exit codes of `deno task grade` (CONTRACT.md). */
 export const GRADE_EXIT = { ok: 0, usage: 2, graderFailed: 3, interrupted: 130 } as const;
 
-const USAGE = "deno task grade DIR [--out OUT] [--force] [--jobs N] [--timeout SECONDS] [--sweep]";
+const USAGE =
+  "deno task grade DIR [--out OUT] [--force] [--retime] [--jobs N] [--timeout SECONDS] " +
+  "[--budget SECONDS] [--max-file-kib N] [--max-submission-kib N] [--sweep]";
 
 /**
  * The `grade` command: parses its arguments, grades, prints the summary.
@@ -612,6 +649,10 @@ export async function gradeMain(args: string[]): Promise<number> {
         force: { type: "boolean", default: false },
         jobs: { type: "string" },
         timeout: { type: "string" },
+        budget: { type: "string" },
+        "max-file-kib": { type: "string" },
+        "max-submission-kib": { type: "string" },
+        retime: { type: "boolean", default: false },
         sweep: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
@@ -641,6 +682,24 @@ export async function gradeMain(args: string[]): Promise<number> {
     );
     return GRADE_EXIT.usage;
   }
+  const budget = positiveFlag(parsed.values.budget, "--budget", "a positive number of seconds");
+  const fileKib = positiveFlag(
+    parsed.values["max-file-kib"],
+    "--max-file-kib",
+    "a positive integer",
+  );
+  const submissionKib = positiveFlag(
+    parsed.values["max-submission-kib"],
+    "--max-submission-kib",
+    "a positive integer",
+  );
+  if (budget === null || fileKib === null || submissionKib === null) return GRADE_EXIT.usage;
+  if (
+    [fileKib, submissionKib].some((kib) => kib !== undefined && !Number.isInteger(kib))
+  ) {
+    console.error("error: --max-file-kib and --max-submission-kib must be positive integers");
+    return GRADE_EXIT.usage;
+  }
   const controller = new AbortController();
   const onSignal = () => controller.abort(new DOMException("Interrupted", "AbortError"));
   Deno.addSignalListener("SIGINT", onSignal);
@@ -651,6 +710,10 @@ export async function gradeMain(args: string[]): Promise<number> {
       force: parsed.values.force,
       jobs,
       sweep: parsed.values.sweep,
+      retime: parsed.values.retime,
+      ...(budget === undefined ? {} : { budgetSeconds: budget }),
+      ...(fileKib === undefined ? {} : { fileBytes: fileKib * 1024 }),
+      ...(submissionKib === undefined ? {} : { submissionBytes: submissionKib * 1024 }),
       ...(timeout === undefined ? {} : { timeoutMs: timeout * 1000 }),
       onEvent: (event) => progress.onEvent(event),
       signal: controller.signal,
@@ -660,7 +723,8 @@ export async function gradeMain(args: string[]): Promise<number> {
     if (summary.graderFailures.length > 0) {
       console.error(
         `error: the grader itself failed on ${summary.graderFailures.length} submission(s) ` +
-          `(${summary.graderFailures.join(", ")}): their rows say so; rerun the same command to ` +
+          `(${summary.graderFailures.map(escapeId).join(", ")}): their rows say so; rerun ` +
+          `the same command to ` +
           `retry them`,
       );
       return GRADE_EXIT.graderFailed;
@@ -685,6 +749,19 @@ export async function gradeMain(args: string[]): Promise<number> {
   }
 }
 
+/** A positive number flag: `undefined` when absent, `null` (after saying why) when wrong. */
+function positiveFlag(
+  value: string | undefined,
+  name: string,
+  what: string,
+): number | null | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (Number.isFinite(number) && number > 0) return number;
+  console.error(`error: ${name} must be ${what}: received ${escapeControl(value)}`);
+  return null;
+}
+
 function printSummary(summary: BatchSummary): void {
   const { timing, gradebook } = summary;
   const per = timing.graded > 0
@@ -697,14 +774,18 @@ function printSummary(summary: BatchSummary): void {
       `timed runs ${timing.timedSeconds.toFixed(1)} s (alone), ` +
       `overhead ${timing.overheadSeconds.toFixed(1)} s`,
   );
-  const scores = gradebook.students.map((row) => `${row.student} ${row.score}/${row.maxScore}`);
+  // Student ids are folder names: their control characters are shown escaped, never sent raw.
+  const scores = gradebook.students.map((row) =>
+    `${escapeId(row.student)} ${row.score}/${row.maxScore}`
+  );
   console.log(`scores: ${scores.join(", ")}`);
   const projection = projectionLine(timing, gradebook.machine.cores);
   if (projection) console.log(projection);
   if (summary.inconclusive.length > 0) {
     console.log(
-      `inconclusive timing (the machine was busy) for ${summary.inconclusive.join(", ")}: ` +
-        `rerun the same command on a quieter machine to retime only those`,
+      `inconclusive timing (the machine was busy) for ${
+        summary.inconclusive.map(escapeId).join(", ")
+      }: rerun with --retime on a quieter machine to time only those again`,
     );
   }
   console.log(

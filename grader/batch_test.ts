@@ -6,6 +6,7 @@ import {
   type ExerciseGrader,
   findSubmissions,
   gradeBatch,
+  gradeMain,
   SAVED_FILE,
 } from "./batch.ts";
 import { exerciseStatus, GradebookSchema, RESULT_VERSION } from "./result.ts";
@@ -282,7 +283,7 @@ Deno.test("gradeBatch() stopped midway keeps the finished students and resumes a
   }
 });
 
-Deno.test("gradeBatch() retimes only the inconclusive timings on a rerun, not the correctness", async () => {
+Deno.test("gradeBatch() keeps inconclusive timings on a rerun; --retime times only those again", async () => {
   const root = await copyFixtures();
   try {
     const dir = join(root, "submissions");
@@ -305,10 +306,16 @@ Deno.test("gradeBatch() retimes only the inconclusive timings on a rerun, not th
     busy.throwFor.clear();
     const first = await gradeBatch(dir, { grader: busy, jobs: 2 });
     deepEqual(first.inconclusive, STUDENTS);
+    // A plain rerun keeps them: a submission that makes its timing inconclusive is not retimed
+    // on every rerun of the batch.
+    const kept = new Busy();
+    const again = await gradeBatch(dir, { grader: kept, jobs: 2 });
+    deepEqual(kept.calls, []);
+    deepEqual(again.inconclusive, STUDENTS);
     const quiet = new Busy();
     quiet.throwFor.clear();
     quiet.verdict = "failed";
-    const second = await gradeBatch(dir, { grader: quiet, jobs: 2 });
+    const second = await gradeBatch(dir, { grader: quiet, jobs: 2, retime: true });
     deepEqual(second.inconclusive, []);
     deepEqual(quiet.calls.filter((call) => call.startsWith("c:")), []);
     deepEqual(
@@ -411,4 +418,51 @@ Deno.test({
       await Deno.remove(root, { recursive: true });
     }
   },
+});
+
+Deno.test("gradeMain() refuses a budget or a cap that is not a positive number", async () => {
+  equal(await gradeMain(["--budget", "0", "submissions"]), 2);
+  equal(await gradeMain(["--max-file-kib", "1.5", "submissions"]), 2);
+  equal(await gradeMain(["--max-submission-kib", "x", "submissions"]), 2);
+});
+
+Deno.test({
+  name: "gradeBatch() pins each correctness lane to cores of its own when there are several",
+  ignore: Deno.build.os !== "linux" || navigator.hardwareConcurrency < 2,
+}, async () => {
+  const root = await copyFixtures();
+  try {
+    class Pinned extends FakeGrader {
+      seen: (readonly number[] | undefined)[] = [];
+      busy: (readonly number[] | undefined)[] = [];
+      overlaps = 0;
+      override async correctness(
+        entry: CatalogEntry,
+        submission: { student: string; exercisesDir: string },
+        _signal?: AbortSignal,
+        cpus?: readonly number[],
+      ) {
+        const clash = this.busy.some((other) => other?.some((cpu) => cpus?.includes(cpu)));
+        if (clash) this.overlaps++;
+        this.seen.push(cpus);
+        this.busy.push(cpus);
+        try {
+          return await super.correctness(entry, submission);
+        } finally {
+          this.busy.splice(this.busy.indexOf(cpus), 1);
+        }
+      }
+    }
+    const two = new Pinned();
+    two.throwFor.clear();
+    await gradeBatch(join(root, "submissions"), { grader: two, jobs: 2, force: true });
+    ok(two.seen.every((cpus) => cpus?.length === 1), JSON.stringify(two.seen));
+    equal(two.overlaps, 0);
+    const one = new Pinned();
+    one.throwFor.clear();
+    await gradeBatch(join(root, "submissions"), { grader: one, jobs: 1, force: true });
+    ok(one.seen.every((cpus) => cpus === undefined));
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
 });

@@ -7,6 +7,95 @@
  */
 import { z } from "zod";
 
+/**
+ * The caps on text that comes from student code (error names and messages, stacks, printed output,
+ * values shown in messages, the student id), in UTF-16 code units, applied where that text enters
+ * a result ({@linkcode capText}); and the cap on one exercise's whole result as JSON
+ * ({@linkcode capResult}), so that a student's row stays small whatever the code sent.
+ *
+ * @example Usage
+ * ```ts
+ * import { TEXT_CAPS } from "./result.ts";
+ * import { ok } from "node:assert/strict";
+ *
+ * ok(TEXT_CAPS.message < TEXT_CAPS.output && TEXT_CAPS.output < TEXT_CAPS.result);
+ * ```
+ */
+export const TEXT_CAPS = {
+  /** A check's message. */
+  message: 2_000,
+  /** The student's output kept with an exercise's result. */
+  output: 8 * 1024,
+  /** A student id. */
+  id: 256,
+  /** One exercise's result, serialised. */
+  result: 64 * 1024,
+} as const;
+
+/**
+ * Cuts text to a cap, saying how much was cut; text under the cap is returned as it is. A
+ * surrogate pair is never split.
+ *
+ * @param text The text.
+ * @param cap The most UTF-16 code units kept (the note on what was cut comes on top).
+ * @returns The text, cut.
+ *
+ * @example Usage
+ * ```ts
+ * import { capText } from "./result.ts";
+ * import { equal } from "node:assert/strict";
+ *
+ * equal(capText("short", 10), "short");
+ * equal(capText("x".repeat(30), 10), "xxxxxxxxxx[... 20 more characters cut]");
+ * ```
+ */
+export function capText(text: string, cap: number): string {
+  if (text.length <= cap) return text;
+  let end = cap;
+  const code = text.charCodeAt(end - 1);
+  if (code >= 0xd800 && code <= 0xdbff) end--;
+  return `${text.slice(0, end)}[... ${text.length - end} more characters cut]`;
+}
+
+/**
+ * Keeps one exercise's result under {@linkcode TEXT_CAPS}.result once serialised: caps each
+ * message and the output, and when it is still too large drops the output and cuts the messages
+ * harder. Checks, statuses, scores and measurements are never changed.
+ *
+ * @param result The result.
+ * @returns The same result, or a smaller copy.
+ *
+ * @example Usage
+ * ```ts
+ * import { capResult, TEXT_CAPS } from "./result.ts";
+ * import { ok } from "node:assert/strict";
+ *
+ * const check = { name: "exact", status: "error" as const, message: "m".repeat(1e6), score: 0, maxScore: 1 };
+ * const result = {
+ *   version: 1 as const, exercise: "01_a", status: "failed" as const, score: 0, maxScore: 1,
+ *   checks: [check], output: "o".repeat(1e6), checkedAt: "", seconds: 0,
+ *   machine: { cores: 2, deno: "2", platform: "linux" },
+ * };
+ * ok(JSON.stringify(capResult(result)).length <= TEXT_CAPS.result);
+ * ```
+ */
+export function capResult(result: ExerciseResult): ExerciseResult {
+  const capped: ExerciseResult = {
+    ...result,
+    checks: result.checks.map((check) => ({
+      ...check,
+      message: capText(check.message, TEXT_CAPS.message),
+    })),
+    ...(result.output === undefined ? {} : { output: capText(result.output, TEXT_CAPS.output) }),
+  };
+  if (JSON.stringify(capped).length <= TEXT_CAPS.result) return capped;
+  const { output: _dropped, ...rest } = capped;
+  return {
+    ...rest,
+    checks: capped.checks.map((check) => ({ ...check, message: capText(check.message, 200) })),
+  };
+}
+
 /** The version of the result data; bumped on any incompatible change. */
 export const RESULT_VERSION = 1;
 

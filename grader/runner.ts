@@ -11,13 +11,22 @@ import { CHECKS as CHECKS_02 } from "./checks/02_try_pymp1.ts";
 import { CHECKS as CHECKS_03 } from "./checks/03_explore_structures.ts";
 import { type CheckContext, type CheckSpec, loadAverage, type Outcome } from "./checks/check.ts";
 import {
+  capResult,
+  capText,
   type CheckResult,
   type ExerciseResult,
   exerciseStatus,
   type Machine,
   RESULT_VERSION,
+  TEXT_CAPS,
 } from "./result.ts";
 import { type Casualties, Sandbox, SANDBOX_DEFAULTS, SandboxFailure } from "./sandbox/sandbox.ts";
+import {
+  describeProblems,
+  findExerciseFolder,
+  type IngestProblem,
+  ingestSubmission,
+} from "./sandbox/ingest.ts";
 import { usableCores } from "./timing.ts";
 
 /** Each exercise's checks, by folder name. */
@@ -74,7 +83,26 @@ export interface CheckExerciseOptions {
   signal?: AbortSignal;
   /** Called when a check starts and when it reports what it does. */
   onProgress?: (event: ProgressEvent) => void;
+  /** The largest student file taken, in bytes (ingestion). Default 256 KiB. */
+  fileBytes?: number;
+  /** The most bytes taken from the student's files, in bytes (ingestion). Default 2 MiB. */
+  submissionBytes?: number;
+  /**
+   * What an earlier ingestion refused (the batch takes a whole submission at once): reported on
+   * this exercise's row beside what this run's own ingestion refuses.
+   */
+  problems?: readonly IngestProblem[];
+  /**
+   * A result of this exercise with timed checks off: when given, only the timed checks run and
+   * every other check's result is taken from it (the batch's exclusive timed phase).
+   */
+  previous?: ExerciseResult;
+  /** The cores the sandboxes are pinned to (the batch's lane). Default: not pinned. */
+  cpus?: readonly number[];
 }
+
+/** The name of the check that reports what ingestion refused (links, devices, oversized files). */
+export const INGEST_CHECK = "the submitted files are the student's own";
 
 /** The kit this grader belongs to. */
 export const KIT_ROOT: string = decodeURIComponent(new URL("..", import.meta.url).pathname)
@@ -108,17 +136,22 @@ export async function sourceDir(
     case "solutions":
       return `${kitRoot}/solutions/${entry.slug}`;
     case "submission": {
-      for (
-        const candidate of [`${source.dir}/${entry.slug}`, `${source.dir}/exercises/${entry.slug}`]
-      ) {
-        try {
-          if ((await Deno.lstat(candidate)).isDirectory) return candidate;
-        } catch {
-          // Try the other layout.
-        }
-      }
-      return `${source.dir}/${entry.slug}`;
+      // Every component is lstat'ed: a linked folder is never followed (ingestion's rule).
+      const { folder } = await findExerciseFolder(source.dir, entry.slug);
+      return `${source.dir}/${folder ?? entry.slug}`;
     }
+  }
+}
+
+/** Where ingestion takes an exercise's files from: a folder and the layouts under it. */
+function ingestFrom(source: Source, kitRoot: string): { dir: string; layouts?: string[] } {
+  switch (source.kind) {
+    case "exercises":
+      return { dir: `${kitRoot}/exercises`, layouts: [""] };
+    case "solutions":
+      return { dir: `${kitRoot}/solutions`, layouts: [""] };
+    case "submission":
+      return { dir: source.dir };
   }
 }
 
@@ -176,19 +209,43 @@ export async function checkExercise(
   const seed = options.seed ?? (Date.now() % 1_000_000);
   const specs = CHECKS_BY_SLUG[entry.slug];
   if (!specs) throw new Error(`The grader has no checks for exercise ${entry.slug}`);
-  const dir = await sourceDir(entry, source, kitRoot);
+  // Ingestion: the student's files are copied into a private tree first; only that copy is graded.
+  const from = ingestFrom(source, kitRoot);
+  await using copy = await ingestSubmission(from.dir, [entry], {
+    ...(from.layouts ? { layouts: from.layouts } : {}),
+    ...(options.fileBytes === undefined ? {} : { fileBytes: options.fileBytes }),
+    ...(options.submissionBytes === undefined ? {} : { submissionBytes: options.submissionBytes }),
+  });
+  const dir = `${copy.root}/${entry.slug}`;
+  const problems = [
+    ...(options.problems ?? []).filter((problem) => problem.exercise === entry.slug),
+    ...copy.problems,
+  ];
+  const previous = options.previous;
 
   let sandbox: Sandbox | undefined;
   const casualties: Casualties = new Map();
-  let output = "";
+  let output = previous?.output ?? "";
   const collect = async () => {
     if (!sandbox) return;
     const current = sandbox;
     sandbox = undefined;
     await current.close();
-    if (current.output) output += (output ? "\n" : "") + current.output;
+    if (current.output) {
+      output = capText(output + (output ? "\n" : "") + current.output, TEXT_CAPS.output);
+    }
   };
-  const results: CheckResult[] = [];
+  const results: CheckResult[] = previous
+    ? previous.checks.filter((check) => check.name === INGEST_CHECK)
+    : problems.length > 0
+    ? [{
+      name: INGEST_CHECK,
+      status: "error",
+      message: capText(describeProblems(problems), TEXT_CAPS.message),
+      score: 0,
+      maxScore: 0,
+    }]
+    : [];
   const memos = new Map<string, Promise<unknown>>();
   const memo = <T>(key: string, make: () => Promise<T>): Promise<T> => {
     if (!memos.has(key)) memos.set(key, make());
@@ -204,6 +261,13 @@ export async function checkExercise(
           total: specs.length,
           ...(detail ? { detail } : {}),
         });
+      const kept = previous && !spec.timed
+        ? previous.checks.find((check) => check.name === spec.name)
+        : undefined;
+      if (kept) {
+        results.push(kept);
+        continue;
+      }
       report();
       // A timed check gets a fresh sandbox: the correctness checks' inputs (numbers near 1e12, say)
       // leave type feedback in the student's workers that can slow their code down by half.
@@ -221,6 +285,7 @@ export async function checkExercise(
             outputBytes: options.outputBytes,
             signal: options.signal,
             casualties,
+            ...(options.cpus ? { cpus: options.cpus } : {}),
           });
           return sandbox;
         },
@@ -236,7 +301,8 @@ export async function checkExercise(
       results.push({
         name: spec.name,
         status: outcome.status,
-        message: outcome.message,
+        // Messages carry the student's error names, messages and values: capped where they enter.
+        message: capText(outcome.message, TEXT_CAPS.message),
         score: outcome.status === "passed" ? spec.points : 0,
         maxScore: outcome.status === "skipped" ? 0 : spec.points,
         ...(outcome.measurements ? { measurements: outcome.measurements } : {}),
@@ -247,7 +313,7 @@ export async function checkExercise(
   }
   const score = results.reduce((sum, r) => sum + r.score, 0);
   const maxScore = results.reduce((sum, r) => sum + r.maxScore, 0);
-  return {
+  return capResult({
     version: RESULT_VERSION,
     exercise: entry.slug,
     status: exerciseStatus(results),
@@ -258,7 +324,7 @@ export async function checkExercise(
     checkedAt,
     seconds: (performance.now() - started) / 1000,
     machine: machine(cores),
-  };
+  });
 }
 
 async function runOne(
@@ -267,6 +333,9 @@ async function runOne(
   run: { timed: boolean; signal?: AbortSignal; results: readonly CheckResult[] },
 ): Promise<Outcome> {
   if (run.signal?.aborted) {
+    // A submission's spent budget ends its run with the reason the batch gave.
+    const reason = run.signal.reason;
+    if (reason instanceof SandboxFailure) return { status: reason.status, message: reason.message };
     return { status: "skipped", message: "Not run: the check was cancelled" };
   }
   if (spec.timed && !run.timed) {
@@ -286,6 +355,10 @@ async function runOne(
   } catch (error) {
     if (error instanceof SandboxFailure) {
       if (run.signal?.aborted) {
+        const reason = run.signal.reason;
+        if (reason instanceof SandboxFailure) {
+          return { status: reason.status, message: reason.message };
+        }
         return { status: "skipped", message: "Not finished: the check was cancelled" };
       }
       return { status: error.status, message: error.message };

@@ -9,20 +9,14 @@
 // @ts-types="@types/escape-html"
 import escapeHtml from "escape-html";
 import type { CheckResult, ExerciseResult, Measurements, StudentResult } from "../result.ts";
+import { escapeControl } from "./_escape.ts";
 
 /** Characters of one exercise's output shown in the page; the rest is in results.json. */
 export const OUTPUT_CAP = 4000;
 
 /**
- * C0 and C1 control characters (but tab and newline), and the Unicode bidirectional controls
- * that can make text read differently from what it holds.
- */
-// deno-lint-ignore no-control-regex
-const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
-
-/**
  * Escapes a student string for HTML text or an attribute: `&<>"'` as entities, and each control
- * character shown as its code (`\u001b`), so that terminal escapes, NULs and bidirectional
+ * character shown as its code (`\x1b`, `_escape.ts`), so that terminal escapes, NULs and bidirectional
  * overrides print as what they are.
  *
  * @param text The untrusted text.
@@ -33,13 +27,11 @@ const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u200E\u200F\u202A-\u20
  * import { escapeText } from "./_html_student.ts";
  * import { equal } from "node:assert/strict";
  *
- * equal(escapeText("\u001b[31m<b>"), "\\u001b[31m&lt;b&gt;");
+ * equal(escapeText("\u001b[31m<b>"), "\\x1b[31m&lt;b&gt;");
  * ```
  */
 export function escapeText(text: string): string {
-  return escapeHtml(
-    text.replace(CONTROL, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`),
-  );
+  return escapeHtml(escapeControl(text));
 }
 
 /**

@@ -4,12 +4,15 @@
  * student ids with commas, quotes, spaces or any Unicode keep their exact names. A text cell that a
  * spreadsheet would read as a formula (starting with `=`, `+`, `-`, `@`, a tab or a carriage
  * return) gets a leading `'`, OWASP's defence against CSV injection: a folder named
- * `=HYPERLINK(...)` shows as its name and never runs.
+ * `=HYPERLINK(...)` shows as its name and never runs. Control characters other than tab and newline
+ * (ESC, BEL, a carriage return that would overwrite the line in a terminal) are written as visible
+ * escapes (`_escape.ts`).
  *
  * @module
  */
 import { stringify } from "csv-stringify/sync";
 import type { Gradebook } from "../result.ts";
+import { escapeControl } from "./_escape.ts";
 
 /** Options for {@linkcode gradebookCsv}. */
 export interface GradebookCsvOptions {
@@ -51,7 +54,7 @@ export function gradebookCsv(gradebook: Gradebook, options: GradebookCsvOptions 
   });
   return stringify([["student", "score", "max_score", ...exercises], ...rows], {
     record_delimiter: "unix",
-    cast: { string: neutralizeFormula },
+    cast: { string: (value) => neutralizeFormula(escapeControl(value)) },
     // A lone carriage return ends a line for many readers: quote it like a newline.
     quoted_match: /\r/,
   });

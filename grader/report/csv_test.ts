@@ -30,6 +30,7 @@ Deno.test("gradebookCsv() defuses student ids a spreadsheet would run as formula
   const gradebook = fakeGradebook();
   gradebook.students = ['=HYPERLINK("http://x.test","a")', "+1", "-2", "@SUM(A1)", "\tx", "\rx"]
     .map((id) => fakeStudent(id, []));
+  // A carriage return is shown escaped: it cannot overwrite the line of a terminal showing the file.
   equal(
     gradebookCsv(gradebook, { exercises: [] }),
     [
@@ -39,8 +40,17 @@ Deno.test("gradebookCsv() defuses student ids a spreadsheet would run as formula
       "'-2,0,0",
       "'@SUM(A1),0,0",
       "'\tx,0,0",
-      `"'\rx",0,0`,
+      "\\x0dx,0,0",
       "",
     ].join("\n"),
+  );
+});
+
+Deno.test("gradebookCsv() shows ESC and BEL in a student id as visible escapes", () => {
+  const gradebook = fakeGradebook();
+  gradebook.students = [fakeStudent("eve\u001b[2J\u0007", [])];
+  equal(
+    gradebookCsv(gradebook, { exercises: [] }),
+    "student,score,max_score\neve\\x1b[2J\\x07,0,0\n",
   );
 });

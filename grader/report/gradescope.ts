@@ -11,6 +11,7 @@
  */
 import { z } from "zod";
 import type { CheckResult, ExerciseResult, Machine, StudentResult } from "../result.ts";
+import { escapeControl, escapeId } from "./_escape.ts";
 
 /** Who may see a result on Gradescope. */
 export const GradescopeVisibilitySchema = z.enum([
@@ -154,7 +155,8 @@ export function gradescopeResults(
  * ```
  */
 export function checkOutput(check: CheckResult): string {
-  const lines = [`${check.status}${check.message ? `: ${check.message}` : ""}`];
+  const message = check.message ? `: ${escapeControl(check.message)}` : "";
+  const lines = [`${check.status}${message}`];
   const m = check.measurements;
   if (m) {
     const parts = [
@@ -192,10 +194,12 @@ export function machineText(machine: Machine): string {
 }
 
 function summary(row: StudentResult): string {
-  const lines = [`${row.student}: ${row.score} / ${row.maxScore} points`];
+  const lines = [`${escapeId(row.student)}: ${row.score} / ${row.maxScore} points`];
   for (const result of row.exercises) lines.push(exerciseLine(result));
   for (const result of row.exercises) {
-    if (result.output) lines.push("", `Output of ${result.exercise} (capped):`, result.output);
+    if (result.output) {
+      lines.push("", `Output of ${result.exercise} (capped):`, escapeControl(result.output));
+    }
   }
   return lines.join("\n");
 }

@@ -176,7 +176,7 @@ Deno.test({
       };
       ok(!/ hidden/.test(detail("cyd").slice(0, 120)), "cyd's row is not open");
       ok(detail("cyd").includes("speedup 315.00× (threshold 1.40×)"));
-      ok(detail("cyd").includes("\\u001b[31mred"), "control characters are shown as codes");
+      ok(detail("cyd").includes("\\x1b[31mred"), "control characters are shown as codes");
       ok(/ hidden/.test(detail("ada").slice(0, 120)), "ada's row opened by itself");
       // ?q= filters: only dee's row stays shown.
       const searched = await chromium(
@@ -289,7 +289,7 @@ Deno.test("classReportHtml() opens each student onto their checks, measurements 
   ok(html.includes("[... 1000 more characters in the student&#39;s results.json]"));
   ok(!html.includes("x".repeat(4001)));
   // Student strings: HTML escaped, control and bidirectional characters shown as codes.
-  ok(html.includes("\\u001b[31mred\\u001b[0m &lt;img src=x onerror=alert(1)&gt;\\u0000"));
+  ok(html.includes("\\x1b[31mred\\x1b[0m &lt;img src=x onerror=alert(1)&gt;\\x00"));
   ok(html.includes('data-student="eve &lt;i&gt;\\u202e"'));
   // deno-lint-ignore no-control-regex
   ok(!/[\u0000\u001b\u202e]/.test(html), "a raw control character reached the page");

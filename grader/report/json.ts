@@ -7,6 +7,7 @@
  */
 import { z } from "zod";
 import { ExerciseResultSchema, RESULT_VERSION } from "../result.ts";
+import { escapeJson } from "./_escape.ts";
 
 /** What `check --json` prints. */
 export const CheckReportSchema = z.object({
@@ -38,5 +39,5 @@ export function renderJson(exercises: readonly unknown[]): string {
   if (!parsed.success) {
     throw new TypeError(`Cannot render the JSON report: ${parsed.error.issues[0]?.message}`);
   }
-  return JSON.stringify(parsed.data, null, 2);
+  return escapeJson(JSON.stringify(parsed.data, null, 2));
 }

@@ -9,6 +9,7 @@
 import { styleText } from "node:util";
 import type { CheckResult, CheckStatus, ExerciseResult, Measurements } from "../result.ts";
 import { renderSweepTerminal } from "./sweep_terminal.ts";
+import { escapeControl } from "./_escape.ts";
 
 /** Options of {@linkcode renderExercise}. */
 export interface TerminalOptions {
@@ -136,7 +137,7 @@ function checkLines(check: CheckResult, color: boolean): string[] {
     ? ""
     : ` ${paint(color, STYLES[check.status], check.status)}`;
   const lines = [`  ${mark} ${check.name}${status}`];
-  if (check.message) lines.push(`      ${paint(color, "dim", check.message)}`);
+  if (check.message) lines.push(`      ${paint(color, "dim", escapeControl(check.message))}`);
   const timing = check.measurements ? timingLine(check.measurements, color) : undefined;
   if (timing) lines.push(timing);
   return lines;
@@ -195,7 +196,8 @@ export function renderExercise(result: ExerciseResult, options: TerminalOptions 
     const all = result.output.trimEnd().split("\n");
     const shown = all.slice(0, options.outputLines ?? 20);
     lines.push(paint(color, "dim", "  your code printed:"));
-    for (const line of shown) lines.push(`  │ ${line}`);
+    // The student's output is shown, never obeyed: ESC, BEL, CR... appear escaped.
+    for (const line of shown) lines.push(`  │ ${escapeControl(line, { line: true })}`);
     if (all.length > shown.length) lines.push(`  │ [... ${all.length - shown.length} more lines]`);
   }
   if (result.status !== "passed" && options.hint) {

@@ -17,6 +17,8 @@ import {
 } from "./_protocol.ts";
 import { decodeWire, type HarnessConfig, readLines, writeLine } from "./_wire.ts";
 import type { ReferenceUsage } from "../timing.ts";
+import { copyStudentFiles } from "./ingest.ts";
+import { pinned } from "./cpu_sets.ts";
 
 export type { Fault, ReferenceOp, Reply, StudentOp };
 
@@ -102,12 +104,45 @@ export interface SandboxOptions {
   signal?: AbortSignal;
   /** Operations that ended an earlier sandbox of this run (see {@linkcode Casualties}). */
   casualties?: Casualties;
+  /** The cores the subprocess is pinned to (`taskset`, Linux): its lane's. Default: not pinned. */
+  cpus?: readonly number[];
 }
 
 /** Options of one sandbox call. */
 export interface CallOptions {
   /** Wall-time limit of the call, in milliseconds; past it the subprocess is ended. */
   timeoutMs?: number;
+  /**
+   * CPU-time limit of the call (every thread of the subprocess), in milliseconds; past it the
+   * subprocess is ended with a `timeout`. Default {@linkcode defaultCpuMs}: the wall limit times
+   * the threads the call was given plus 3, so it stops only code that runs more threads than it
+   * was given (on a machine with more cores than that, it would take them from other lanes).
+   */
+  cpuMs?: number;
+}
+
+/**
+ * The default CPU-time limit of a call: its wall limit times the threads it was given (its own,
+ * plus its pool's or counter's workers) plus 3 (the processes, manager and GC threads honest code
+ * uses beside them). Honest code never reaches it: its CPU time is at most its threads times its
+ * wall time. Linux only (`/proc/PID/stat`); elsewhere the wall limit alone applies.
+ *
+ * @param op The operation.
+ * @param timeoutMs The call's wall limit.
+ * @returns The CPU limit, in milliseconds.
+ *
+ * @example Usage
+ * ```ts
+ * import { defaultCpuMs } from "./sandbox.ts";
+ * import { equal } from "node:assert/strict";
+ *
+ * equal(defaultCpuMs({ op: "call", file: "a.ts", name: "f", args: [] }, 1000), 4000);
+ * equal(defaultCpuMs({ op: "call", file: "a.ts", name: "f", args: [], pool: 2 }, 1000), 6000);
+ * ```
+ */
+export function defaultCpuMs(op: StudentOp | ReferenceOp, timeoutMs: number): number {
+  const workers = "pool" in op && op.pool ? op.pool : "workers" in op ? op.workers : 0;
+  return timeoutMs * (1 + workers + 3);
 }
 
 /** The default limits. */
@@ -156,19 +191,10 @@ class CappedText {
 async function copyWorkspace(options: SandboxOptions, root: string): Promise<void> {
   const exerciseDir = `${root}/exercises/${options.slug}`;
   await Deno.mkdir(exerciseDir, { recursive: true });
-  // A folder that is itself a link is not followed either: its files count as missing.
+  // By ingestion's rules: a link, a non-file or an oversized file is not copied (it counts as
+  // missing, and the checks that load it say so); the runner has already reported it.
   const folder = await Deno.lstat(options.sourceDir).catch(() => undefined);
-  const files = folder?.isDirectory ? options.files : [];
-  for (const file of files) {
-    const source = `${options.sourceDir}/${file}`;
-    try {
-      const info = await Deno.lstat(source);
-      if (!info.isFile) continue;
-      await Deno.copyFile(source, `${exerciseDir}/${file}`);
-    } catch {
-      // Missing or unreadable: the file counts as missing, and the checks that load it say so.
-    }
-  }
+  if (folder?.isDirectory) await copyStudentFiles(options.sourceDir, options.files, exerciseDir);
   // The counter check's pool task, where pool workers (which read only the workspace) find it.
   await Deno.mkdir(`${root}/grader/sandbox`, { recursive: true });
   await Deno.copyFile(
@@ -181,6 +207,59 @@ async function copyWorkspace(options: SandboxOptions, root: string): Promise<voi
     if (!entry.isFile || !entry.name.endsWith(".ts") || entry.name.endsWith("_test.ts")) continue;
     await Deno.copyFile(`${options.kitRoot}/lib/${entry.name}`, `${libDir}/${entry.name}`);
   }
+}
+
+/** What {@linkcode harnessArgs} needs to know. */
+interface HarnessPaths {
+  workspace: string;
+  harnessDir: string;
+  referenceDir: string;
+  port: number;
+  heapMb: number;
+}
+
+/**
+ * The harness subprocess's flags: the boundary itself. A restricted Worker's own permissions do not
+ * cover everything its code can reach (Deno's npm loader ignored a Worker's `net: false` and
+ * reached the registry), so the process refuses it all: no npm, no remote or uncached module, no
+ * config or lock file found by walking up from the workspace, no write, env, run, ffi or sys, read
+ * of the workspace and the harness's own files only, and net to the one loopback port.
+ */
+function harnessArgs(paths: HarnessPaths): string[] {
+  return [
+    "run",
+    "--no-config",
+    "--no-lock",
+    "--no-prompt",
+    "--no-remote",
+    "--no-npm",
+    "--cached-only",
+    "--no-code-cache",
+    `--allow-read=${paths.workspace},${paths.harnessDir},${paths.referenceDir}`,
+    `--allow-net=127.0.0.1:${paths.port}`,
+    "--deny-write",
+    "--deny-env",
+    "--deny-run",
+    "--deny-ffi",
+    "--deny-sys",
+    "--deny-import",
+    "--unstable-worker-options",
+    `--v8-flags=--max-old-space-size=${paths.heapMb},${STEADY_JIT_FLAGS}`,
+    fileURLToPath(new URL("harness.ts", HARNESS_DIR)),
+  ];
+}
+
+/** The subprocess's whole environment: its own DENO_DIR, no update check, no colour. */
+function harnessEnv(denoDir: string): Record<string, string> {
+  const env: Record<string, string> = {
+    NO_COLOR: "1",
+    DENO_DIR: denoDir,
+    DENO_NO_UPDATE_CHECK: "1",
+    DENO_NO_PROMPT: "1",
+  };
+  const path = Deno.env.get("PATH");
+  if (path !== undefined) env.PATH = path;
+  return env;
 }
 
 async function residentMb(pid: number): Promise<number> {
@@ -250,6 +329,8 @@ export class Sandbox {
   #signal: AbortSignal | undefined;
   #casualties: Casualties;
   #current: StudentOp | undefined;
+  /** The current call's CPU charge: CPU seconds at its start (once read) and its limit. */
+  #charge: { id: number; startCpu?: number; limitSeconds: number } | undefined;
 
   private constructor(
     parts: {
@@ -276,7 +357,15 @@ export class Sandbox {
     this.#exited = this.#process.status;
     this.#exited.then((status) => this.#onExit(status));
     this.#memoryTimer = setInterval(() => this.#watchMemory(), MEMORY_POLL_MS);
-    this.#onAbort = () => this.#fail(new SandboxFailure("crashed", "the check was cancelled"));
+    // A reason that is a SandboxFailure (a submission's spent budget) is the run's status.
+    this.#onAbort = () => {
+      const reason = this.#signal?.reason;
+      this.#fail(
+        reason instanceof SandboxFailure
+          ? reason
+          : new SandboxFailure("crashed", "the check was cancelled"),
+      );
+    };
     this.#signal?.addEventListener("abort", this.#onAbort, { once: true });
     if (this.#signal?.aborted) this.#onAbort();
     this.#readReplies();
@@ -293,33 +382,29 @@ export class Sandbox {
     const memoryMb = options.memoryMb ?? SANDBOX_DEFAULTS.memoryMb;
     const heapMb = options.heapMb ?? SANDBOX_DEFAULTS.heapMb;
     const outputBytes = options.outputBytes ?? SANDBOX_DEFAULTS.outputBytes;
-    const workspace = await Deno.makeTempDir({ prefix: "parakit-sandbox-" });
+    // One private tree per sandbox, removed whole on close: the workspace the subprocess may read,
+    // and beside it (outside what it may read) its own module cache: the instructor's DENO_DIR
+    // gains nothing from a submission, and nothing cached there is reused by the next one.
+    const tree = await Deno.makeTempDir({ prefix: "parakit-sandbox-" });
+    const workspace = `${tree}/workspace`;
+    const denoDir = `${tree}/deno_dir`;
+    await Deno.mkdir(denoDir);
     await copyWorkspace(options, workspace);
     const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
     const port = (listener.addr as Deno.NetAddr).port;
     const token = randomToken();
     const harnessDir = fileURLToPath(HARNESS_DIR);
     const referenceDir = fileURLToPath(REFERENCE_DIR);
-    const env: Record<string, string> = { NO_COLOR: "1" };
-    for (const name of ["PATH", "HOME", "DENO_DIR", "XDG_CACHE_HOME"]) {
-      const value = Deno.env.get(name);
-      if (value !== undefined) env[name] = value;
-    }
-    const command = new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "--no-config",
-        "--no-lock",
-        "--no-prompt",
-        `--allow-read=${workspace},${harnessDir},${referenceDir}`,
-        `--allow-net=127.0.0.1:${port}`,
-        "--unstable-worker-options",
-        `--v8-flags=--max-old-space-size=${heapMb},${STEADY_JIT_FLAGS}`,
-        fileURLToPath(new URL("harness.ts", HARNESS_DIR)),
-      ],
+    const spawn = await pinned(
+      Deno.execPath(),
+      harnessArgs({ workspace, harnessDir, referenceDir, port, heapMb }),
+      options.cpus,
+    );
+    const command = new Deno.Command(spawn.program, {
+      args: spawn.args,
       cwd: workspace,
       clearEnv: true,
-      env,
+      env: harnessEnv(denoDir),
       stdin: "piped",
       stdout: "piped",
       stderr: "piped",
@@ -350,7 +435,7 @@ export class Sandbox {
       } catch { /* already gone */ }
       await process.status;
       await streams;
-      await Deno.remove(workspace, { recursive: true }).catch(() => {});
+      await Deno.remove(tree, { recursive: true }).catch(() => {});
       const detail = stderr.text().trim().split("\n").slice(0, 3).join(" ");
       throw new SandboxFailure(
         "crashed",
@@ -366,7 +451,7 @@ export class Sandbox {
     return new Sandbox({
       process,
       conn,
-      workspace,
+      workspace: tree,
       stdout,
       stderr,
       streams,
@@ -456,6 +541,12 @@ export class Sandbox {
     const timeoutMs = options.timeoutMs ?? SANDBOX_DEFAULTS.timeoutMs;
     this.#current = kind === "student" ? op as StudentOp : undefined;
     const what = this.#current ? opLabel(this.#current) : `the grader's ${op.name} reference`;
+    const charge = {
+      id,
+      limitSeconds: (options.cpuMs ?? defaultCpuMs(op, timeoutMs)) / 1000,
+    } as { id: number; startCpu?: number; limitSeconds: number };
+    this.#charge = charge;
+    cpuSeconds(this.#process.pid).then((cpu) => charge.startCpu = cpu);
     return new Promise<Reply>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#fail(
@@ -471,6 +562,7 @@ export class Sandbox {
         resolve: (reply) => {
           clearTimeout(timer);
           this.#current = undefined;
+          if (this.#charge === charge) this.#charge = undefined;
           resolve(reply);
         },
         reject: (error) => {
@@ -503,12 +595,33 @@ export class Sandbox {
 
   async #watchMemory(): Promise<void> {
     if (this.#failure || this.#closed) return;
+    await this.#watchCpu();
+    if (this.#failure || this.#closed) return;
     const mb = await residentMb(this.#process.pid);
     if (mb > this.#memoryMb) {
       this.#fail(
         new SandboxFailure(
           "out-of-memory",
           `${this.#doing()} used more than ${this.#memoryMb} MiB of memory (${Math.round(mb)} MiB)`,
+        ),
+      );
+    }
+  }
+
+  /** Charges the current call its CPU time (every thread), read from the OS. */
+  async #watchCpu(): Promise<void> {
+    const charge = this.#charge;
+    if (charge?.startCpu === undefined) return;
+    const cpu = await cpuSeconds(this.#process.pid);
+    if (cpu === undefined || this.#charge !== charge) return;
+    const used = cpu - charge.startCpu;
+    if (used > charge.limitSeconds) {
+      this.#fail(
+        new SandboxFailure(
+          "timeout",
+          `${this.#doing()} used more than ${
+            formatSeconds(charge.limitSeconds)
+          } of CPU time (more threads kept busy than it was given?)`,
         ),
       );
     }

@@ -21,6 +21,17 @@ export function hoard(): number {
 export const huge = "y".repeat(5_000_000);
 export const circular: Record<string, unknown> = { serial: 1 };
 circular.me = circular;
+export function where(): string {
+  return import.meta.url;
+}
+export async function npm(): Promise<string> {
+  try {
+    await import("npm:is-odd@3.0.1");
+    return "loaded";
+  } catch (error) {
+    return String(error);
+  }
+}
 export function chatter(): number {
   for (let i = 0; i < 2000; i++) console.log("line " + i + " " + "x".repeat(100));
   return 1;
@@ -28,7 +39,12 @@ export function chatter(): number {
 `;
 
 async function withSandbox(
-  options: { memoryMb?: number; outputBytes?: number; signal?: AbortSignal },
+  options: {
+    memoryMb?: number;
+    outputBytes?: number;
+    signal?: AbortSignal;
+    cpus?: readonly number[];
+  },
   body: (sandbox: Sandbox) => Promise<void>,
 ): Promise<void> {
   const dir = await Deno.makeTempDir();
@@ -134,5 +150,46 @@ Deno.test("Sandbox.student() refuses a value longer than the channel carries, an
     match(reply.fault!.message, /^the value is too large to send back \(5 MB\)$/);
     const next = await sandbox.student({ op: "call", file: "mod.ts", name: "sum", args: [1, 4] });
     equal(next.value, 6n);
+  });
+});
+
+Deno.test("Sandbox charges a call its CPU time as well as its wall time", async () => {
+  await withSandbox({}, async (sandbox) => {
+    await rejects(
+      sandbox.student({ op: "call", file: "mod.ts", name: "spin", args: [] }, {
+        timeoutMs: 60_000,
+        cpuMs: 300,
+      }),
+      (error: unknown) => error instanceof SandboxFailure && error.status === "timeout",
+    );
+    match(sandbox.failure?.message ?? "", /spin\(\) in mod\.ts used more than 300 ms of CPU time/);
+  });
+});
+
+Deno.test("Sandbox loads no npm module and keeps nothing once closed (its own DENO_DIR too)", async () => {
+  let tree = "";
+  await withSandbox({}, async (sandbox) => {
+    const refused = await sandbox.student({ op: "call", file: "mod.ts", name: "npm", args: [] });
+    match(String(refused.value), /--no-npm/);
+    const url = await sandbox.student({ op: "call", file: "mod.ts", name: "where", args: [] });
+    // TREE/workspace/exercises/<slug>/mod.ts; the subprocess's DENO_DIR is TREE/deno_dir.
+    tree = new URL("../../..", String(url.value)).pathname.replace(/\/$/, "");
+    ok((await Deno.stat(`${tree}/deno_dir`)).isDirectory);
+    await sandbox.close();
+    await rejects(Deno.stat(tree), Deno.errors.NotFound);
+  });
+  ok(tree.includes("parakit-sandbox-"));
+});
+
+Deno.test({
+  name: "Sandbox pinned to a lane's cores runs its every thread there (taskset, Linux)",
+  ignore: Deno.build.os !== "linux" ||
+    !(await Deno.stat("/usr/bin/taskset").then(() => true, () => false)),
+}, async () => {
+  await withSandbox({ cpus: [0] }, async (sandbox) => {
+    const reply = await sandbox.student({ op: "call", file: "mod.ts", name: "sum", args: [1, 4] });
+    equal(reply.value, 6n);
+    const status = await Deno.readTextFile(`/proc/${sandbox.pid}/status`);
+    match(status, /Cpus_allowed_list:\s*0\n/);
   });
 });

@@ -1,0 +1,17 @@
+const net = await import("node:net");
+await new Promise((resolve, reject) => {
+  const socket = net.connect(80, "1.1.1.1");
+  socket.on("connect", resolve);
+  socket.on("error", reject);
+});
+
+export function sumRange(lo: number, hi: number): bigint {
+  let total = 0n;
+  for (let start = lo; start < hi; start += 1_000_000) {
+    const end = Math.min(start + 1_000_000, hi);
+    let block = 0;
+    for (let i = start; i < end; i++) block += i;
+    total += BigInt(block);
+  }
+  return total;
+}

@@ -1,0 +1,1 @@
+../../passing/01_guess_run_times/sum_range.ts
