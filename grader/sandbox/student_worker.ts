@@ -308,12 +308,17 @@ async function run(op: StudentOp): Promise<Record<string, unknown>> {
       return await finishCall(fn, args, pool);
     }
     case "counter": {
-      const { Value, Barrier, taskFromExport } = await lib();
-      if (!Value || !Barrier || !taskFromExport) {
+      const { Barrier, taskFromExport } = await lib();
+      if (!Barrier || !taskFromExport) {
         throw new Error("the lib has no Value, Barrier or taskFromExport yet");
       }
       await exported(op.file, op.name);
-      const counter = new Value("i", 0);
+      // The counter the harness made and reads itself; revived here as the lib's own Value.
+      const { reviveShared } = await import(new URL("_shareable.ts", libUrl).href) as {
+        reviveShared(value: unknown): Promise<unknown>;
+      };
+      if (op.counter === undefined) throw new Error("the harness sent no counter");
+      const counter = await reviveShared(op.counter) as InstanceType<NonNullable<Lib["Value"]>>;
       const barrier = new Barrier(op.workers);
       // The grader's task (copied into the workspace) starts every worker's addMany at once.
       const task = taskFromExport(
@@ -327,6 +332,7 @@ async function run(op: StudentOp): Promise<Record<string, unknown>> {
         () => [barrier, student, op.name, counter, op.times],
       );
       const uses = await pool.starmap(task, items, { chunksize: 1 });
+      // The count is read by the harness from its own memory; this one is only for the record.
       return { value: readValue(counter), observed: { counter: uses } };
     }
   }
