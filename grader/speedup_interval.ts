@@ -73,7 +73,12 @@ export function speedupInterval(
   const mean = logs.reduce((sum, x) => sum + x, 0) / n;
   const variance = logs.reduce((sum, x) => sum + (x - mean) ** 2, 0) / (n - 1);
   const half = jstat.studentt.inv(confidence, n - 1) * Math.sqrt(variance / n);
-  return { low: Math.exp(mean - half), center: Math.exp(mean), high: Math.exp(mean + half), pairs: n };
+  return {
+    low: Math.exp(mean - half),
+    center: Math.exp(mean),
+    high: Math.exp(mean + half),
+    pairs: n,
+  };
 }
 
 /** What {@linkcode judgePairs} decided. */

@@ -120,7 +120,9 @@ export function parseProcStat(text: string): MachineTimes | undefined {
  * deepEqual(machineFromCpus([core, core]), { busy: 3, total: 20, cores: 2 });
  * ```
  */
-export function machineFromCpus(list: ReturnType<WitnessReaders["cpus"]>): MachineTimes | undefined {
+export function machineFromCpus(
+  list: ReturnType<WitnessReaders["cpus"]>,
+): MachineTimes | undefined {
   if (list.length === 0) return undefined;
   let busy = 0;
   let total = 0;

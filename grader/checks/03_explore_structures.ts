@@ -153,25 +153,29 @@ export function counterSteps(
 }
 
 /**
- * Judges whether the pipeline used its structure: at least two lib Processes started and joined,
- * and one Queue sent to two of them.
+ * Judges whether the pipeline's structure carried the items: at least two lib Processes started
+ * and joined, and one Queue, shared by two of them, through which at least the items' bytes flowed
+ * (read from the Queue's shared memory after the call). Two idle Processes handed an unused Queue
+ * move nothing through it.
  *
  * @param observed The reply's `observed` data.
- * @returns A failed outcome, or `undefined` when the pipeline ran on Processes and a Queue.
+ * @param items How many items the pipeline was given.
+ * @returns A failed outcome, or `undefined` when the items went through Processes and a Queue.
  *
  * @example Usage
  * ```ts
  * import { pipelineUse } from "./03_explore_structures.ts";
  * import { equal } from "node:assert/strict";
  *
- * equal(pipelineUse({ processes: { started: 0, joined: 0, queueSharers: 0 } })?.status, "failed");
- * equal(pipelineUse({ processes: { started: 2, joined: 2, queueSharers: 2 } }), undefined);
+ * const idle = { started: 2, joined: 2, queueSharers: 2, queueBytes: 0 };
+ * equal(pipelineUse({ processes: idle }, 40)?.status, "failed");
+ * equal(pipelineUse({ processes: { ...idle, queueBytes: 600 } }, 40), undefined);
  * ```
  */
-export function pipelineUse(observed: unknown): Outcome | undefined {
-  const { started, joined, queueSharers } =
+export function pipelineUse(observed: unknown, items: number): Outcome | undefined {
+  const { started, joined, queueSharers, queueBytes } =
     ((observed as { processes?: unknown } | undefined)?.processes ?? {}) as Record<string, unknown>;
-  if (!isCount(started) || !isCount(joined) || !isCount(queueSharers)) {
+  if (!isCount(started) || !isCount(joined) || !isCount(queueSharers) || !isCount(queueBytes)) {
     return { status: "failed", message: "the grader could not observe the pipeline's processes" };
   }
   if (started < 2) {
@@ -194,6 +198,14 @@ export function pipelineUse(observed: unknown): Outcome | undefined {
       status: "failed",
       message:
         `no Queue was passed to two of its Processes: the producer puts the items on a Queue that the consumer takes them from`,
+    };
+  }
+  // Each item takes at least 5 bytes on the ring (a 4-byte length and a 1-byte tag).
+  if (queueBytes < 5 * items) {
+    return {
+      status: "failed",
+      message:
+        `the Queue shared by its Processes carried ${queueBytes} bytes, too few for the ${items} items: the producer Process puts every item on it and the consumer Process takes them off`,
     };
   }
   return undefined;
@@ -239,6 +251,17 @@ export function wordCountUse(
       status: "failed",
       message:
         "no dict was made on the Manager it was given: merge the counts into manager.dict(), which every task can reach",
+    };
+  }
+  const callerWrites = (reply.observed as { callerWrites?: unknown } | undefined)?.callerWrites;
+  const written = Array.isArray(callerWrites)
+    ? callerWrites.reduce((sum: number, n) => sum + (isCount(n) ? n : 0), 0)
+    : 0;
+  if (written > 0) {
+    return {
+      status: "failed",
+      message:
+        `wordCount wrote into the Manager dict ${written} time(s) from the calling thread: the pool's tasks merge their own counts into it (pass the dict to them), and wordCount only reads it at the end`,
     };
   }
   const holds = dicts.some((dict) =>
@@ -287,13 +310,14 @@ export const CHECKS: readonly CheckSpec[] = [
         if (counter.value !== expected) {
           return {
             status: "failed",
-            message: `${workers} workers each added ${COUNTER_TIMES}: the counter reads ${counter.value}, expected ${expected}. ${
-              counter.value < expected
-                ? `${
-                  expected - counter.value
-                } updates were lost: two workers read the same old value; hold counter.getLock() around each read-modify-write`
-                : ""
-            }`.trim(),
+            message:
+              `${workers} workers each added ${COUNTER_TIMES}: the counter reads ${counter.value}, expected ${expected}. ${
+                counter.value < expected
+                  ? `${
+                    expected - counter.value
+                  } updates were lost: two workers read the same old value; hold counter.getLock() around each read-modify-write`
+                  : ""
+              }`.trim(),
           };
         }
         seen.push(counter);
@@ -306,14 +330,17 @@ export const CHECKS: readonly CheckSpec[] = [
       if (steps.kind === "coarse") {
         return {
           status: "failed",
-          message: `the count was right, but in ${seen.length} runs the grader never saw it rise by less than ${
-            steps.smallestStep ?? "any amount"
-          } at a time: addMany(counter, times) adds 1, times times, each increment while holding counter.getLock() (one counter.value += times is not what the exercise asks)`,
+          message:
+            `the count was right, but in ${seen.length} runs the grader never saw it rise by less than ${
+              steps.smallestStep ?? "any amount"
+            } at a time: addMany(counter, times) adds 1, times times, each increment while holding counter.getLock() (one counter.value += times is not what the exercise asks)`,
         };
       }
       return {
         status: "passed",
-        message: `Exact for ${COUNTER_WORKERS.join(", ")} workers × ${COUNTER_TIMES}, twice each; the count rose in steps of ${steps.smallestStep}`,
+        message: `Exact for ${
+          COUNTER_WORKERS.join(", ")
+        } workers × ${COUNTER_TIMES}, twice each; the count rose in steps of ${steps.smallestStep}`,
       };
     },
   },
@@ -344,7 +371,7 @@ export const CHECKS: readonly CheckSpec[] = [
           }, ...] (${expected.length} squares, in order)`,
         };
       }
-      return pipelineUse(reply.observed) ?? leftRunning(reply) ?? {
+      return pipelineUse(reply.observed, items.length) ?? leftRunning(reply) ?? {
         status: "passed",
         message:
           `${items.length} squares in order through Processes and a Queue; no process left running`,
@@ -433,7 +460,9 @@ export const CHECKS: readonly CheckSpec[] = [
       const next = random(context.seed ^ 0x9e3779b9);
       return measureSpeedup(context, {
         args: (index) => [
-          Math.round(PRIME_LIMIT * SIZE_LADDER[index % SIZE_LADDER.length]! * (0.95 + 0.1 * next())),
+          Math.round(
+            PRIME_LIMIT * SIZE_LADDER[index % SIZE_LADDER.length]! * (0.95 + 0.1 * next()),
+          ),
         ],
         reference: { name: "countPrimes", args: [PRIME_LIMIT] },
         student: {
@@ -474,7 +503,9 @@ export const CHECKS: readonly CheckSpec[] = [
  * ```
  */
 export function primesAdvice(observed: SpeedupObservation): string {
-  const work = observed.reply ? poolWork(observed.reply.statsBefore, observed.reply.statsAfter) : undefined;
+  const work = observed.reply
+    ? poolWork(observed.reply.statsBefore, observed.reply.statsAfter)
+    : undefined;
   const tasks = work && work !== "unreadable" ? ` The pool reports ${work.tasks} task(s).` : "";
   const shares = observed.threadShares?.slice(0, observed.workers) ?? [];
   const top = shares[0];

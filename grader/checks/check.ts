@@ -16,14 +16,26 @@ import {
 } from "../sandbox/sandbox.ts";
 import {
   REFERENCE_TRIES,
-  ReferenceDisturbedError,
   referenceDisturbed,
+  ReferenceDisturbedError,
   type ReferenceUsage,
   speedupThreshold,
 } from "../timing.ts";
 import { type CallUsage, Witness } from "../witness.ts";
-import { judgePairs, MAX_PAIRS, MIN_PAIRS, type SpeedupInterval, type TimedPair } from "../speedup_interval.ts";
-import { DISTURBED_CORES, judgeWork, type PairEvidence, parallelism, workShare } from "./_evidence.ts";
+import {
+  judgePairs,
+  MAX_PAIRS,
+  MIN_PAIRS,
+  type SpeedupInterval,
+  type TimedPair,
+} from "../speedup_interval.ts";
+import {
+  DISTURBED_CORES,
+  judgeWork,
+  type PairEvidence,
+  parallelism,
+  workShare,
+} from "./_evidence.ts";
 
 /** How one check ended, before the runner scores it. */
 export interface Outcome {
@@ -305,7 +317,10 @@ async function timedReference(
 ): Promise<Witnessed> {
   let last: ReferenceUsage | undefined;
   for (let i = 0; i < REFERENCE_TRIES; i++) {
-    const { result, usage } = await witness.around(sandbox.pid, () => sandbox.reference(op, options));
+    const { result, usage } = await witness.around(
+      sandbox.pid,
+      () => sandbox.reference(op, options),
+    );
     const cpu = result.trusted?.cpuSeconds ?? result.usage?.cpuSeconds;
     const wall = result.usage?.wallSeconds ?? result.seconds;
     if (cpu === undefined) return { reply: result, usage };
@@ -391,7 +406,13 @@ export async function measureSpeedup(context: CheckContext, plan: SpeedupPlan): 
         });
       }
       if (timed.length < MIN_PAIRS) continue;
-      const outcome = decideSpeedup(context, plan, { threshold, timed, evidence, last, final: false });
+      const outcome = decideSpeedup(context, plan, {
+        threshold,
+        timed,
+        evidence,
+        last,
+        final: false,
+      });
       if (outcome) return outcome;
     }
   } catch (error) {
@@ -451,7 +472,9 @@ function decideSpeedup(
     workers,
     // On a busy machine the threads wait for cores: only quiet pairs say how parallel the code is.
     parallelism: evidence.length > 0 ? parallelism(evidence, true) : NaN,
-    ...(threads && cpuLast ? { threadShares: threads.filter((t) => t > 0).map((t) => t / cpuLast) } : {}),
+    ...(threads && cpuLast
+      ? { threadShares: threads.filter((t) => t > 0).map((t) => t / cpuLast) }
+      : {}),
   };
   if (interval && interval.low > context.cores * 1.5) {
     return {
@@ -478,6 +501,8 @@ function decideSpeedup(
   const busy = timed.filter((p) => p.referenceDisturbed || p.studentDisturbed).length;
   const why = finding?.kind === "unproven"
     ? finding.message
+    : finding?.kind === "measuring"
+    ? `your calls' CPU time could not be shown to grow with the inputs' sizes in ${timed.length} pairs`
     : busy > 0
     ? `other work on the machine disturbed ${busy} of ${timed.length} pairs`
     : "the times varied too much to decide";

@@ -77,7 +77,12 @@ function fakeSandbox(machine: FakeMachine, model: StudentModel, calls: string[])
       const size = op.args[0] as number;
       const seconds = REFERENCE_SECONDS * size;
       machine.spend(seconds, seconds);
-      return Promise.resolve({ id: 0, value: size * 10, seconds, trusted: { cpuSeconds: seconds } });
+      return Promise.resolve({
+        id: 0,
+        value: size * 10,
+        seconds,
+        trusted: { cpuSeconds: seconds },
+      });
     },
     student(op: StudentOp) {
       const args = (op as { args: unknown[] }).args;
@@ -87,7 +92,12 @@ function fakeSandbox(machine: FakeMachine, model: StudentModel, calls: string[])
       const wall = model.wall(size, index);
       const cpu = model.cpu(size, index);
       machine.spend(wall, cpu);
-      return Promise.resolve({ id: 0, value: size * 10, seconds: wall, trusted: { cpuSeconds: cpu } });
+      return Promise.resolve({
+        id: 0,
+        value: size * 10,
+        seconds: wall,
+        trusted: { cpuSeconds: cpu },
+      });
     },
   } as unknown as Sandbox;
 }
@@ -161,7 +171,10 @@ Deno.test("measureSpeedup() fails serial code that kept running while the refere
     ...sandbox,
     pid: 7,
     reference: (op: ReferenceOp) =>
-      sandbox.reference(op).then((reply) => ({ ...reply, trusted: { cpuSeconds: reply.seconds * 2 } })),
+      sandbox.reference(op).then((reply) => ({
+        ...reply,
+        trusted: { cpuSeconds: reply.seconds * 2 },
+      })),
   } as unknown as Sandbox;
   const witness = new Witness(machine.readers(true), () => machine.now);
   const outcome = await measureSpeedup(context(spinning, witness), PLAN);

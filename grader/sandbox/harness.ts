@@ -188,7 +188,10 @@ let watcher: Worker | undefined;
  */
 async function counterRun(op: StudentOp & { op: "counter" }): Promise<CounterRun> {
   const lib = await import(config.libUrl) as {
-    Value: new (type: string, init: number) => { [SHARE](): { state: { buffer: SharedArrayBuffer } } };
+    Value: new (
+      type: string,
+      init: number,
+    ) => { [SHARE](): { state: { buffer: SharedArrayBuffer } } };
   };
   const shareable = await import(new URL("_shareable.ts", config.libUrl).href) as {
     encodeShared(value: unknown): unknown;
