@@ -5,11 +5,13 @@
  * and faster than the grader's serial count by the speedup threshold. A part that deadlocks ends in
  * a `timeout` that names it; processes left running are reported.
  *
- * A right answer is not enough: each part must have used its structure, as the sandbox's driver
- * observed it (`Reply.observed`), never by timing or luck. The counter must be written `times`
- * times per worker, each write under its lock (or by the atomic `add`); the pipeline must start at
- * least two lib Processes, join them, and send one Queue to two of them; the word count must run
- * pool tasks and leave the counts in a dict made on the grader's Manager.
+ * A right answer is not enough: each part must show that its structure carried the work, and the
+ * counter's evidence is the harness's own. The harness makes the counter in memory it reads itself
+ * and a trusted watcher thread must see the count rise in small steps (`Reply.trusted.counter`);
+ * the pipeline's shared Queue must carry the items between two lib Processes, started and joined;
+ * the word count must run pool tasks and leave the counts in a dict made on the grader's Manager,
+ * written by the tasks, not by the calling thread (these two are counted in the student's isolate:
+ * see ARCHITECTURE.md). `countPrimes` is timed on a limit drawn per pair.
  *
  * @module
  */
@@ -110,9 +112,12 @@ function isCount(value: unknown): value is number {
   return typeof value === "number" && Number.isSafeInteger(value) && value >= 0;
 }
 
-/** The largest rise between two reads of the watcher that still counts as "small steps". */
-export const SMALL_STEP = 16;
-/** Extra counter runs when no run showed the watcher small steps (it may have been descheduled). */
+/**
+ * The coarsest grain the count may show and still count as rising by ones: the greatest common
+ * divisor of the values the watcher saw mid-run.
+ */
+export const SMALL_GRAIN = 16;
+/** Extra counter runs when no run showed the watcher a fine grain (it may have slept through one). */
 export const EXTRA_COUNTER_RUNS = 6;
 
 /** What the harness's watcher saw of one counter run (`Reply.trusted.counter`). */
@@ -120,36 +125,35 @@ export type CounterSeen = NonNullable<NonNullable<Reply["trusted"]>["counter"]>;
 
 /**
  * Judges, from what the harness's trusted watcher saw of the count in every run, whether the
- * increments were many small ones: the count must have been seen rising by at most
- * {@linkcode SMALL_STEP} at least once. One `counter.value += times` per worker (padded with
- * `add(0)` calls or not) only ever rises by `times`; an honest `addMany` passes through every value.
- * The watcher reads the memory the harness made, so nothing in the student's isolate can change
- * what it saw.
+ * increments were small: some run must show values mid-run whose greatest common divisor is at
+ * most {@linkcode SMALL_GRAIN}. One `counter.value += times` per worker (padded with `add(0)` calls
+ * or not) only ever shows multiples of `times`; an honest `addMany` passes through every value. The
+ * watcher reads memory the harness made, so nothing in the student's isolate changes what it saw.
  *
  * @param runs What the watcher saw, one entry per run.
- * @returns `"small"` when some run rose in small steps, `"coarse"` otherwise, with the smallest
- * rise seen.
+ * @returns `"fine"` when some run rose in small steps, `"coarse"` when the runs it saw mid-way only
+ * showed a coarse grain, `"unseen"` when it saw no run mid-way; with the finest grain seen.
  *
  * @example Usage
  * ```ts
- * import { counterSteps } from "./03_explore_structures.ts";
+ * import { counterGrain } from "./03_explore_structures.ts";
  * import { deepEqual } from "node:assert/strict";
  *
- * const honest = { value: 40000, changes: 900, smallestStep: 1, intermediate: true };
- * const lazy = { value: 40000, changes: 2, smallestStep: 20000, intermediate: true };
- * deepEqual(counterSteps([lazy, honest]), { kind: "small", smallestStep: 1 });
- * deepEqual(counterSteps([lazy]), { kind: "coarse", smallestStep: 20000 });
+ * const honest = { value: 40000, changes: 900, grain: 1, intermediate: true };
+ * const lazy = { value: 40000, changes: 2, grain: 20000, intermediate: true };
+ * const quick = { value: 40000, changes: 1, intermediate: false };
+ * deepEqual(counterGrain([lazy, honest]), { kind: "fine", grain: 1 });
+ * deepEqual(counterGrain([lazy, quick]), { kind: "coarse", grain: 20000 });
+ * deepEqual(counterGrain([quick]), { kind: "unseen" });
  * ```
  */
-export function counterSteps(
+export function counterGrain(
   runs: readonly CounterSeen[],
-): { kind: "small" | "coarse"; smallestStep?: number } {
-  const steps = runs.map((run) => run.smallestStep).filter((step) => step !== undefined);
-  const smallestStep = steps.length > 0 ? Math.min(...steps) : undefined;
-  return {
-    kind: smallestStep !== undefined && smallestStep <= SMALL_STEP ? "small" : "coarse",
-    ...(smallestStep === undefined ? {} : { smallestStep }),
-  };
+): { kind: "fine" | "coarse" | "unseen"; grain?: number } {
+  const grains = runs.map((run) => run.grain).filter((grain) => grain !== undefined);
+  if (grains.length === 0) return { kind: "unseen" };
+  const grain = Math.min(...grains);
+  return { kind: grain <= SMALL_GRAIN ? "fine" : "coarse", grain };
 }
 
 /**
@@ -322,25 +326,26 @@ export const CHECKS: readonly CheckSpec[] = [
         }
         seen.push(counter);
         // The watcher may have been descheduled through a whole run: run again, a few times.
-        if (i === runs.length - 1 && counterSteps(seen).kind === "coarse") {
+        if (i === runs.length - 1 && counterGrain(seen).kind !== "fine") {
           if (runs.length < COUNTER_WORKERS.length * 2 + EXTRA_COUNTER_RUNS) runs.push(2);
         }
       }
-      const steps = counterSteps(seen);
-      if (steps.kind === "coarse") {
+      const grain = counterGrain(seen);
+      if (grain.kind !== "fine") {
         return {
           status: "failed",
-          message:
-            `the count was right, but in ${seen.length} runs the grader never saw it rise by less than ${
-              steps.smallestStep ?? "any amount"
-            } at a time: addMany(counter, times) adds 1, times times, each increment while holding counter.getLock() (one counter.value += times is not what the exercise asks)`,
+          message: `the count was right, but in ${seen.length} runs the grader ${
+            grain.kind === "coarse"
+              ? `only saw it move in steps of ${grain.grain} or multiples`
+              : "never saw it between its start and its end (each run was over at once)"
+          }: addMany(counter, times) adds 1, times times, each increment while holding counter.getLock() (one counter.value += times is not what the exercise asks)`,
         };
       }
       return {
         status: "passed",
         message: `Exact for ${
           COUNTER_WORKERS.join(", ")
-        } workers × ${COUNTER_TIMES}, twice each; the count rose in steps of ${steps.smallestStep}`,
+        } workers × ${COUNTER_TIMES}, twice each; the count rose by ones`,
       };
     },
   },

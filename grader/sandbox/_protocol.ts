@@ -95,15 +95,15 @@ export const TrustedSchema = z.object({
   cpuSeconds: z.number().nonnegative().optional(),
   /**
    * Exercise 3's counter, made by the harness in shared memory it reads itself: the final count,
-   * and what a trusted watcher thread saw of the count while the workers ran (`changes`: distinct
-   * values seen between the first and the last; `smallestStep`: the smallest rise between two
-   * values it saw in a row; `intermediate`: whether it saw any value strictly between 0 and the
-   * final count).
+   * and what a trusted watcher thread saw of the count while the workers ran (`changes`: how often
+   * it saw the count change; `grain`: the greatest common divisor of the values it saw strictly
+   * between the start and the end, 1 when the count rose by ones; `intermediate`: whether it saw
+   * any such value).
    */
   counter: z.object({
     value: z.number(),
     changes: z.number().int().nonnegative(),
-    smallestStep: z.number().nonnegative().optional(),
+    grain: z.number().int().positive().optional(),
     intermediate: z.boolean(),
   }).optional(),
 });

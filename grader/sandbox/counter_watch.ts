@@ -19,19 +19,31 @@
 export interface CounterWatch {
   /** How many times it saw the count change. */
   changes: number;
-  /** The smallest rise between two values it saw in a row, if it saw a rise. */
-  smallestStep?: number;
+  /**
+   * The greatest common divisor of the values it saw between the first and the last read, if it
+   * saw any: 1 (or a few) when the count rose by ones, `times` when each worker added `times` in one
+   * write.
+   */
+  grain?: number;
   /** The first value it read. */
   first: number;
   /** The last value it read. */
   last: number;
 }
 
-/** The most changes counted (bounds the work per run). */
-const MAX_CHANGES = 1_000_000;
+/** How long the watcher sleeps between two reads, in milliseconds (it must not take a core). */
+export const WATCH_PAUSE_MS = 0.02;
+
+function gcd(a: number, b: number): number {
+  let x = Math.abs(a);
+  let y = Math.abs(b);
+  while (y) [x, y] = [y, x % y];
+  return x;
+}
 
 /**
- * Reads `counter[0]` until `control[0]` drops to 0, and says how the value moved.
+ * Reads `counter[0]` until `control[0]` drops to 0, sleeping {@linkcode WATCH_PAUSE_MS} between
+ * reads, and says how the value moved.
  *
  * @param counter The counter's shared Int32 view.
  * @param control The control word (1 while watching).
@@ -51,16 +63,21 @@ export function watchCounter(counter: Int32Array, control: Int32Array): CounterW
   const first = Atomics.load(counter, 0);
   let last = first;
   let changes = 0;
-  let smallestStep = Infinity;
+  let grain = 0;
+  let previous: number | undefined;
   do {
     const value = Atomics.load(counter, 0);
     if (value !== last) {
-      if (value > last) smallestStep = Math.min(smallestStep, value - last);
+      // The value before this one was not the last: it lies between the start and the end.
+      if (previous !== undefined) grain = gcd(grain, previous);
+      previous = value;
       last = value;
-      if (changes < MAX_CHANGES) changes++;
+      changes++;
     }
+    Atomics.wait(control, 0, 1, WATCH_PAUSE_MS);
   } while (Atomics.load(control, 0) === 1);
-  return { changes, ...(Number.isFinite(smallestStep) ? { smallestStep } : {}), first, last };
+  if (first !== 0 && first !== last) grain = gcd(grain, first);
+  return { changes, ...(grain > 0 ? { grain } : {}), first, last };
 }
 
 if (typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== "undefined") {

@@ -213,13 +213,13 @@ async function counterRun(op: StudentOp & { op: "counter" }): Promise<CounterRun
     op: { ...op, counter: shareable.encodeShared(value) },
     async finish() {
       Atomics.store(control, 0, 0);
-      const { changes, smallestStep, first } = await seen;
+      const { changes, grain } = await seen;
       const count = Atomics.load(new Int32Array(buffer, 0, 1), 0);
       return {
         value: count,
         changes,
-        ...(smallestStep === undefined ? {} : { smallestStep }),
-        intermediate: changes >= 2 || (first > 0 && first < count),
+        ...(grain === undefined ? {} : { grain }),
+        intermediate: grain !== undefined,
       };
     },
   };
