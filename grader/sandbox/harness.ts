@@ -2,8 +2,11 @@
  * The sandbox subprocess's main thread. It reads its configuration once from stdin, connects to the
  * grader's loopback channel with the run's token, loads the student's code in a permission-restricted
  * Worker and the grader's references in a trusted Worker, and answers the grader's requests one at a
- * time, timing each round trip with its own clock. The student's code never sees the token, the
- * channel or this isolate's clock.
+ * time, timing each round trip with its own clock and reading the process's CPU time
+ * (`cpuUsage()`) around it. For exercise 3's counter it makes the shared memory itself and starts a
+ * trusted watcher thread on it. The student's code never sees the token, the channel, this
+ * isolate's clock or the watcher; what the student Worker sends back is data, and the harness's own
+ * observations travel apart from it (`Reply.trusted`).
  *
  * Run only by `sandbox.ts`, with narrow flags: `--allow-read` of the workspace and the harness files,
  * `--allow-net` of the channel's one port.

@@ -3,6 +3,10 @@
  * files and the lib copy), with no write, net, env, run, ffi or sys rights. It imports the student's
  * files on demand, runs one operation at a time, and replies with the value or a fault that names
  * the file, line and export. It keeps no clock the grader trusts: the harness times each round trip.
+ * Student code shares this isolate and can patch anything in it, so what this driver reports is data
+ * the checks validate: the pool's statistics shape advice only, the counter it hands the workers is
+ * the harness's (which reads it itself), and the Processes, Queue bytes and dict writes it counts
+ * stop token structures, not a student who rewrites these wrappers (see ARCHITECTURE.md).
  *
  * @module
  */
