@@ -276,8 +276,10 @@ export interface SpeedupObservation {
 /** The busy cores (per core) past which a sweep reports its steps as measured on a busy machine. */
 export const BUSY_LOAD_PER_CORE = 0.75;
 
-/** Warm-up pairs before the timed ones, and the most warm-up pairs while the student's time drops. */
-const WARMUP = { least: 2, most: 5 } as const;
+/** The most warm-up pairs while the student's speed still improves. */
+const WARMUP = { most: 5 } as const;
+/** A pair whose speed is at least this share of the previous one's is warm. */
+const STILL_WARMING = 0.9;
 
 /** One side's call as timed and witnessed. */
 interface Witnessed {
@@ -375,18 +377,27 @@ export async function measureSpeedup(context: CheckContext, plan: SpeedupPlan): 
   const evidence: PairEvidence[] = [];
   let last: { ref: Witnessed; student: Witnessed } | undefined;
   try {
+    // Warm-up: the first pair is never timed; after it, the first pair whose speed (student ÷
+    // reference: the sizes differ) no longer improves by 10% is warm, and counts as the first timed.
     let before = Infinity;
-    for (let i = 0; i < WARMUP.most; i++) {
+    let warm: { ref: Witnessed; student: Witnessed } | undefined;
+    for (let i = 0; i < WARMUP.most && !warm; i++) {
       context.progress(`warm-up pair ${i + 1}`);
       const got = await pair();
       if ("status" in got) return got;
-      const seconds = got.student.reply.seconds;
-      if (i + 1 >= WARMUP.least && seconds >= 0.9 * before) break;
-      before = seconds;
+      const ratio = got.student.reply.seconds / Math.max(got.ref.reply.seconds, 1e-9);
+      if (ratio >= STILL_WARMING * before) warm = got;
+      before = ratio;
     }
     while (timed.length < MAX_PAIRS) {
-      context.progress(`timing pair ${timed.length + 1} (at most ${MAX_PAIRS}; ${total} in all)`);
-      const got = await pair();
+      let got: { ref: Witnessed; student: Witnessed } | Outcome;
+      if (warm) {
+        got = warm;
+        warm = undefined;
+      } else {
+        context.progress(`timing pair ${timed.length + 1} (at most ${MAX_PAIRS}; ${total} in all)`);
+        got = await pair();
+      }
       if ("status" in got) return got;
       last = got;
       timed.push({
