@@ -452,7 +452,9 @@ function decideSpeedup(
   const { threshold, timed, evidence, last } = state;
   const workers = plan.student.pool;
   const judgement = judgePairs(timed, threshold);
-  const interval = judgement.passInterval ?? judgement.failInterval;
+  // An interval of fewer than MIN_PAIRS pairs is too wide to say anything: it is not reported.
+  const interval = [judgement.passInterval, judgement.failInterval]
+    .find((candidate) => candidate !== undefined && candidate.pairs >= MIN_PAIRS);
   const finding = evidence.length >= MIN_PAIRS ? judgeWork(evidence, workers) : undefined;
   const sorted = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
   const threads = last?.student.usage.threadSeconds;
@@ -536,7 +538,9 @@ function describeSpeed(
   const times = `${formatSeconds(mid(timed.map((p) => p.reference)))} serial against ${
     formatSeconds(mid(timed.map((p) => p.student)))
   } on ${workers} workers`;
-  if (!interval) return `No undisturbed pairs to judge (${timed.length} measured: ${times})`;
+  if (!interval) {
+    return `Too few undisturbed pairs to judge (${timed.length} measured: ${times})`;
+  }
   return `${interval.center.toFixed(2)}× (bounds ${interval.low.toFixed(2)}–${
     interval.high.toFixed(2)
   } at 99% each, over ${interval.pairs} pairs: ${times})`;
