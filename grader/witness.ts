@@ -146,6 +146,8 @@ export interface Snapshot {
   processSeconds?: number;
   /** Each live thread's CPU time, by thread id, from /proc (Linux). */
   threads?: Map<string, number>;
+  /** The ids of the threads that run a JavaScript Worker (Deno names them `worker-N`). */
+  workerThreads?: Set<string>;
 }
 
 /** What the witness saw over one call. */
@@ -161,6 +163,11 @@ export interface CallUsage {
   processWitness: "harness-cpu-usage" | "proc" | "none";
   /** Each thread's CPU time over the call, largest first (Linux; threads that ended are missed). */
   threadSeconds?: number[];
+  /**
+   * The same for the threads that run JavaScript Workers only (the student's Worker, the pool's and
+   * the Processes'), leaving out the runtime's own threads (V8's garbage collector, I/O).
+   */
+  workerThreadSeconds?: number[];
   /** Cores the rest of the machine kept busy on average over the call (machine minus sandbox). */
   otherCores?: number;
   /** The machine's cores, as its reader counts them. */
@@ -213,12 +220,19 @@ export class Witness {
     try {
       snap.processSeconds = parseStatCpu(await this.#readers.readText(`/proc/${pid}/stat`));
       const threads = new Map<string, number>();
+      const workerThreads = new Set<string>();
       for (const tid of await this.#readers.listDir(`/proc/${pid}/task`)) {
-        const seconds = await this.#readers.readText(`/proc/${pid}/task/${tid}/stat`)
+        const task = `/proc/${pid}/task/${tid}`;
+        const seconds = await this.#readers.readText(`${task}/stat`)
           .then(parseStatCpu, () => undefined);
-        if (seconds !== undefined) threads.set(tid, seconds);
+        if (seconds === undefined) continue;
+        threads.set(tid, seconds);
+        // The runtime names the thread; code in the process cannot rename it (no FFI, no /proc).
+        const name = await this.#readers.readText(`${task}/comm`).catch(() => "");
+        if (/^worker-\d+/.test(name.trim())) workerThreads.add(tid);
       }
       snap.threads = threads;
+      snap.workerThreads = workerThreads;
     } catch {
       // Not Linux: the harness's cpuUsage() stands in for the process.
     }
@@ -278,9 +292,12 @@ export function usageBetween(before: Snapshot, after: Snapshot, harnessCpu?: num
   const usage: CallUsage = { wallSeconds, processWitness, machineWitness: "none" };
   if (cpuSeconds !== undefined) usage.cpuSeconds = cpuSeconds;
   if (before.threads && after.threads) {
-    usage.threadSeconds = [...after.threads].map(([tid, seconds]) =>
-      Math.max(0, seconds - (before.threads!.get(tid) ?? 0))
-    ).sort((a, b) => b - a);
+    const delta = ([tid, seconds]: [string, number]) =>
+      Math.max(0, seconds - (before.threads!.get(tid) ?? 0));
+    const all = [...after.threads];
+    usage.threadSeconds = all.map(delta).sort((a, b) => b - a);
+    usage.workerThreadSeconds = all.filter(([tid]) => after.workerThreads?.has(tid)).map(delta)
+      .sort((a, b) => b - a);
   }
   if (before.machine && after.machine && wallSeconds > 0) {
     // The sandbox's own CPU over the whole window: /proc's figure spans the same window as the

@@ -28,6 +28,8 @@ export const TIMED_RANGE = [1, 300_000_001] as const;
  * where the work ran, not about exactness (the random ranges check that).
  */
 export const STATS_RANGE = [1, 130_000_001] as const;
+/** How often the pool check runs the call before it says the work ran on too few threads. */
+export const POOL_TRIES = 3;
 /** A timed pair's size, as a share of the timed range's: pairs cycle through these (±5%). */
 export const SIZE_LADDER = [0.75, 1, 1.25] as const;
 /** The round trip of one task on the lib Pool here, in seconds (measured: ≈ 60 µs). */
@@ -246,26 +248,34 @@ export const CHECKS: readonly CheckSpec[] = [
             timeoutMs: context.timeoutMs * 2,
           }),
       );
-      const { result: reply, usage } = await witness.around(sandbox.pid, async () => {
-        const { reply } = await callSum(context, lo, hi, 2);
-        return reply;
-      });
-      const answer = answerOf(reply);
-      if (!answer.ok) return answer.outcome;
-      const problem = diagnoseSum([lo, hi], answer.value);
-      if (problem) {
-        return { status: "failed", message: problem.replace("sumRange(", "parallelSum(") };
+      // A pool whose second worker started late (a busy machine) leaves one worker most of the
+      // spans: a few tries, and a pass on any of them. Serial code shows one busy thread every time.
+      let outcome: Outcome | undefined;
+      for (let attempt = 0; attempt < POOL_TRIES; attempt++) {
+        const { result: reply, usage } = await witness.around(sandbox.pid, async () => {
+          const { reply } = await callSum(context, lo, hi, 2);
+          return reply;
+        });
+        const answer = answerOf(reply);
+        if (!answer.ok) return answer.outcome;
+        const problem = diagnoseSum([lo, hi], answer.value);
+        if (problem) {
+          return { status: "failed", message: problem.replace("sumRange(", "parallelSum(") };
+        }
+        outcome = threadsOutcome({
+          workers: workers(context),
+          cores: context.cores,
+          referenceCpu: reference.result.trusted?.cpuSeconds ?? reference.result.seconds,
+          referenceSeconds: reference.result.seconds,
+          seconds: reply.seconds,
+          cpu: reply.trusted?.cpuSeconds ?? usage.cpuSeconds,
+          threadSeconds: usage.workerThreadSeconds,
+          otherCores: usage.otherCores,
+        });
+        // Too little CPU is not a matter of scheduling: no retry.
+        if (outcome.status === "passed" || /^The call used/.test(outcome.message)) return outcome;
       }
-      return threadsOutcome({
-        workers: workers(context),
-        cores: context.cores,
-        referenceCpu: reference.result.trusted?.cpuSeconds ?? reference.result.seconds,
-        referenceSeconds: reference.result.seconds,
-        seconds: reply.seconds,
-        cpu: reply.trusted?.cpuSeconds ?? usage.cpuSeconds,
-        threadSeconds: usage.threadSeconds,
-        otherCores: usage.otherCores,
-      });
+      return outcome!;
     },
   },
   {
@@ -385,7 +395,7 @@ export interface ThreadFacts {
   seconds: number;
   /** The sandbox's CPU time over the call (the harness's `cpuUsage()`), in seconds. */
   cpu?: number;
-  /** Each thread's CPU time over the call, largest first (Linux). */
+  /** Each JavaScript Worker thread's CPU time over the call, largest first (Linux). */
   threadSeconds?: number[];
   /** Cores the rest of the machine used during the call. */
   otherCores?: number;
@@ -435,8 +445,12 @@ export function threadsOutcome(facts: ThreadFacts): Outcome {
       measurements,
     };
   }
-  const fair = (0.25 * referenceCpu) / count;
+  const busyMachine = facts.otherCores !== undefined && facts.otherCores > DISTURBED_CORES;
   if (facts.threadSeconds) {
+    // A Worker thread is busy with at least 30% of an even share of what the Worker threads used
+    // (a late worker takes fewer spans, and /proc counts in 10 ms ticks).
+    const used = facts.threadSeconds.reduce((sum, seconds) => sum + seconds, 0);
+    const fair = (0.3 * used) / count;
     const shares = facts.threadSeconds.slice(0, count + 1);
     const busy = facts.threadSeconds.filter((seconds) => seconds >= fair).length;
     const split = shares.map((seconds) => formatSeconds(seconds)).join(" + ");
@@ -464,7 +478,6 @@ export function threadsOutcome(facts: ThreadFacts): Outcome {
       measurements,
     };
   }
-  const busyMachine = facts.otherCores !== undefined && facts.otherCores > DISTURBED_CORES;
   return {
     status: busyMachine ? "inconclusive" : "failed",
     message: `${parallel.toFixed(1)} threads busy at once on average (CPU ÷ wall time)${

@@ -457,7 +457,7 @@ function decideSpeedup(
     .find((candidate) => candidate !== undefined && candidate.pairs >= MIN_PAIRS);
   const finding = evidence.length >= MIN_PAIRS ? judgeWork(evidence, workers) : undefined;
   const sorted = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
-  const threads = last?.student.usage.threadSeconds;
+  const threads = last?.student.usage.workerThreadSeconds;
   const cpuLast = last ? cpuOf(last.student) : undefined;
   const measurements: Measurements = finiteOnly({
     seconds: sorted(timed.map((p) => p.student)),
