@@ -190,7 +190,8 @@ let watcher: Worker | undefined;
  * here is the memory's, and the watcher saw how it rose.
  */
 async function counterRun(op: StudentOp & { op: "counter" }): Promise<CounterRun> {
-  const lib = await import(config.libUrl) as {
+  // Only the lib's value module (a few ms), not all of lib/mod.ts (its pool, manager, queues).
+  const lib = await import(new URL("value.ts", config.libUrl).href) as {
     Value: new (
       type: string,
       init: number,
