@@ -135,6 +135,21 @@ export const MeasurementsSchema = z.object({
   tasks: z.number().int().nonnegative().optional(),
   /** Average time per task, in seconds. */
   taskSeconds: z.number().nonnegative().optional(),
+  // --- What the grader witnessed from outside the student's isolate (issue 11) ---
+  /** The speedup interval's lower bound (t interval on log pair-ratios, 99% one-sided). */
+  speedupLow: z.number().nonnegative().optional(),
+  /** The speedup interval's upper bound. */
+  speedupHigh: z.number().nonnegative().optional(),
+  /** Timed pairs during which the rest of the machine used CPU (not used to fail). */
+  disturbedPairs: z.number().int().nonnegative().optional(),
+  /** The student's CPU time ÷ the reference's, median over the pairs (the work was done: ≈ 1). */
+  workShare: z.number().nonnegative().optional(),
+  /** The student's CPU time ÷ wall time, median over the pairs (threads busy at once). */
+  parallelism: z.number().nonnegative().optional(),
+  /** Where the sandbox's CPU time came from: the harness's `cpuUsage()`, or /proc. */
+  processWitness: z.enum(["harness-cpu-usage", "proc", "none"]).optional(),
+  /** Where the machine's load came from: `/proc/stat`, `node:os` `cpus()`, or nowhere. */
+  machineWitness: z.enum(["proc-stat", "os-cpus", "none"]).optional(),
 });
 /** What a timed check measured. */
 export type Measurements = z.infer<typeof MeasurementsSchema>;

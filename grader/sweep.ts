@@ -358,7 +358,11 @@ export function sandboxSubject(
             );
           }
           expected ??= { value: reply.value };
-          return reply;
+          // The harness's cpuUsage() (every platform) where it reports one, else /proc's figure.
+          const cpu = reply.trusted?.cpuSeconds;
+          return cpu === undefined
+            ? reply
+            : { seconds: reply.seconds, usage: { cpuSeconds: cpu, wallSeconds: reply.seconds } };
         });
       } catch (error) {
         if (error instanceof ReferenceDisturbedError) throw new SweepAnswerError(error.message);

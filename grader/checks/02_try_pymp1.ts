@@ -8,6 +8,8 @@
  * @module
  */
 import { formatSeconds, type Reply } from "../sandbox/sandbox.ts";
+import { Witness } from "../witness.ts";
+import { DISTURBED_CORES, MIN_PARALLELISM, MIN_WORK_SHARE } from "./_evidence.ts";
 import { diagnoseSum } from "./01_guess_run_times.ts";
 import {
   answerOf,
@@ -15,17 +17,39 @@ import {
   type CheckSpec,
   measureSpeedup,
   type Outcome,
+  type SpeedupObservation,
 } from "./check.ts";
 
 /** The range timed by the speedup check: about a quarter of a second serially here. */
 export const TIMED_RANGE = [1, 300_000_001] as const;
-/** The range whose pool statistics are checked. */
-export const STATS_RANGE = [1, 100_000_001] as const;
+/**
+ * The range whose threads are watched: long, so that each worker's share of the CPU time spans
+ * several of the kernel's 10 ms ticks, and with a total below 2^53, so that this check is about
+ * where the work ran, not about exactness (the random ranges check that).
+ */
+export const STATS_RANGE = [1, 130_000_001] as const;
+/** How often the pool check runs the call before it says the work ran on too few threads. */
+export const POOL_TRIES = 3;
+/** A timed pair's size, as a share of the timed range's: pairs cycle through these (±5%). */
+export const SIZE_LADDER = [0.75, 1, 1.25] as const;
 /** The round trip of one task on the lib Pool here, in seconds (measured: ≈ 60 µs). */
 const DISPATCH_SECONDS = 60e-6;
 
-/** A small seeded generator (mulberry32), so a run's random ranges can be replayed. */
-function random(seed: number): () => number {
+/**
+ * A small seeded generator (mulberry32), so a run's random inputs can be replayed.
+ *
+ * @param seed The seed.
+ * @returns A function giving numbers in [0, 1).
+ *
+ * @example Usage
+ * ```ts
+ * import { random } from "./02_try_pymp1.ts";
+ * import { equal } from "node:assert/strict";
+ *
+ * equal(random(3)(), random(3)());
+ * ```
+ */
+export function random(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;
@@ -214,63 +238,44 @@ export const CHECKS: readonly CheckSpec[] = [
     requires: [EDGE],
     async run(context) {
       const [lo, hi] = STATS_RANGE;
-      context.progress(`parallelSum(${lo}, ${hi}, pool) with pool statistics`);
-      const { reply, outcome } = await callSum(context, lo, hi, 2);
-      if (outcome) return outcome;
-      const work = poolWork(reply.statsBefore, reply.statsAfter);
-      if (!work) {
-        return {
-          status: "skipped",
-          message: "The lib Pool gives no per-worker statistics, so this cannot be checked",
-        };
-      }
-      if (work === "unreadable") {
-        return {
-          status: "failed",
-          message:
-            "The pool's statistics could not be read (they were not finite counts): leave the Pool the grader passes in as it is",
-        };
-      }
+      context.progress(`parallelSum(${lo}, ${hi}, pool), its threads watched`);
       const sandbox = await context.sandbox();
-      const reference = await sandbox.reference({ name: "sumRange", args: [lo, hi] }, {
-        timeoutMs: context.timeoutMs,
-      });
-      const count = workers(context);
-      const idle = work.perWorker.filter((n) => n === 0).length;
-      const measurements = {
-        tasks: work.tasks,
-        workers: count,
-        cores: context.cores,
-        seconds: reply.seconds,
-        referenceSeconds: reference.seconds,
-        ...(work.tasks > 0 ? { taskSeconds: work.busySeconds / work.tasks } : {}),
-      };
-      if (work.tasks < count || idle > 0) {
-        return {
-          status: "failed",
-          message:
-            `The pool ran ${work.tasks} task(s) and ${idle} of its ${count} workers did nothing: cut [lo, hi) into at least one span per worker (pool.map or pool.starmap over the spans)`,
-          measurements,
-        };
+      const witness = context.witness ?? new Witness();
+      const reference = await witness.around(
+        sandbox.pid,
+        () =>
+          sandbox.reference({ name: "sumRange", args: [lo, hi] }, {
+            timeoutMs: context.timeoutMs * 2,
+          }),
+      );
+      // A pool whose second worker started late (a busy machine) leaves one worker most of the
+      // spans: a few tries, and a pass on any of them. Serial code shows one busy thread every time.
+      let outcome: Outcome | undefined;
+      for (let attempt = 0; attempt < POOL_TRIES; attempt++) {
+        const { result: reply, usage } = await witness.around(sandbox.pid, async () => {
+          const { reply } = await callSum(context, lo, hi, 2);
+          return reply;
+        });
+        const answer = answerOf(reply);
+        if (!answer.ok) return answer.outcome;
+        const problem = diagnoseSum([lo, hi], answer.value);
+        if (problem) {
+          return { status: "failed", message: problem.replace("sumRange(", "parallelSum(") };
+        }
+        outcome = threadsOutcome({
+          workers: workers(context),
+          cores: context.cores,
+          referenceCpu: reference.result.trusted?.cpuSeconds ?? reference.result.seconds,
+          referenceSeconds: reference.result.seconds,
+          seconds: reply.seconds,
+          cpu: reply.trusted?.cpuSeconds ?? usage.cpuSeconds,
+          threadSeconds: usage.workerThreadSeconds,
+          otherCores: usage.otherCores,
+        });
+        // Too little CPU is not a matter of scheduling: no retry.
+        if (outcome.status === "passed" || /^The call used/.test(outcome.message)) return outcome;
       }
-      if (work.busySeconds < 0.3 * reference.seconds) {
-        return {
-          status: "failed",
-          message: `The pool's workers were busy for ${
-            formatSeconds(work.busySeconds)
-          } in all, but summing the range takes ${
-            formatSeconds(reference.seconds)
-          }: the work is done somewhere else (in the calling thread, or by a formula); do the adding in the tasks`,
-          measurements,
-        };
-      }
-      return {
-        status: "passed",
-        message: `${work.tasks} tasks over ${count} workers (${work.perWorker.join(" + ")}), busy ${
-          formatSeconds(work.busySeconds)
-        } in all`,
-        measurements,
-      };
+      return outcome!;
     },
   },
   {
@@ -285,13 +290,15 @@ export const CHECKS: readonly CheckSpec[] = [
         const work = reply ? poolWork(reply.statsBefore, reply.statsAfter) : undefined;
         return work === "unreadable" ? undefined : work;
       };
-      // Each pair sums a range shifted by a random amount (the same on both sides), so that a sum
-      // remembered from an earlier call cannot be replayed.
-      const shift = random(context.seed ^ 0x5eed);
+      // Each pair sums a range shifted by a random amount and of a size that changes from pair to
+      // pair (the same on both sides), so that a sum remembered from an earlier call cannot be
+      // replayed and the CPU time can be seen to follow the work.
+      const next = random(context.seed ^ 0x5eed);
       return measureSpeedup(context, {
-        args: () => {
-          const by = Math.floor(shift() * 1_000_000);
-          return [lo + by, hi + by];
+        args: (index) => {
+          const by = Math.floor(next() * 1_000_000);
+          const scale = SIZE_LADDER[index % SIZE_LADDER.length]! * (0.95 + 0.1 * next());
+          return [lo + by, lo + by + Math.round((hi - lo) * scale)];
         },
         reference: { name: "sumRange", args: [lo, hi] },
         student: {
@@ -309,7 +316,8 @@ export const CHECKS: readonly CheckSpec[] = [
         },
         tooFast:
           "the numbers were not added (a closed form such as n(n+1)/2 skips the work this exercise is about); add them in the pool's tasks",
-        advice: (reply) => granularityAdvice(workOf(reply), { numbers: hi - lo, workers: count }),
+        advice: (observed) =>
+          granularityAdvice(workOf(observed.reply), { numbers: hi - lo, workers: count }, observed),
         extra: (reply) => {
           const work = workOf(reply);
           if (!work) return {};
@@ -343,11 +351,15 @@ export const CHECKS: readonly CheckSpec[] = [
 export function granularityAdvice(
   work: PoolWork | undefined,
   size: { numbers: number; workers: number },
+  observed?: Pick<SpeedupObservation, "parallelism">,
 ): string {
   const { numbers, workers: workerCount } = size;
   const suggested = Math.ceil(numbers / (workerCount * 4));
   const chunk = `try about ${workerCount * 4} spans of ${suggested} numbers (4 per worker)`;
-  if (!work || work.tasks === 0) return `Send a few large spans: ${chunk}.`;
+  const busy = observed && Number.isFinite(observed.parallelism)
+    ? ` (the operating system saw ${observed.parallelism.toFixed(1)} threads busy at once)`
+    : "";
+  if (!work || work.tasks === 0) return `Send a few large spans${busy}: ${chunk}.`;
   const perTask = work.busySeconds / work.tasks;
   if (perTask < 20 * DISPATCH_SECONDS) {
     return `The pool ran ${work.tasks} tasks of ${
@@ -357,9 +369,120 @@ export function granularityAdvice(
     }: the messages cost more than the work; ${chunk}.`;
   }
   if (work.tasks < workerCount) {
-    return `The pool ran only ${work.tasks} task(s) for ${workerCount} workers: ${chunk}.`;
+    return `The pool ran only ${work.tasks} task(s) for ${workerCount} workers${busy}: ${chunk}.`;
+  }
+  if (observed && observed.parallelism < MIN_PARALLELISM) {
+    return `The pool ran ${work.tasks} tasks of ${
+      formatSeconds(perTask)
+    } on average, but${busy} they ran one after another: send them all at once (one map or starmap, or every applyAsync started before you await any).`;
   }
   return `The pool ran ${work.tasks} tasks of ${
     formatSeconds(perTask)
-  } on average, so the tasks are big enough: send them all at once (one map or starmap, or every applyAsync started before you await any; awaiting each task before sending the next runs them one at a time), add the partial sums as bigint once per task, not per number, and ${chunk}.`;
+  } on average${busy}, so the tasks are big enough: look for work done outside them (add the partial sums as bigint once per task, not per number), and ${chunk}.`;
+}
+
+/** What {@linkcode threadsOutcome} judges: one call and the reference, as witnessed. */
+export interface ThreadFacts {
+  /** The workers given. */
+  workers: number;
+  /** The cores the grader can use. */
+  cores: number;
+  /** The reference's CPU time over the same range, in seconds. */
+  referenceCpu: number;
+  /** The reference's wall time, in seconds. */
+  referenceSeconds: number;
+  /** The student's call's wall time (the harness's clock), in seconds. */
+  seconds: number;
+  /** The sandbox's CPU time over the call (the harness's `cpuUsage()`), in seconds. */
+  cpu?: number;
+  /** Each JavaScript Worker thread's CPU time over the call, largest first (Linux). */
+  threadSeconds?: number[];
+  /** Cores the rest of the machine used during the call. */
+  otherCores?: number;
+}
+
+/**
+ * Judges whether the sum's work ran on the pool's workers, from the operating system's accounting
+ * (never the pool's own statistics, which live in the student's isolate): the call must use about
+ * the reference's CPU time, and (Linux) at least one thread per worker must each carry a fair share
+ * of it, or (elsewhere) CPU ÷ wall must show several threads busy at once.
+ *
+ * @param facts The call as witnessed.
+ * @returns The outcome.
+ *
+ * @example Usage
+ * ```ts
+ * import { threadsOutcome } from "./02_try_pymp1.ts";
+ * import { equal } from "node:assert/strict";
+ *
+ * const facts = { workers: 2, cores: 2, referenceCpu: 0.25, referenceSeconds: 0.25, seconds: 0.14 };
+ * equal(threadsOutcome({ ...facts, cpu: 0.26, threadSeconds: [0.13, 0.12, 0.01] }).status, "passed");
+ * equal(threadsOutcome({ ...facts, cpu: 0.26, threadSeconds: [0.25, 0.01] }).status, "failed");
+ * equal(threadsOutcome({ ...facts, cpu: 0.26 }).status, "passed");
+ * ```
+ */
+export function threadsOutcome(facts: ThreadFacts): Outcome {
+  const { workers: count, referenceCpu, cpu } = facts;
+  const measurements = {
+    workers: count,
+    cores: facts.cores,
+    seconds: facts.seconds,
+    referenceSeconds: facts.referenceSeconds,
+    ...(cpu !== undefined
+      ? { workShare: cpu / referenceCpu, parallelism: cpu / facts.seconds }
+      : {}),
+    processWitness: cpu !== undefined ? "harness-cpu-usage" as const : "none" as const,
+  };
+  if (cpu === undefined) {
+    return { status: "skipped", message: "The sandbox's CPU time could not be read", measurements };
+  }
+  if (cpu < MIN_WORK_SHARE * referenceCpu) {
+    return {
+      status: "failed",
+      message: `The call used ${formatSeconds(cpu)} of CPU time, but summing the range takes ${
+        formatSeconds(referenceCpu)
+      }: the numbers were not added (a formula, or a sum remembered); do the adding in the tasks`,
+      measurements,
+    };
+  }
+  const busyMachine = facts.otherCores !== undefined && facts.otherCores > DISTURBED_CORES;
+  if (facts.threadSeconds) {
+    // A Worker thread is busy with at least 30% of an even share of what the Worker threads used
+    // (a late worker takes fewer spans, and /proc counts in 10 ms ticks).
+    const used = facts.threadSeconds.reduce((sum, seconds) => sum + seconds, 0);
+    const fair = (0.3 * used) / count;
+    const shares = facts.threadSeconds.slice(0, count + 1);
+    const busy = facts.threadSeconds.filter((seconds) => seconds >= fair).length;
+    const split = shares.map((seconds) => formatSeconds(seconds)).join(" + ");
+    if (busy < count) {
+      return {
+        status: "failed",
+        message:
+          `The operating system saw ${busy} thread(s) do the work (the busiest: ${split}), not ${count}: the adding ran outside the pool's workers (in the calling thread?); cut [lo, hi) into spans and sum them in pool tasks`,
+        measurements,
+      };
+    }
+    return {
+      status: "passed",
+      message: `${busy} threads shared the work (the busiest: ${split}; the serial sum takes ${
+        formatSeconds(referenceCpu)
+      })`,
+      measurements,
+    };
+  }
+  const parallel = cpu / facts.seconds;
+  if (parallel >= MIN_PARALLELISM) {
+    return {
+      status: "passed",
+      message: `${parallel.toFixed(1)} threads busy at once on average (CPU ÷ wall time)`,
+      measurements,
+    };
+  }
+  return {
+    status: busyMachine ? "inconclusive" : "failed",
+    message: `${parallel.toFixed(1)} threads busy at once on average (CPU ÷ wall time)${
+      busyMachine ? ", on a machine busy with other work: run again" : ""
+    }: the adding should run on the pool's ${count} workers at once`,
+    measurements,
+  };
 }

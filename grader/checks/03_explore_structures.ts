@@ -5,16 +5,18 @@
  * and faster than the grader's serial count by the speedup threshold. A part that deadlocks ends in
  * a `timeout` that names it; processes left running are reported.
  *
- * A right answer is not enough: each part must have used its structure, as the sandbox's driver
- * observed it (`Reply.observed`), never by timing or luck. The counter must be written `times`
- * times per worker, each write under its lock (or by the atomic `add`); the pipeline must start at
- * least two lib Processes, join them, and send one Queue to two of them; the word count must run
- * pool tasks and leave the counts in a dict made on the grader's Manager.
+ * A right answer is not enough: each part must show that its structure carried the work, and the
+ * counter's evidence is the harness's own. The harness makes the counter in memory it reads itself
+ * and a trusted watcher thread must see the count rise in small steps (`Reply.trusted.counter`);
+ * the pipeline's shared Queue must carry the items between two lib Processes, started and joined;
+ * the word count must run pool tasks and leave the counts in a dict made on the grader's Manager,
+ * written by the tasks, not by the calling thread (these two are counted in the student's isolate:
+ * see ARCHITECTURE.md). `countPrimes` is timed on a limit drawn per pair.
  *
  * @module
  */
 import { referenceCountPrimes } from "../reference/prime_count.ts";
-import { poolWork } from "./02_try_pymp1.ts";
+import { poolWork, random, SIZE_LADDER } from "./02_try_pymp1.ts";
 import type { Reply } from "../sandbox/sandbox.ts";
 import {
   answerOf,
@@ -23,6 +25,7 @@ import {
   measureSpeedup,
   type Outcome,
   show,
+  type SpeedupObservation,
 } from "./check.ts";
 
 /** The worker counts the counter is tried with, each twice. */
@@ -110,79 +113,73 @@ function isCount(value: unknown): value is number {
 }
 
 /**
- * Judges how one run of the counter was incremented, from what the driver observed of each
- * worker's call: `times` increments each (writes of `value` or atomic `add`s), no write without
- * the counter's lock held.
+ * The coarsest grain the count may show and still count as rising by ones: the greatest common
+ * divisor of the values the watcher saw mid-run.
+ */
+export const SMALL_GRAIN = 16;
+/** Extra counter runs when no run showed the watcher a fine grain (it may have slept through one). */
+export const EXTRA_COUNTER_RUNS = 6;
+
+/** What the harness's watcher saw of one counter run (`Reply.trusted.counter`). */
+export type CounterSeen = NonNullable<NonNullable<Reply["trusted"]>["counter"]>;
+
+/**
+ * Judges, from what the harness's trusted watcher saw of the count in every run, whether the
+ * increments were small: some run must show values mid-run whose greatest common divisor is at
+ * most {@linkcode SMALL_GRAIN}. One `counter.value += times` per worker (padded with `add(0)` calls
+ * or not) only ever shows multiples of `times`; an honest `addMany` passes through every value. The
+ * watcher reads memory the harness made, so nothing in the student's isolate changes what it saw.
  *
- * @param observed The reply's `observed` data.
- * @param workers The workers that ran `addMany`.
- * @param times The increments each worker was asked for.
- * @returns A failed outcome, or `undefined` when the counter was used as the lesson asks.
+ * @param runs What the watcher saw, one entry per run.
+ * @returns `"fine"` when some run rose in small steps, `"coarse"` when the runs it saw mid-way only
+ * showed a coarse grain, `"unseen"` when it saw no run mid-way; with the finest grain seen.
  *
  * @example Usage
  * ```ts
- * import { counterUse } from "./03_explore_structures.ts";
- * import { equal } from "node:assert/strict";
+ * import { counterGrain } from "./03_explore_structures.ts";
+ * import { deepEqual } from "node:assert/strict";
  *
- * const once = { writes: 1, unlockedWrites: 0, adds: 0 };
- * equal(counterUse({ counter: [once, once] }, 2, 5)?.status, "failed");
- * const each = { writes: 5, unlockedWrites: 0, adds: 0 };
- * equal(counterUse({ counter: [each, each] }, 2, 5), undefined);
+ * const honest = { value: 40000, changes: 900, grain: 1, intermediate: true };
+ * const lazy = { value: 40000, changes: 2, grain: 20000, intermediate: true };
+ * const quick = { value: 40000, changes: 1, intermediate: false };
+ * deepEqual(counterGrain([lazy, honest]), { kind: "fine", grain: 1 });
+ * deepEqual(counterGrain([lazy, quick]), { kind: "coarse", grain: 20000 });
+ * deepEqual(counterGrain([quick]), { kind: "unseen" });
  * ```
  */
-export function counterUse(observed: unknown, workers: number, times: number): Outcome | undefined {
-  const uses = (observed as { counter?: unknown } | undefined)?.counter;
-  if (!Array.isArray(uses) || uses.length !== workers) {
-    return {
-      status: "failed",
-      message:
-        `the grader could not observe the counter's increments: addMany(counter, times) must change counter.value itself (not a copy of the counter)`,
-    };
-  }
-  for (const use of uses) {
-    const { writes, unlockedWrites, adds } = (use ?? {}) as Record<string, unknown>;
-    if (!isCount(writes) || !isCount(unlockedWrites) || !isCount(adds)) {
-      return { status: "failed", message: "the counter's increments could not be read" };
-    }
-    if (unlockedWrites > 0) {
-      return {
-        status: "failed",
-        message:
-          `${unlockedWrites} of ${writes} writes of counter.value were made without holding the counter's lock: another worker can write between your read and your write; hold counter.getLock() around each read-modify-write`,
-      };
-    }
-    if (writes + adds < times) {
-      return {
-        status: "failed",
-        message: `addMany(counter, ${times}) changed the counter ${
-          writes + adds
-        } time(s), not ${times}: add 1 at a time, ${times} times, each increment while holding counter.getLock()`,
-      };
-    }
-  }
-  return undefined;
+export function counterGrain(
+  runs: readonly CounterSeen[],
+): { kind: "fine" | "coarse" | "unseen"; grain?: number } {
+  const grains = runs.map((run) => run.grain).filter((grain) => grain !== undefined);
+  if (grains.length === 0) return { kind: "unseen" };
+  const grain = Math.min(...grains);
+  return { kind: grain <= SMALL_GRAIN ? "fine" : "coarse", grain };
 }
 
 /**
- * Judges whether the pipeline used its structure: at least two lib Processes started and joined,
- * and one Queue sent to two of them.
+ * Judges whether the pipeline's structure carried the items: at least two lib Processes started
+ * and joined, and one Queue, shared by two of them, through which at least the items' bytes flowed
+ * (read from the Queue's shared memory after the call). Two idle Processes handed an unused Queue
+ * move nothing through it.
  *
  * @param observed The reply's `observed` data.
- * @returns A failed outcome, or `undefined` when the pipeline ran on Processes and a Queue.
+ * @param items How many items the pipeline was given.
+ * @returns A failed outcome, or `undefined` when the items went through Processes and a Queue.
  *
  * @example Usage
  * ```ts
  * import { pipelineUse } from "./03_explore_structures.ts";
  * import { equal } from "node:assert/strict";
  *
- * equal(pipelineUse({ processes: { started: 0, joined: 0, queueSharers: 0 } })?.status, "failed");
- * equal(pipelineUse({ processes: { started: 2, joined: 2, queueSharers: 2 } }), undefined);
+ * const idle = { started: 2, joined: 2, queueSharers: 2, queueBytes: 0 };
+ * equal(pipelineUse({ processes: idle }, 40)?.status, "failed");
+ * equal(pipelineUse({ processes: { ...idle, queueBytes: 600 } }, 40), undefined);
  * ```
  */
-export function pipelineUse(observed: unknown): Outcome | undefined {
-  const { started, joined, queueSharers } =
+export function pipelineUse(observed: unknown, items: number): Outcome | undefined {
+  const { started, joined, queueSharers, queueBytes } =
     ((observed as { processes?: unknown } | undefined)?.processes ?? {}) as Record<string, unknown>;
-  if (!isCount(started) || !isCount(joined) || !isCount(queueSharers)) {
+  if (!isCount(started) || !isCount(joined) || !isCount(queueSharers) || !isCount(queueBytes)) {
     return { status: "failed", message: "the grader could not observe the pipeline's processes" };
   }
   if (started < 2) {
@@ -205,6 +202,14 @@ export function pipelineUse(observed: unknown): Outcome | undefined {
       status: "failed",
       message:
         `no Queue was passed to two of its Processes: the producer puts the items on a Queue that the consumer takes them from`,
+    };
+  }
+  // Each item takes at least 5 bytes on the ring (a 4-byte length and a 1-byte tag).
+  if (queueBytes < 5 * items) {
+    return {
+      status: "failed",
+      message:
+        `the Queue shared by its Processes carried ${queueBytes} bytes, too few for the ${items} items: the producer Process puts every item on it and the consumer Process takes them off`,
     };
   }
   return undefined;
@@ -252,6 +257,17 @@ export function wordCountUse(
         "no dict was made on the Manager it was given: merge the counts into manager.dict(), which every task can reach",
     };
   }
+  const callerWrites = (reply.observed as { callerWrites?: unknown } | undefined)?.callerWrites;
+  const written = Array.isArray(callerWrites)
+    ? callerWrites.reduce((sum: number, n) => sum + (isCount(n) ? n : 0), 0)
+    : 0;
+  if (written > 0) {
+    return {
+      status: "failed",
+      message:
+        `wordCount wrote into the Manager dict ${written} time(s) from the calling thread: the pool's tasks merge their own counts into it (pass the dict to them), and wordCount only reads it at the end`,
+    };
+  }
   const holds = dicts.some((dict) =>
     typeof dict === "object" && dict !== null && !Array.isArray(dict) &&
     sameCounts(dict as Record<string, number>, expected)
@@ -279,43 +295,57 @@ export const CHECKS: readonly CheckSpec[] = [
     points: 1,
     async run(context) {
       const sandbox = await context.sandbox();
-      for (let round = 0; round < 2; round++) {
-        for (const workers of COUNTER_WORKERS) {
-          context.progress(`${workers} workers × ${COUNTER_TIMES} increments (round ${round + 1})`);
-          const reply = await sandbox.student(
-            {
-              op: "counter",
-              file: "counter.ts",
-              name: "addMany",
-              workers,
-              times: COUNTER_TIMES,
-            },
-            { timeoutMs: context.timeoutMs },
-          );
-          const answer = answerOf(reply);
-          if (!answer.ok) return answer.outcome;
-          const expected = workers * COUNTER_TIMES;
-          if (answer.value !== expected) {
-            return {
-              status: "failed",
-              message: `${workers} workers each added ${COUNTER_TIMES}: the counter reads ${
-                typeof answer.value === "number" ? answer.value : show(answer.value)
-              }, expected ${expected}. ${
-                typeof answer.value === "number" && answer.value < expected
+      const seen: CounterSeen[] = [];
+      const runs = [...COUNTER_WORKERS, ...COUNTER_WORKERS];
+      for (let i = 0; i < runs.length; i++) {
+        const workers = runs[i]!;
+        context.progress(`${workers} workers × ${COUNTER_TIMES} increments (run ${i + 1})`);
+        const reply = await sandbox.student(
+          { op: "counter", file: "counter.ts", name: "addMany", workers, times: COUNTER_TIMES },
+          { timeoutMs: context.timeoutMs },
+        );
+        const answer = answerOf(reply);
+        if (!answer.ok) return answer.outcome;
+        const counter = reply.trusted?.counter;
+        if (!counter) {
+          return { status: "error", message: "the grader could not read its own counter" };
+        }
+        const expected = workers * COUNTER_TIMES;
+        if (counter.value !== expected) {
+          return {
+            status: "failed",
+            message:
+              `${workers} workers each added ${COUNTER_TIMES}: the counter reads ${counter.value}, expected ${expected}. ${
+                counter.value < expected
                   ? `${
-                    expected - answer.value
+                    expected - counter.value
                   } updates were lost: two workers read the same old value; hold counter.getLock() around each read-modify-write`
                   : ""
               }`.trim(),
-            };
-          }
-          const misuse = counterUse(reply.observed, workers, COUNTER_TIMES);
-          if (misuse) return misuse;
+          };
         }
+        seen.push(counter);
+        // The watcher may have been descheduled through a whole run: run again, a few times.
+        if (i === runs.length - 1 && counterGrain(seen).kind !== "fine") {
+          if (runs.length < COUNTER_WORKERS.length * 2 + EXTRA_COUNTER_RUNS) runs.push(2);
+        }
+      }
+      const grain = counterGrain(seen);
+      if (grain.kind !== "fine") {
+        return {
+          status: "failed",
+          message: `the count was right, but in ${seen.length} runs the grader ${
+            grain.kind === "coarse"
+              ? `only saw it move in steps of ${grain.grain} or multiples`
+              : "never saw it between its start and its end (each run was over at once)"
+          }: addMany(counter, times) adds 1, times times, each increment while holding counter.getLock() (one counter.value += times is not what the exercise asks)`,
+        };
       }
       return {
         status: "passed",
-        message: `Exact for ${COUNTER_WORKERS.join(", ")} workers × ${COUNTER_TIMES}, twice each`,
+        message: `Exact for ${
+          COUNTER_WORKERS.join(", ")
+        } workers × ${COUNTER_TIMES}, twice each; the count rose by ones`,
       };
     },
   },
@@ -346,7 +376,7 @@ export const CHECKS: readonly CheckSpec[] = [
           }, ...] (${expected.length} squares, in order)`,
         };
       }
-      return pipelineUse(reply.observed) ?? leftRunning(reply) ?? {
+      return pipelineUse(reply.observed, items.length) ?? leftRunning(reply) ?? {
         status: "passed",
         message:
           `${items.length} squares in order through Processes and a Queue; no process left running`,
@@ -430,8 +460,15 @@ export const CHECKS: readonly CheckSpec[] = [
     timed: true,
     requires: [PRIMES],
     run(context) {
-      const expected = referenceCountPrimes(PRIME_LIMIT);
+      // Each pair counts below its own limit (the same on both sides), drawn from the seed and of a
+      // size that changes from pair to pair: a count remembered from an earlier call is wrong.
+      const next = random(context.seed ^ 0x9e3779b9);
       return measureSpeedup(context, {
+        args: (index) => [
+          Math.round(
+            PRIME_LIMIT * SIZE_LADDER[index % SIZE_LADDER.length]! * (0.95 + 0.1 * next()),
+          ),
+        ],
         reference: { name: "countPrimes", args: [PRIME_LIMIT] },
         student: {
           op: "call",
@@ -440,17 +477,54 @@ export const CHECKS: readonly CheckSpec[] = [
           args: [PRIME_LIMIT],
           pool: workersOf(context),
         },
-        verify: (reply) =>
+        verify: (reply, args, expected) =>
           reply.value === expected ? undefined : {
             status: "failed",
-            message: `countPrimes(${PRIME_LIMIT}) returned ${
-              show(reply.value)
-            }, expected ${expected}`,
+            message: `countPrimes(${args[0]}) returned ${show(reply.value)}, expected ${
+              show(expected)
+            }`,
           },
         tooFast: "the primes were not all tested; test every number in the pool's tasks",
-        advice: () =>
-          "Send several blocks per worker: large numbers cost more to test than small ones, so equal blocks are unequal work, and one block per worker leaves a worker idle at the end",
+        advice: primesAdvice,
       });
     },
   },
 ];
+
+/**
+ * Explains a missing speedup of `countPrimes` from what was observed: how evenly the operating
+ * system saw the CPU time spread over the threads, and how many tasks the pool reports.
+ *
+ * @param observed What the grader observed of the timed calls.
+ * @returns One or two sentences.
+ *
+ * @example Usage
+ * ```ts
+ * import { primesAdvice } from "./03_explore_structures.ts";
+ * import { match } from "node:assert/strict";
+ *
+ * const observed = { reply: undefined, workers: 2, parallelism: 1.2, threadShares: [0.8, 0.2] };
+ * match(primesAdvice(observed), /80%/);
+ * ```
+ */
+export function primesAdvice(observed: SpeedupObservation): string {
+  const work = observed.reply
+    ? poolWork(observed.reply.statsBefore, observed.reply.statsAfter)
+    : undefined;
+  const tasks = work && work !== "unreadable" ? ` The pool reports ${work.tasks} task(s).` : "";
+  const shares = observed.threadShares?.slice(0, observed.workers) ?? [];
+  const top = shares[0];
+  if (top !== undefined && top > 1.5 / observed.workers) {
+    return `One thread did ${
+      Math.round(top * 100)
+    }% of the CPU work while ${observed.workers} workers were given: large numbers cost more to test than small ones, so equal blocks are unequal work; send several smaller blocks per worker so that a worker that finishes early takes the next.${tasks}`;
+  }
+  if (Number.isFinite(observed.parallelism) && observed.parallelism < 1.25) {
+    return `Only ${
+      observed.parallelism.toFixed(1)
+    } threads were busy at once on average: start every block's applyAsync before awaiting any.${tasks}`;
+  }
+  return `The work was spread over the threads (${
+    Number.isFinite(observed.parallelism) ? observed.parallelism.toFixed(1) : "?"
+  } busy at once): look for work done outside the tasks, or blocks too small to pay for their messages.${tasks}`;
+}

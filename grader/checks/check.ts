@@ -15,12 +15,27 @@ import {
   type StudentOp,
 } from "../sandbox/sandbox.ts";
 import {
-  compareInterleaved,
-  type Comparison,
+  REFERENCE_TRIES,
+  referenceDisturbed,
   ReferenceDisturbedError,
+  type ReferenceUsage,
   speedupThreshold,
-  timeReference,
 } from "../timing.ts";
+import { type CallUsage, Witness } from "../witness.ts";
+import {
+  judgePairs,
+  MAX_PAIRS,
+  MIN_PAIRS,
+  type SpeedupInterval,
+  type TimedPair,
+} from "../speedup_interval.ts";
+import {
+  DISTURBED_CORES,
+  judgeWork,
+  type PairEvidence,
+  parallelism,
+  workShare,
+} from "./_evidence.ts";
 
 /** How one check ended, before the runner scores it. */
 export interface Outcome {
@@ -55,6 +70,8 @@ export interface CheckContext {
    * the lesson program's times).
    */
   memo<T>(key: string, make: () => Promise<T>): Promise<T>;
+  /** How the machine is read around timed calls (default: this machine's readers). */
+  witness?: Witness;
 }
 
 /** One check of an exercise. */
@@ -147,100 +164,6 @@ export function show(value: unknown): string {
   return text.length > 120 ? `${text.slice(0, 117)}...` : text;
 }
 
-/** What {@linkcode timedOutcome} needs besides the comparison. */
-export interface TimedFacts {
-  /** The cores the grader could use. */
-  cores: number;
-  /** The workers the student's code was given. */
-  workers: number;
-  /** The cores busy just before timing began ({@linkcode currentLoad}), where the OS reports it. */
-  load?: number;
-  /** Said when the speedup is above what the cores can give (the work was skipped). */
-  tooFast: string;
-  /** Said when the speedup is below the threshold: what to change. */
-  advice: string;
-  /** More measurements to record (tasks, task time). */
-  extra?: Measurements;
-}
-
-/** The busy cores (per core) past which a failed speedup is reported `inconclusive`. */
-export const BUSY_LOAD_PER_CORE = 0.75;
-
-/**
- * Turns a timed comparison into a check outcome. A speedup above 1.5× the cores is impossible, so
- * the work was skipped: `failed`. Otherwise the comparison's verdict stands, except that a failure
- * on a machine that was busy before timing began (load ≥ 0.75 per core) is `inconclusive`: the
- * student's workers competed with other work, so the missing speedup proves nothing.
- *
- * @param comparison The interleaved comparison.
- * @param facts Cores, workers, load and the messages.
- * @returns The outcome, its measurements recorded.
- *
- * @example Usage
- * ```ts
- * import { timedOutcome } from "./check.ts";
- * import { equal } from "node:assert/strict";
- *
- * const comparison = {
- *   verdict: "failed" as const, speedup: 1.1, spread: 0.1, quartiles: [1, 1.2] as [number, number],
- *   threshold: 1.4, pairs: 5, referenceSeconds: 0.3, seconds: 0.27, samples: [],
- * };
- * const facts = { cores: 2, workers: 2, tooFast: "", advice: "use bigger tasks" };
- * equal(timedOutcome(comparison, facts).status, "failed");
- * equal(timedOutcome(comparison, { ...facts, load: 3 }).status, "inconclusive");
- * ```
- */
-export function timedOutcome(comparison: Comparison, facts: TimedFacts): Outcome {
-  const measurements: Measurements = finiteOnly({
-    seconds: comparison.seconds,
-    referenceSeconds: comparison.referenceSeconds,
-    speedup: comparison.speedup,
-    spread: comparison.spread,
-    threshold: comparison.threshold,
-    workers: facts.workers,
-    cores: facts.cores,
-    pairs: comparison.pairs,
-    ...facts.extra,
-  });
-  const speed = `${comparison.speedup.toFixed(2)}× (median of ${comparison.pairs} pairs: ${
-    formatSeconds(comparison.referenceSeconds)
-  } serial against ${formatSeconds(comparison.seconds)} on ${facts.workers} workers)`;
-  const needs = `threshold ${comparison.threshold}× on ${facts.cores} cores`;
-  if (comparison.speedup > facts.cores * 1.5) {
-    return {
-      status: "failed",
-      message: `${speed} is more than ${facts.cores} cores can give: ${facts.tooFast}`,
-      measurements,
-    };
-  }
-  if (comparison.verdict === "passed") {
-    return { status: "passed", message: `${speed}, ${needs}`, measurements };
-  }
-  if (comparison.verdict === "inconclusive") {
-    return {
-      status: "inconclusive",
-      message: `${speed}: the times varied too much to decide (spread ${
-        (comparison.spread * 100).toFixed(0)
-      }%): the machine was busy, run again`,
-      measurements,
-    };
-  }
-  if (facts.load !== undefined && facts.load >= BUSY_LOAD_PER_CORE * facts.cores) {
-    return {
-      status: "inconclusive",
-      message: `${speed}, below the ${needs}, but the machine was busy before timing began (${
-        facts.load.toFixed(1)
-      } of ${facts.cores} cores in use): run again when it is quieter. If it stays low: ${facts.advice}`,
-      measurements,
-    };
-  }
-  return {
-    status: "failed",
-    message: `${speed}, below the ${needs}. ${facts.advice}`,
-    measurements,
-  };
-}
-
 /** Leaves out every measurement that is not a finite number (the result schema takes no NaN). */
 function finiteOnly(measurements: Measurements): Measurements {
   return Object.fromEntries(
@@ -316,28 +239,109 @@ export interface SpeedupPlan {
   /** The student's parallel call, with `pool` set to the workers it gets. */
   student: StudentOp & { op: "call"; pool: number };
   /**
-   * The arguments of each timed pair, given to both sides (`index` counts the pairs from 0), so
-   * that an answer cached from an earlier call cannot be replayed; default: `student.args`.
+   * The arguments of each timed pair, given to both sides (`index` counts the pairs from 0, warm-up
+   * included): they should differ from pair to pair in value and in size, so that an answer
+   * cached from an earlier call cannot be replayed and the CPU time can be seen to follow the work;
+   * default: `student.args`.
    */
   args?(index: number): unknown[];
   /**
    * An outcome when a timed call's reply is wrong (nothing wrong is timed); `undefined` if right.
-   * `args` are the arguments of that call.
+   * `args` are the arguments of that call, `expected` what the trusted reference returned for them.
    */
-  verify(reply: Reply, args: readonly unknown[]): Outcome | undefined;
+  verify(reply: Reply, args: readonly unknown[], expected: unknown): Outcome | undefined;
   /** Said when the speedup is above what the cores can give. */
   tooFast: string;
-  /** What to change when the speedup is too low, from the last timed reply. */
-  advice(reply: Reply | undefined): string;
+  /** What to change when the speedup is too low, from what was observed. */
+  advice(observed: SpeedupObservation): string;
   /** More measurements from the last timed reply. */
   extra?(reply: Reply | undefined): Measurements;
 }
 
+/** What the grader observed of the student's timed calls, for advice. */
+export interface SpeedupObservation {
+  /** The last timed reply (its pool statistics are the student's isolate's: advice only). */
+  reply: Reply | undefined;
+  /** The workers given. */
+  workers: number;
+  /** CPU ÷ wall of the student's calls (median). */
+  parallelism: number;
+  /**
+   * Each busy thread's share of the last call's CPU time, largest first, from /proc (Linux only):
+   * one thread far above the others is a worker left with most of the work.
+   */
+  threadShares?: number[];
+}
+
+/** The busy cores (per core) past which a sweep reports its steps as measured on a busy machine. */
+export const BUSY_LOAD_PER_CORE = 0.75;
+
+/** The most warm-up pairs while the student's speed still improves. */
+const WARMUP = { most: 5 } as const;
+/** A pair whose speed is at least this share of the previous one's is warm. */
+const STILL_WARMING = 0.9;
+
+/** One side's call as timed and witnessed. */
+interface Witnessed {
+  reply: Reply;
+  usage: CallUsage;
+}
+
 /**
- * The speedup check of a parallel exercise: on one core `skipped`; otherwise the reference and the
- * student's call timed interleaved (a reference during which the student's code kept running is
- * voided and retried, and `failed` if that keeps happening: {@linkcode timeReference}) (two to six warm-up pairs, until the student's time stops
- * dropping), every timed answer verified, and the verdict of {@linkcode timedOutcome}.
+ * Whether the rest of the machine used more cores during a call than the call left free, by more
+ * than {@linkcode DISTURBED_CORES}: a single-threaded reference on two cores is not slowed by one
+ * other busy core, a call that needs every core is.
+ *
+ * @param usage What the witness saw.
+ * @param needed The cores the call needs (1 for the reference, the workers for the student).
+ */
+function disturbed(usage: CallUsage, needed: number): boolean {
+  if (usage.otherCores === undefined) return false;
+  const spare = Math.max(0, (usage.machineCores ?? needed) - needed);
+  return usage.otherCores > spare + DISTURBED_CORES;
+}
+
+/** The CPU time of a call: the harness's figure, else the witness's. */
+function cpuOf(witnessed: Witnessed): number | undefined {
+  return witnessed.reply.trusted?.cpuSeconds ?? witnessed.usage.cpuSeconds;
+}
+
+/**
+ * Times the grader's reference once, voiding and retrying a try during which other code ran in the
+ * sandbox process (the student's threads, left running to slow it), at most
+ * {@linkcode REFERENCE_TRIES} times. The CPU time is the harness's `cpuUsage()` (every platform).
+ */
+async function timedReference(
+  sandbox: Sandbox,
+  witness: Witness,
+  op: ReferenceOp,
+  options: { timeoutMs: number },
+): Promise<Witnessed> {
+  let last: ReferenceUsage | undefined;
+  for (let i = 0; i < REFERENCE_TRIES; i++) {
+    const { result, usage } = await witness.around(
+      sandbox.pid,
+      () => sandbox.reference(op, options),
+    );
+    const cpu = result.trusted?.cpuSeconds ?? result.usage?.cpuSeconds;
+    const wall = result.usage?.wallSeconds ?? result.seconds;
+    if (cpu === undefined) return { reply: result, usage };
+    last = { cpuSeconds: cpu, wallSeconds: wall };
+    if (!referenceDisturbed(last)) return { reply: result, usage };
+  }
+  throw new ReferenceDisturbedError(last!);
+}
+
+/**
+ * The speedup check of a parallel exercise. On one core `skipped`. Otherwise warm-up pairs, then
+ * timed pairs (the grader's reference, then the student's call, each with new arguments), each
+ * answer verified and each call witnessed from outside (`grader/witness.ts`): the student's CPU
+ * time and CPU ÷ wall, and the CPU the rest of the machine used. After {@linkcode MIN_PAIRS} pairs
+ * and after each pair from then on, the verdict is decided when it is clear
+ * (`grader/speedup_interval.ts`): `passed` when the speedup's interval lies above the threshold and
+ * the work was done on several threads (`_evidence.ts`); `failed` when the interval of the
+ * undisturbed pairs lies below it, when the work was not done, or when it ran on one thread on a
+ * quiet machine; `inconclusive` after {@linkcode MAX_PAIRS} pairs without a clear verdict.
  *
  * @param context The check's context.
  * @param plan What to time, how to verify it, what to say.
@@ -354,45 +358,190 @@ export async function measureSpeedup(context: CheckContext, plan: SpeedupPlan): 
     };
   }
   const sandbox = await context.sandbox();
+  const witness = context.witness ?? new Witness();
   const options = { timeoutMs: context.timeoutMs };
-  let wrong: Outcome | undefined;
-  let last: Reply | undefined;
-  const load = await currentLoad();
-  let pair = 0;
-  let args: unknown[] = plan.student.args;
-  let comparison: Comparison;
-  try {
-    comparison = await compareInterleaved(
-      () => {
-        // Each pair's arguments, the same on both sides; a disturbed reference is retried as is.
-        args = plan.args?.(pair++) ?? plan.student.args;
-        return timeReference(() => sandbox.reference({ ...plan.reference, args }, options));
-      },
-      async () => {
-        const called = args;
-        last = await sandbox.student({ ...plan.student, args: called }, options);
-        const answer = answerOf(last);
-        wrong ??= answer.ok ? plan.verify(last, called) : answer.outcome;
-        return last.seconds;
-      },
-      {
-        threshold,
-        warmup: 2,
-        maxWarmup: 6,
-        onPair: (index, total) => context.progress(`timing pair ${index + 1} (at most ${total})`),
-      },
+  let index = 0;
+  const pair = async (): Promise<{ ref: Witnessed; student: Witnessed } | Outcome> => {
+    const args = plan.args?.(index++) ?? plan.student.args;
+    const ref = await timedReference(sandbox, witness, { ...plan.reference, args }, options);
+    const { result, usage } = await witness.around(
+      sandbox.pid,
+      () => sandbox.student({ ...plan.student, args }, options),
     );
+    const answer = answerOf(result);
+    const wrong = answer.ok ? plan.verify(result, args, ref.reply.value) : answer.outcome;
+    return wrong ?? { ref, student: { reply: result, usage } };
+  };
+  const total = WARMUP.most + MAX_PAIRS;
+  const timed: TimedPair[] = [];
+  const evidence: PairEvidence[] = [];
+  let last: { ref: Witnessed; student: Witnessed } | undefined;
+  try {
+    // Warm-up: the first pair is never timed; after it, the first pair whose speed (student ÷
+    // reference: the sizes differ) no longer improves by 10% is warm, and counts as the first timed.
+    let before = Infinity;
+    let warm: { ref: Witnessed; student: Witnessed } | undefined;
+    for (let i = 0; i < WARMUP.most && !warm; i++) {
+      context.progress(`warm-up pair ${i + 1}`);
+      const got = await pair();
+      if ("status" in got) return got;
+      const ratio = got.student.reply.seconds / Math.max(got.ref.reply.seconds, 1e-9);
+      if (ratio >= STILL_WARMING * before) warm = got;
+      before = ratio;
+    }
+    while (timed.length < MAX_PAIRS) {
+      let got: { ref: Witnessed; student: Witnessed } | Outcome;
+      if (warm) {
+        got = warm;
+        warm = undefined;
+      } else {
+        context.progress(`timing pair ${timed.length + 1} (at most ${MAX_PAIRS}; ${total} in all)`);
+        got = await pair();
+      }
+      if ("status" in got) return got;
+      last = got;
+      timed.push({
+        reference: got.ref.reply.seconds,
+        student: got.student.reply.seconds,
+        referenceDisturbed: disturbed(got.ref.usage, 1),
+        studentDisturbed: disturbed(got.student.usage, plan.student.pool),
+      });
+      const referenceCpu = cpuOf(got.ref) ?? got.ref.reply.seconds;
+      const studentCpu = cpuOf(got.student);
+      if (studentCpu !== undefined) {
+        evidence.push({
+          referenceCpu,
+          studentCpu,
+          studentWall: got.student.reply.seconds,
+          studentDisturbed: timed.at(-1)!.studentDisturbed,
+        });
+      }
+      if (timed.length < MIN_PAIRS) continue;
+      const outcome = decideSpeedup(context, plan, {
+        threshold,
+        timed,
+        evidence,
+        last,
+        final: false,
+      });
+      if (outcome) return outcome;
+    }
   } catch (error) {
     if (!(error instanceof ReferenceDisturbedError)) throw error;
     return { status: "failed", message: error.message };
   }
-  if (wrong) return wrong;
-  return timedOutcome(comparison, {
+  return decideSpeedup(context, plan, { threshold, timed, evidence, last, final: true })!;
+}
+
+/** What {@linkcode decideSpeedup} decides on. */
+interface SpeedupState {
+  threshold: number;
+  timed: TimedPair[];
+  evidence: PairEvidence[];
+  last: { ref: Witnessed; student: Witnessed } | undefined;
+  /** No more pairs will be measured: decide, `inconclusive` if nothing is clear. */
+  final: boolean;
+}
+
+/** The outcome once it is clear (or `final`), else `undefined` (measure another pair). */
+function decideSpeedup(
+  context: CheckContext,
+  plan: SpeedupPlan,
+  state: SpeedupState,
+): Outcome | undefined {
+  const { threshold, timed, evidence, last } = state;
+  const workers = plan.student.pool;
+  const judgement = judgePairs(timed, threshold);
+  // An interval of fewer than MIN_PAIRS pairs is too wide to say anything: it is not reported.
+  const interval = [judgement.passInterval, judgement.failInterval]
+    .find((candidate) => candidate !== undefined && candidate.pairs >= MIN_PAIRS);
+  const finding = evidence.length >= MIN_PAIRS ? judgeWork(evidence, workers) : undefined;
+  const sorted = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  const threads = last?.student.usage.workerThreadSeconds;
+  const cpuLast = last ? cpuOf(last.student) : undefined;
+  const measurements: Measurements = finiteOnly({
+    seconds: sorted(timed.map((p) => p.student)),
+    referenceSeconds: sorted(timed.map((p) => p.reference)),
+    speedup: interval?.center,
+    speedupLow: interval?.low,
+    speedupHigh: interval?.high,
+    threshold,
+    workers,
     cores: context.cores,
-    workers: plan.student.pool,
-    load,
-    tooFast: plan.tooFast,
-    advice: plan.advice(last),
-    extra: plan.extra?.(last),
+    pairs: timed.length,
+    disturbedPairs: timed.filter((p) => p.referenceDisturbed || p.studentDisturbed).length,
+    ...(evidence.length > 0
+      ? { workShare: workShare(evidence), parallelism: parallelism(evidence) }
+      : {}),
+    ...plan.extra?.(last?.student.reply),
   });
+  if (last) {
+    measurements.processWitness = last.student.usage.processWitness;
+    measurements.machineWitness = last.student.usage.machineWitness;
+  }
+  const speed = describeSpeed(interval, timed, workers);
+  const observation: SpeedupObservation = {
+    reply: last?.student.reply,
+    workers,
+    // On a busy machine the threads wait for cores: only quiet pairs say how parallel the code is.
+    parallelism: evidence.length > 0 ? parallelism(evidence, true) : NaN,
+    ...(threads && cpuLast
+      ? { threadShares: threads.filter((t) => t > 0).map((t) => t / cpuLast) }
+      : {}),
+  };
+  if (interval && interval.low > context.cores * 1.5) {
+    return {
+      status: "failed",
+      message: `${speed} is more than ${context.cores} cores can give: ${plan.tooFast}`,
+      measurements,
+    };
+  }
+  if (finding?.kind === "not-done" || finding?.kind === "not-parallel") {
+    return { status: "failed", message: `${speed}, but ${finding.message}`, measurements };
+  }
+  const needs = `threshold ${threshold}× on ${context.cores} cores`;
+  if (judgement.verdict === "passed" && finding?.kind === "ok") {
+    return { status: "passed", message: `${speed}, ${needs}`, measurements };
+  }
+  if (judgement.verdict === "failed") {
+    return {
+      status: "failed",
+      message: `${speed}, below the ${needs}. ${plan.advice(observation)}`,
+      measurements,
+    };
+  }
+  if (!state.final) return undefined;
+  const busy = timed.filter((p) => p.referenceDisturbed || p.studentDisturbed).length;
+  const why = finding?.kind === "unproven"
+    ? finding.message
+    : finding?.kind === "measuring"
+    ? `your calls' CPU time could not be shown to grow with the inputs' sizes in ${timed.length} pairs`
+    : busy > 0
+    ? `other work on the machine disturbed ${busy} of ${timed.length} pairs`
+    : "the times varied too much to decide";
+  return {
+    status: "inconclusive",
+    message: `${speed}: ${why}; run again when the machine is quieter. If it stays low: ${
+      plan.advice(observation)
+    }`,
+    measurements,
+  };
+}
+
+/** `1.92× (99% bounds 1.81–2.04 over 3 pairs: 250 ms serial against 130 ms on 2 workers)`. */
+function describeSpeed(
+  interval: SpeedupInterval | undefined,
+  timed: readonly TimedPair[],
+  workers: number,
+): string {
+  const mid = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  const times = `${formatSeconds(mid(timed.map((p) => p.reference)))} serial against ${
+    formatSeconds(mid(timed.map((p) => p.student)))
+  } on ${workers} workers`;
+  if (!interval) {
+    return `Too few undisturbed pairs to judge (${timed.length} measured: ${times})`;
+  }
+  return `${interval.center.toFixed(2)}× (bounds ${interval.low.toFixed(2)}–${
+    interval.high.toFixed(2)
+  } at 99% each, over ${interval.pairs} pairs: ${times})`;
 }

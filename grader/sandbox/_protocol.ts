@@ -33,6 +33,8 @@ export const StudentOpSchema = z.discriminatedUnion("op", [
    */
   z.object({
     op: z.literal("counter"),
+    /** Set by the harness only: the shared counter it made, as the lib's shared handle. */
+    counter: z.unknown().optional(),
     file: z.string(),
     name: z.string(),
     workers: z.number().int().positive(),
@@ -81,6 +83,33 @@ export const FaultSchema = z.object({
 /** Why a student operation did not return a value. */
 export type Fault = z.infer<typeof FaultSchema>;
 
+/**
+ * What the harness saw itself, in its own isolate, where no student code runs: never taken from the
+ * student Worker's messages (the harness drops a `trusted` field they carry).
+ */
+export const TrustedSchema = z.object({
+  /**
+   * The whole sandbox process's CPU time (user + system, every thread) over the call, in seconds,
+   * from `node:process` `cpuUsage()` read in the harness's isolate: every platform.
+   */
+  cpuSeconds: z.number().nonnegative().optional(),
+  /**
+   * Exercise 3's counter, made by the harness in shared memory it reads itself: the final count,
+   * and what a trusted watcher thread saw of the count while the workers ran (`changes`: how often
+   * it saw the count change; `grain`: the greatest common divisor of the values it saw strictly
+   * between the start and the end, 1 when the count rose by ones; `intermediate`: whether it saw
+   * any such value).
+   */
+  counter: z.object({
+    value: z.number(),
+    changes: z.number().int().nonnegative(),
+    grain: z.number().int().positive().optional(),
+    intermediate: z.boolean(),
+  }).optional(),
+});
+/** What the harness saw itself. */
+export type Trusted = z.infer<typeof TrustedSchema>;
+
 /** What the harness answers to one request. */
 export const ReplySchema = z.object({
   /** The request's id. */
@@ -104,6 +133,8 @@ export const ReplySchema = z.object({
    * writes and atomic adds). Raw data: the checks validate it.
    */
   observed: z.record(z.string(), z.unknown()).optional(),
+  /** What the harness observed itself ({@linkcode TrustedSchema}); everything else is untrusted. */
+  trusted: TrustedSchema.optional(),
 });
 /** What the harness answers to one request. */
 export type Reply = z.infer<typeof ReplySchema>;

@@ -4,8 +4,9 @@
  * that the workers really increment the counter at the same time (a missing lock then loses updates
  * run after run, instead of only when the workers happen to overlap). The student gets the counter
  * behind an observer that counts its increments: each write of `value` (and whether the counter's
- * lock was held at that moment) and each atomic `add`, so that a single `counter.value += times`
- * cannot pass for `times` increments by luck.
+ * lock was held at that moment) and each atomic `add`. These counts are made in the student's
+ * isolate, so they are kept for the record only: the verdict rests on the count and the grain that
+ * the harness's own watcher (`counter_watch.ts`) read from memory the harness made.
  *
  * The sandbox copies this file into its workspace at `grader/sandbox/counter_task.ts`, where the
  * pool's workers (which may read only the workspace) can import it.

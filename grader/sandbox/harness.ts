@@ -2,15 +2,20 @@
  * The sandbox subprocess's main thread. It reads its configuration once from stdin, connects to the
  * grader's loopback channel with the run's token, loads the student's code in a permission-restricted
  * Worker and the grader's references in a trusted Worker, and answers the grader's requests one at a
- * time, timing each round trip with its own clock. The student's code never sees the token, the
- * channel or this isolate's clock.
+ * time, timing each round trip with its own clock and reading the process's CPU time
+ * (`cpuUsage()`) around it. For exercise 3's counter it makes the shared memory itself and starts a
+ * trusted watcher thread on it. The student's code never sees the token, the channel, this
+ * isolate's clock or the watcher; what the student Worker sends back is data, and the harness's own
+ * observations travel apart from it (`Reply.trusted`).
  *
  * Run only by `sandbox.ts`, with narrow flags: `--allow-read` of the workspace and the harness files,
  * `--allow-net` of the channel's one port.
  *
  * @module
  */
-import type { Fault, Reply, Request } from "./_protocol.ts";
+import process from "node:process";
+import type { Fault, Reply, Request, StudentOp, Trusted } from "./_protocol.ts";
+import type { CounterWatch } from "./counter_watch.ts";
 import {
   decodeWire,
   encodeWire,
@@ -29,6 +34,7 @@ interface WorkerMessage {
   statsAfter?: unknown;
   activeChildren?: number;
   exit?: number;
+  trusted?: unknown;
 }
 
 const config = JSON.parse(await new Response(Deno.stdin.readable).text()) as HarnessConfig;
@@ -164,14 +170,85 @@ const reference = new Peer(() => {
   return { worker, channel: worker };
 });
 
+/** The lib's shared-object symbol (`lib/_shareable.ts`): a shareable object's handle maker. */
+const SHARE = Symbol.for("parakit.share");
+
+/** The counter of one `counter` run: made here, watched by a trusted thread, read back here. */
+interface CounterRun {
+  /** The op as the student Worker gets it: with the counter's shared handle. */
+  op: StudentOp;
+  /** Stops the watcher and reads the count. */
+  finish(): Promise<NonNullable<Trusted["counter"]>>;
+}
+
+let watcher: Worker | undefined;
+
+/**
+ * Makes exercise 3's shared counter in this isolate (a lib `Value("i", 0)` over memory this
+ * isolate allocates), starts the trusted watcher on it, and gives the student Worker only the
+ * counter's shared handle. Whatever the student's code does to its copy of the lib, the count read
+ * here is the memory's, and the watcher saw how it rose.
+ */
+async function counterRun(op: StudentOp & { op: "counter" }): Promise<CounterRun> {
+  // Only the lib's value module (a few ms), not all of lib/mod.ts (its pool, manager, queues).
+  const lib = await import(new URL("value.ts", config.libUrl).href) as {
+    Value: new (
+      type: string,
+      init: number,
+    ) => { [SHARE](): { state: { buffer: SharedArrayBuffer } } };
+  };
+  const shareable = await import(new URL("_shareable.ts", config.libUrl).href) as {
+    encodeShared(value: unknown): unknown;
+  };
+  const value = new lib.Value("i", 0);
+  const buffer = value[SHARE]().state.buffer;
+  const control = new Int32Array(new SharedArrayBuffer(4));
+  Atomics.store(control, 0, 1);
+  watcher ??= new Worker(new URL("./counter_watch.ts", import.meta.url), {
+    type: "module",
+    name: "counter-watch",
+  });
+  const watch = watcher;
+  const seen = new Promise<CounterWatch>((resolve) => {
+    watch.onmessage = (event: MessageEvent<CounterWatch>) => resolve(event.data);
+  });
+  watch.postMessage({ counter: buffer, control: control.buffer });
+  return {
+    op: { ...op, counter: shareable.encodeShared(value) },
+    async finish() {
+      Atomics.store(control, 0, 0);
+      const { changes, grain } = await seen;
+      const count = Atomics.load(new Int32Array(buffer, 0, 1), 0);
+      return {
+        value: count,
+        changes,
+        ...(grain === undefined ? {} : { grain }),
+        intermediate: grain !== undefined,
+      };
+    },
+  };
+}
+
 async function answer(request: Request): Promise<Reply> {
   const peer = request.kind === "student" ? student : reference;
-  const [message, seconds] = await peer.run({ id: request.id, op: request.op });
-  const { id: _id, exit: _exit, ...rest } = message;
+  const counter = request.kind === "student" && request.op.op === "counter"
+    ? await counterRun(request.op)
+    : undefined;
+  const op = counter?.op ?? request.op;
+  const cpuBefore = process.cpuUsage();
+  const [message, seconds] = await peer.run({ id: request.id, op });
+  const cpu = process.cpuUsage(cpuBefore);
+  // The student Worker's message is data: it cannot set what the harness observed itself.
+  const { id: _id, exit: _exit, trusted: _trusted, ...rest } = message;
   if (rest.fault && request.kind === "student") {
     rest.fault = { file: request.op.file, export: request.op.name, ...rest.fault };
   }
-  return { id: request.id, seconds, ...rest };
+  const trusted: Trusted = { cpuSeconds: (cpu.user + cpu.system) / 1e6 };
+  if (counter) {
+    trusted.counter = await counter.finish();
+    if (!rest.fault) rest.value = trusted.counter.value;
+  }
+  return { id: request.id, seconds, ...rest, trusted };
 }
 
 /**

@@ -3,6 +3,10 @@
  * files and the lib copy), with no write, net, env, run, ffi or sys rights. It imports the student's
  * files on demand, runs one operation at a time, and replies with the value or a fault that names
  * the file, line and export. It keeps no clock the grader trusts: the harness times each round trip.
+ * Student code shares this isolate and can patch anything in it, so what this driver reports is data
+ * the checks validate: the pool's statistics shape advice only, the counter it hands the workers is
+ * the harness's (which reads it itself), and the Processes, Queue bytes and dict writes it counts
+ * stop token structures, not a student who rewrites these wrappers (see ARCHITECTURE.md).
  *
  * @module
  */
@@ -220,18 +224,47 @@ async function observeProcesses(): Promise<void> {
   }
 }
 
+/** The ring's header words (`lib/_ring.ts`): bytes written (TAIL) and read (HEAD) so far. */
+const RING_HEAD = 2;
+const RING_TAIL = 3;
+
+/**
+ * The bytes that went through a Queue's ring, read from its shared memory: the smaller of the bytes
+ * written and the bytes taken (a ring of 1 MiB does not wrap for the pipeline's few items).
+ */
+function ringTraffic(queue: object): number {
+  try {
+    const handle = (queue as Record<symbol, () => { state?: { buffer?: unknown } }>)[SHARE]!();
+    const buffer = handle.state?.buffer;
+    if (!(buffer instanceof SharedArrayBuffer)) return 0;
+    const words = new Int32Array(buffer, 0, 4);
+    return Math.min(Atomics.load(words, RING_HEAD), Atomics.load(words, RING_TAIL));
+  } catch {
+    return 0;
+  }
+}
+
 /** The counts of {@linkcode processUse} since the last call, then cleared. */
-function takeProcessUse(): { started: number; joined: number; queueSharers: number } {
+function takeProcessUse(): {
+  started: number;
+  joined: number;
+  queueSharers: number;
+  queueBytes: number;
+} {
   const started = processUse.started;
+  let queueSharers = 0;
+  let queueBytes = 0;
+  for (const [queue, sharers] of processUse.queueSharers) {
+    const count = [...sharers].filter((p) => started.has(p)).length;
+    queueSharers = Math.max(queueSharers, count);
+    // What a Queue shared by two started Processes carried: items that flowed between them.
+    if (count >= 2) queueBytes = Math.max(queueBytes, ringTraffic(queue));
+  }
   const use = {
     started: started.size,
     joined: [...processUse.joined].filter((p) => started.has(p)).length,
-    queueSharers: Math.max(
-      0,
-      ...[...processUse.queueSharers.values()].map((s) =>
-        [...s].filter((p) => started.has(p)).length
-      ),
-    ),
+    queueSharers,
+    queueBytes,
   };
   processUse.started = new Set();
   processUse.joined = new Set();
@@ -239,14 +272,39 @@ function takeProcessUse(): { started: number; joined: number; queueSharers: numb
   return use;
 }
 
-/** Records every dict the student makes on the grader's manager, to read them back after. */
-function observeDicts(manager: LibManager): { toObject?: () => unknown }[] {
-  const dicts: { toObject?: () => unknown }[] = [];
+/** The dict methods that write. */
+const DICT_WRITES = ["set", "update", "increment", "incrementMany", "setDefault", "pop", "delete"];
+
+/** A dict made on the grader's manager, and the writes the calling thread made through it. */
+interface WatchedDict {
+  proxy: { toObject?: () => unknown };
+  callerWrites: number;
+}
+
+/**
+ * Records every dict the student makes on the grader's manager, to read them back after, and
+ * counts the writes made through it from the calling thread: the pool's workers write through
+ * their own copies of the proxy, which this wrapper never sees.
+ */
+function observeDicts(manager: LibManager): WatchedDict[] {
+  const dicts: WatchedDict[] = [];
   const dict = manager.dict;
   if (typeof dict !== "function") return dicts;
   manager.dict = (...args: unknown[]) => {
-    const proxy = dict.apply(manager, args);
-    dicts.push(proxy);
+    const proxy = dict.apply(manager, args) as Record<string, unknown>;
+    const watched: WatchedDict = { proxy, callerWrites: 0 };
+    for (const name of DICT_WRITES) {
+      const method = proxy[name];
+      if (typeof method !== "function") continue;
+      Object.defineProperty(proxy, name, {
+        configurable: true,
+        value: (...callArgs: unknown[]) => {
+          watched.callerWrites++;
+          return method.apply(proxy, callArgs);
+        },
+      });
+    }
+    dicts.push(watched);
     return proxy;
   };
   return dicts;
@@ -294,12 +352,16 @@ async function run(op: StudentOp): Promise<Record<string, unknown>> {
           // Read back what the student's dicts hold while the manager still serves them.
           const contents = dicts.map((dict) => {
             try {
-              return dict.toObject?.();
+              return dict.proxy.toObject?.();
             } catch {
               return undefined;
             }
           });
-          return { ...reply, observed: { ...(reply.observed as object), managerDicts: contents } };
+          const callerWrites = dicts.map((dict) => dict.callerWrites);
+          return {
+            ...reply,
+            observed: { ...(reply.observed as object), managerDicts: contents, callerWrites },
+          };
         } finally {
           if (manager.shutdown) await manager.shutdown();
           else await manager[Symbol.asyncDispose]?.();
@@ -308,12 +370,17 @@ async function run(op: StudentOp): Promise<Record<string, unknown>> {
       return await finishCall(fn, args, pool);
     }
     case "counter": {
-      const { Value, Barrier, taskFromExport } = await lib();
-      if (!Value || !Barrier || !taskFromExport) {
+      const { Barrier, taskFromExport } = await lib();
+      if (!Barrier || !taskFromExport) {
         throw new Error("the lib has no Value, Barrier or taskFromExport yet");
       }
       await exported(op.file, op.name);
-      const counter = new Value("i", 0);
+      // The counter the harness made and reads itself; revived here as the lib's own Value.
+      const { reviveShared } = await import(new URL("_shareable.ts", libUrl).href) as {
+        reviveShared(value: unknown): Promise<unknown>;
+      };
+      if (op.counter === undefined) throw new Error("the harness sent no counter");
+      const counter = await reviveShared(op.counter) as InstanceType<NonNullable<Lib["Value"]>>;
       const barrier = new Barrier(op.workers);
       // The grader's task (copied into the workspace) starts every worker's addMany at once.
       const task = taskFromExport(
@@ -327,6 +394,7 @@ async function run(op: StudentOp): Promise<Record<string, unknown>> {
         () => [barrier, student, op.name, counter, op.times],
       );
       const uses = await pool.starmap(task, items, { chunksize: 1 });
+      // The count is read by the harness from its own memory; this one is only for the record.
       return { value: readValue(counter), observed: { counter: uses } };
     }
   }
