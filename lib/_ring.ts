@@ -25,7 +25,8 @@
 import { deserialize, serialize } from "node:v8";
 import { type Ctx, mutexRelease, mutexSteps, mutexTry } from "./_mutex.ts";
 import { encodeShared } from "./_shareable.ts";
-import { TimeoutError, type WaitSteps } from "./_wait.ts";
+import type { WaitSteps } from "./_wait.ts";
+import { TimeoutError } from "./timeout.ts";
 
 const HEAD = 2;
 const TAIL = 3;

@@ -12,23 +12,7 @@
  * @module
  */
 
-import { TimeoutError } from "./async_result.ts";
-
-/** The one TimeoutError of `lib/` (defined with `AsyncResult`), thrown by every wait. */
-export { TimeoutError };
-
-/** Options of every wait in `lib/`: how long to wait at most, and a signal that stops waiting. */
-export interface SyncWaitOptions {
-  /**
-   * The longest wait in milliseconds; `Infinity` (the default) waits for ever. `0` only tries.
-   */
-  timeout?: number;
-  /**
-   * Stops the wait with the signal's reason. A blocking wait checks it before it sleeps (nothing
-   * else runs on a thread that is blocked); an async wait stops as soon as it fires.
-   */
-  signal?: AbortSignal;
-}
+import { type SyncWaitOptions, TimeoutError } from "./timeout.ts";
 
 /**
  * Sleep while `array[index] === value`. An `unbounded` request ignores the deadline and the

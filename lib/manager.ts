@@ -34,17 +34,11 @@ import { decodeItem, encodeItem, Ring, type RingResult } from "./_ring.ts";
 import { REVIVE, SHARE, type SharedHandle } from "./_shareable.ts";
 import { runBlocking } from "./_wait.ts";
 import { JoinableQueue, Queue, type QueueOptions } from "./queue.ts";
-import {
-  Barrier,
-  type BarrierOptions,
-  Condition,
-  type ConditionOptions,
-  Event,
-  Lock,
-  RLock,
-  Semaphore,
-  type SemaphoreOptions,
-} from "./sync.ts";
+import { Barrier, type BarrierOptions } from "./barrier.ts";
+import { Condition, type ConditionOptions } from "./condition.ts";
+import { Event } from "./event.ts";
+import { Lock, RLock } from "./lock.ts";
+import { Semaphore, type SemaphoreOptions } from "./semaphore.ts";
 
 const SERVER_URL = new URL("./_manager_server.ts", import.meta.url);
 const CLIENTS_KEY = Symbol.for("parakit.managerClients");

@@ -16,15 +16,81 @@
  *
  * @module
  */
-export * from "./task.ts";
-export { activeChildren, type ChildInfo, type ChildKind } from "./_children.ts";
-export * from "./cpu.ts";
-export * from "./pool.ts";
-export * from "./async_result.ts";
-export * from "./sync.ts";
-export * from "./value.ts";
-export * from "./shared_array.ts";
-export * from "./queue.ts";
-export * from "./pipe.ts";
-export * from "./process.ts";
-export * from "./manager.ts";
+export {
+  defineTasks,
+  type Task,
+  type TaskArgs,
+  taskFromExport,
+  type TaskFunction,
+  type TaskOf,
+  type TaskResult,
+} from "./task.ts";
+export { activeChildren, type ChildInfo, type ChildKind } from "./children.ts";
+export { cpuCount } from "./cpu.ts";
+export {
+  type ApplyAsyncOptions,
+  type ApplyOptions,
+  type CallOptions,
+  defaultChunksize,
+  type ImapOptions,
+  type MapAsyncOptions,
+  type MapOptions,
+  Pool,
+  type PoolOptions,
+  type PoolStats,
+  transferResult,
+  type WorkerStats,
+} from "./pool.ts";
+export {
+  AsyncResult,
+  type AsyncResultCallbacks,
+  BrokenPoolError,
+  type GetOptions,
+  PoolClosedError,
+  type WaitOptions,
+} from "./async_result.ts";
+export { type SyncWaitOptions, TimeoutError } from "./timeout.ts";
+export { Lock, type LockLike, RLock } from "./lock.ts";
+export { BoundedSemaphore, Semaphore, type SemaphoreOptions } from "./semaphore.ts";
+export { Event } from "./event.ts";
+export { Condition, type ConditionOptions } from "./condition.ts";
+export { Barrier, type BarrierOptions, BrokenBarrierError } from "./barrier.ts";
+export { RawValue, Value, type ValueOptions } from "./value.ts";
+export { RawArray, SharedArray, type SharedArrayOptions } from "./shared_array.ts";
+export {
+  type BigIntTypeCode,
+  type ElementOf,
+  type LockOption,
+  type TypeCode,
+  type TypedArrayMap,
+  type TypedArrayOf,
+} from "./typecodes.ts";
+export {
+  DEFAULT_QUEUE_CAPACITY,
+  JoinableQueue,
+  Queue,
+  QueueClosedError,
+  QueueEmptyError,
+  QueueFullError,
+  type QueueOptions,
+  SimpleQueue,
+} from "./queue.ts";
+export { Connection, Pipe, PipeClosedError, type PipeOptions } from "./pipe.ts";
+export {
+  DISPOSE_GRACE_MS,
+  type JoinOptions,
+  KILLED_EXIT_CODE,
+  Process,
+  type ProcessOptions,
+  TERMINATED_EXIT_CODE,
+} from "./process.ts";
+export {
+  type DictEntries,
+  type DictKey,
+  DictProxy,
+  ListProxy,
+  Manager,
+  ManagerClosedError,
+  NamespaceProxy,
+  ValueProxy,
+} from "./manager.ts";

@@ -21,8 +21,8 @@ import {
   type RingResult,
 } from "./_ring.ts";
 import { REVIVE, SHARE, type SharedHandle } from "./_shareable.ts";
-import { abortError, runAsync, runBlocking, type SyncWaitOptions } from "./_wait.ts";
-import { TimeoutError } from "./async_result.ts";
+import { abortError, runAsync, runBlocking } from "./_wait.ts";
+import { type SyncWaitOptions, TimeoutError } from "./timeout.ts";
 import { DEFAULT_QUEUE_CAPACITY } from "./queue.ts";
 
 /** Options of {@linkcode Pipe}. */

@@ -1,7 +1,7 @@
 import { deepEqual, equal, ok, rejects, throws } from "node:assert/strict";
-import { TimeoutError } from "./async_result.ts";
+import { TimeoutError } from "./timeout.ts";
 import { Pipe, PipeClosedError } from "./pipe.ts";
-import { Lock } from "./sync.ts";
+import { Lock } from "./lock.ts";
 import { runInWorker, runInWorkerWithin } from "./testdata/shared_spawn.ts";
 import { pipeTasks } from "./testdata/shared_tasks.ts";
 

@@ -2,8 +2,9 @@ import { deepEqual, equal, match, ok, rejects, throws } from "node:assert/strict
 import { activeChildren } from "./_children.ts";
 import { KILLED_EXIT_CODE, Process, TERMINATED_EXIT_CODE } from "./process.ts";
 import { Queue } from "./queue.ts";
-import { Event, Lock } from "./sync.ts";
-import { TimeoutError } from "./async_result.ts";
+import { Event } from "./event.ts";
+import { Lock } from "./lock.ts";
+import { TimeoutError } from "./timeout.ts";
 import { processTasks } from "./testdata/shared_tasks.ts";
 import { tasks } from "./testdata/tasks.ts";
 import { within } from "./testdata/deadline.ts";

@@ -32,8 +32,8 @@ import {
   type RingResult,
 } from "./_ring.ts";
 import { REVIVE, SHARE, type SharedHandle } from "./_shareable.ts";
-import { abortError, runAsync, runBlocking, type SyncWaitOptions } from "./_wait.ts";
-import { TimeoutError } from "./async_result.ts";
+import { abortError, runAsync, runBlocking } from "./_wait.ts";
+import { type SyncWaitOptions, TimeoutError } from "./timeout.ts";
 
 /** The default size of a queue's buffer in bytes: 1 MiB. */
 export const DEFAULT_QUEUE_CAPACITY: number = 1 << 20;

@@ -1,5 +1,5 @@
 import { deepEqual, equal, ok, rejects, throws } from "node:assert/strict";
-import { TimeoutError } from "./async_result.ts";
+import { TimeoutError } from "./timeout.ts";
 import {
   JoinableQueue,
   Queue,
@@ -8,7 +8,8 @@ import {
   QueueFullError,
   SimpleQueue,
 } from "./queue.ts";
-import { Event, Lock } from "./sync.ts";
+import { Event } from "./event.ts";
+import { Lock } from "./lock.ts";
 import { runAll, runInWorker, runInWorkerWithin } from "./testdata/shared_spawn.ts";
 import { queueTasks } from "./testdata/shared_tasks.ts";
 

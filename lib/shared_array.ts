@@ -11,19 +11,10 @@
 
 import { adopt, adopted, peekAdopted, sharedState } from "./_adopt.ts";
 import { REVIVE, SHARE, type SharedHandle } from "./_shareable.ts";
-import {
-  checkElement,
-  type ElementOf,
-  type LockOption,
-  resolveLock,
-  type TypeCode,
-  type TypedArrayMap,
-  type TypedArrayOf,
-  typedArrayOf,
-} from "./_typecodes.ts";
-import { type Lock, reviveLock, type RLock } from "./sync.ts";
-
-export type { TypedArrayMap, TypedArrayOf };
+import { checkElement, resolveLock, typedArrayOf } from "./_typecodes.ts";
+import type { ElementOf, LockOption, TypeCode, TypedArrayOf } from "./typecodes.ts";
+import type { Lock, RLock } from "./lock.ts";
+import { reviveLock } from "./_revive_lock.ts";
 
 interface ArrayState {
   type: TypeCode;

@@ -1,6 +1,6 @@
 import { deepEqual, equal, ok, throws } from "node:assert/strict";
 import { RawArray, SharedArray } from "./shared_array.ts";
-import { RLock } from "./sync.ts";
+import { RLock } from "./lock.ts";
 import { runAll } from "./testdata/shared_spawn.ts";
 import { moreTasks } from "./testdata/shared_tasks.ts";
 

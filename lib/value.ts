@@ -12,20 +12,10 @@
 
 import { adopt, adopted, peekAdopted, sharedState } from "./_adopt.ts";
 import { REVIVE, SHARE, type SharedHandle } from "./_shareable.ts";
-import {
-  type BigIntTypeCode,
-  checkElement,
-  type ElementOf,
-  isBigIntType,
-  type LockOption,
-  resolveLock,
-  type TypeCode,
-  type TypedArrayOf,
-  typedArrayOf,
-} from "./_typecodes.ts";
-import { type Lock, reviveLock, type RLock } from "./sync.ts";
-
-export type { BigIntTypeCode, ElementOf, LockOption, TypeCode };
+import { checkElement, isBigIntType, resolveLock, typedArrayOf } from "./_typecodes.ts";
+import type { ElementOf, LockOption, TypeCode, TypedArrayOf } from "./typecodes.ts";
+import type { Lock, RLock } from "./lock.ts";
+import { reviveLock } from "./_revive_lock.ts";
 
 interface ValueState {
   type: TypeCode;

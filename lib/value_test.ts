@@ -1,6 +1,6 @@
 import { deepEqual, equal, ok, throws } from "node:assert/strict";
 import { REVIVE, SHARE } from "./_shareable.ts";
-import { Lock, RLock } from "./sync.ts";
+import { Lock, RLock } from "./lock.ts";
 import { runAll, runInWorker } from "./testdata/shared_spawn.ts";
 import { moreTasks, tasks, travelTasks } from "./testdata/shared_tasks.ts";
 import { Pool } from "./pool.ts";

@@ -14,8 +14,13 @@ import {
 import type { Connection } from "../pipe.ts";
 import type { JoinableQueue, Queue, SimpleQueue } from "../queue.ts";
 import type { RawArray, SharedArray } from "../shared_array.ts";
-import type { Barrier, Condition, Event, Lock, RLock, Semaphore } from "../sync.ts";
-import { type RawValue, type TypeCode, Value } from "../value.ts";
+import type { Barrier } from "../barrier.ts";
+import type { Condition } from "../condition.ts";
+import type { Event } from "../event.ts";
+import type { Lock, RLock } from "../lock.ts";
+import type { Semaphore } from "../semaphore.ts";
+import type { TypeCode } from "../typecodes.ts";
+import { type RawValue, Value } from "../value.ts";
 
 function addLocked(counter: RawValue<"i">, lock: Lock, times: number): number {
   for (let i = 0; i < times; i++) {
