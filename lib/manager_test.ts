@@ -1,6 +1,7 @@
 import { deepEqual, equal, match, ok, throws } from "node:assert/strict";
 import { activeChildren } from "./_children.ts";
-import { Manager, ManagerClosedError } from "./manager.ts";
+import { Manager } from "./manager.ts";
+import { ManagerClosedError } from "./manager_closed_error.ts";
 import { Pool } from "./pool.ts";
 import { Process } from "./process.ts";
 import { runAll, runInWorker, runInWorkerWithin } from "./testdata/shared_spawn.ts";

@@ -65,16 +65,10 @@ export {
   type TypedArrayMap,
   type TypedArrayOf,
 } from "./typecodes.ts";
-export {
-  DEFAULT_QUEUE_CAPACITY,
-  JoinableQueue,
-  Queue,
-  QueueClosedError,
-  QueueEmptyError,
-  QueueFullError,
-  type QueueOptions,
-  SimpleQueue,
-} from "./queue.ts";
+export { DEFAULT_QUEUE_CAPACITY, Queue, type QueueOptions } from "./queue.ts";
+export { JoinableQueue } from "./joinable_queue.ts";
+export { SimpleQueue } from "./simple_queue.ts";
+export { QueueClosedError, QueueEmptyError, QueueFullError } from "./queue_errors.ts";
 export { Connection, Pipe, PipeClosedError, type PipeOptions } from "./pipe.ts";
 export {
   DISPOSE_GRACE_MS,
@@ -84,13 +78,9 @@ export {
   type ProcessOptions,
   TERMINATED_EXIT_CODE,
 } from "./process.ts";
-export {
-  type DictEntries,
-  type DictKey,
-  DictProxy,
-  ListProxy,
-  Manager,
-  ManagerClosedError,
-  NamespaceProxy,
-  ValueProxy,
-} from "./manager.ts";
+export { Manager } from "./manager.ts";
+export { ManagerClosedError } from "./manager_closed_error.ts";
+export { type DictEntries, type DictKey, DictProxy } from "./dict_proxy.ts";
+export { ListProxy } from "./list_proxy.ts";
+export { NamespaceProxy } from "./namespace_proxy.ts";
+export { ValueProxy } from "./value_proxy.ts";

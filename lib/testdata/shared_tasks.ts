@@ -4,15 +4,15 @@
  * @module
  */
 import { defineTasks } from "../task.ts";
-import {
-  type DictProxy,
-  type ListProxy,
-  Manager,
-  type NamespaceProxy,
-  type ValueProxy,
-} from "../manager.ts";
+import type { DictProxy } from "../dict_proxy.ts";
+import type { ListProxy } from "../list_proxy.ts";
+import { Manager } from "../manager.ts";
+import type { NamespaceProxy } from "../namespace_proxy.ts";
+import type { ValueProxy } from "../value_proxy.ts";
 import type { Connection } from "../pipe.ts";
-import type { JoinableQueue, Queue, SimpleQueue } from "../queue.ts";
+import type { JoinableQueue } from "../joinable_queue.ts";
+import type { Queue } from "../queue.ts";
+import type { SimpleQueue } from "../simple_queue.ts";
 import type { RawArray, SharedArray } from "../shared_array.ts";
 import type { Barrier } from "../barrier.ts";
 import type { Condition } from "../condition.ts";
