@@ -55,6 +55,23 @@ export function* restoreSteps(internals: LockInternals, count: number, ctx: Ctx)
   if (internals.reentrant) internals.words[COUNT] = count;
 }
 
+/**
+ * Runs steps that throw a {@linkcode TimeoutError} when their time runs out, as steps that return
+ * `false` then (and `true` when done): Python's `acquire(timeout=...)` result.
+ */
+export function* orFalse(steps: WaitSteps<void>): WaitSteps<boolean> {
+  try {
+    yield* steps;
+    return true;
+  } catch (error) {
+    if (error instanceof TimeoutError) return false;
+    throw error;
+  }
+}
+
+/** The method `Deno.inspect` (and `console.log`) calls to show an object. */
+export const INSPECT: unique symbol = Symbol.for("Deno.customInspect");
+
 /** A disposable that calls `release` once. */
 export function guard(release: () => void): Disposable {
   let done = false;

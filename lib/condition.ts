@@ -35,12 +35,13 @@ export interface ConditionOptions {
  * @example Usage
  * ```ts
  * import { Condition } from "./condition.ts";
- * import { equal, throws } from "node:assert/strict";
+ * import { equal } from "node:assert/strict";
  *
  * const changed = new Condition();
  * using _ = changed.hold();
- * throws(() => changed.wait({ timeout: 1 }), { name: "TimeoutError" });
+ * equal(changed.wait({ timeout: 1 }), false);
  * equal(changed.waitFor(() => 42), 42);
+ * equal(changed.waitFor(() => 0, { timeout: 1 }), 0);
  * ```
  */
 export class Condition {
@@ -77,21 +78,20 @@ export class Condition {
   /**
    * Acquires the condition's lock.
    *
-   * @param options The longest wait and a signal.
-   * @throws {TimeoutError} If the timeout passes first.
+   * @param options The longest wait, whether to wait at all, and a signal.
+   * @returns `true` once the lock is held, `false` if the timeout passed first.
    */
-  acquire(options: SyncWaitOptions = {}): void {
-    this.#lock.acquire(options);
+  acquire(options: SyncWaitOptions = {}): boolean {
+    return this.#lock.acquire(options);
   }
 
   /**
    * Acquires the condition's lock without blocking the event loop.
    *
-   * @param options The longest wait and a signal.
-   * @returns Once the lock is held.
-   * @throws {TimeoutError} If the timeout passes first.
+   * @param options The longest wait, whether to wait at all, and a signal.
+   * @returns `true` once the lock is held, `false` if the timeout passed first.
    */
-  acquireAsync(options: SyncWaitOptions = {}): Promise<void> {
+  acquireAsync(options: SyncWaitOptions = {}): Promise<boolean> {
     return this.#lock.acquireAsync(options);
   }
 
@@ -124,38 +124,41 @@ export class Condition {
 
   /**
    * With the lock held: lets go of it, sleeps until notified, and takes it back (also when it
-   * throws).
+   * throws), as Python's `wait(timeout)` (a negative timeout acts as 0).
    *
    * @param options The longest wait and a signal.
-   * @throws {TimeoutError} If the timeout passes before a notify.
+   * @returns `true` when woken (a wake may be spurious), `false` if the timeout passed first.
+   * @throws {unknown} The signal's reason if it fired first.
    * @throws {Error} If this thread does not hold the lock.
    */
-  wait(options: SyncWaitOptions = {}): void {
+  wait(options: SyncWaitOptions = {}): boolean {
     const ctx = ctxOf(options, "wait on condition");
     const outcome = runBlocking(
       conditionSteps(this.#seq, internalsOf(this.#lock), ctx),
       ctx.timeout,
       ctx.signal,
     );
-    if (outcome !== "ok") throw conditionError(outcome, ctx);
+    if (outcome === "aborted") throw conditionError(outcome, ctx);
+    return outcome === "ok";
   }
 
   /**
    * The async form of {@linkcode Condition.prototype.wait}: the event loop runs while it waits.
    *
    * @param options The longest wait and a signal.
-   * @returns Once notified, with the lock held again.
-   * @throws {TimeoutError} If the timeout passes before a notify.
+   * @returns `true` when woken, with the lock held again; `false` if the timeout passed first.
+   * @throws {unknown} The signal's reason if it fired first.
    * @throws {Error} If this thread does not hold the lock.
    */
-  async waitAsync(options: SyncWaitOptions = {}): Promise<void> {
+  async waitAsync(options: SyncWaitOptions = {}): Promise<boolean> {
     const ctx = ctxOf(options, "wait on condition");
     const outcome = await runAsync(
       conditionSteps(this.#seq, internalsOf(this.#lock), ctx),
       ctx.timeout,
       ctx.signal,
     );
-    if (outcome !== "ok") throw conditionError(outcome, ctx);
+    if (outcome === "aborted") throw conditionError(outcome, ctx);
+    return outcome === "ok";
   }
 
   *#waitForSteps<T>(predicate: () => T, ctx: Ctx): WaitSteps<T> {
@@ -163,20 +166,21 @@ export class Condition {
     while (!result) {
       const outcome = yield* conditionSteps(this.#seq, internalsOf(this.#lock), ctx);
       result = predicate();
-      if (outcome !== "ok" && !result) throw conditionError(outcome, ctx);
+      if (outcome === "aborted" && !result) throw conditionError(outcome, ctx);
+      if (outcome === "timed-out") break;
     }
     return result;
   }
 
   /**
    * With the lock held: waits until `predicate()` returns a truthy value, checking it after each
-   * wake with the lock held.
+   * wake with the lock held, as Python's `wait_for(predicate, timeout)`.
    *
    * @typeParam T The predicate's result.
    * @param predicate Reads the shared state.
    * @param options The longest total wait and a signal.
-   * @returns The predicate's truthy result.
-   * @throws {TimeoutError} If the timeout passes while the predicate is still falsy.
+   * @returns The predicate's last result: truthy once it held, falsy if the timeout passed first.
+   * @throws {unknown} The signal's reason if it fired while the predicate was still falsy.
    */
   waitFor<T>(predicate: () => T, options: SyncWaitOptions = {}): T {
     const ctx = ctxOf(options, "wait on condition");
@@ -189,8 +193,8 @@ export class Condition {
    * @typeParam T The predicate's result.
    * @param predicate Reads the shared state.
    * @param options The longest total wait and a signal.
-   * @returns The predicate's truthy result.
-   * @throws {TimeoutError} If the timeout passes while the predicate is still falsy.
+   * @returns The predicate's last result: truthy once it held, falsy if the timeout passed first.
+   * @throws {unknown} The signal's reason if it fired while the predicate was still falsy.
    */
   waitForAsync<T>(predicate: () => T, options: SyncWaitOptions = {}): Promise<T> {
     const ctx = ctxOf(options, "wait on condition");

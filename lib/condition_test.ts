@@ -2,7 +2,6 @@ import { deepEqual, equal, rejects, throws } from "node:assert/strict";
 import { RawArray } from "./shared_array.ts";
 import { Condition } from "./condition.ts";
 import { Lock } from "./lock.ts";
-import { TimeoutError } from "./timeout.ts";
 import { runInWorker } from "./testdata/shared_spawn.ts";
 import { tasks } from "./testdata/shared_tasks.ts";
 
@@ -25,14 +24,14 @@ Deno.test("Condition.wait() needs its lock, times out, aborts, and holds the loc
   });
   throws(() => cond.notify(), { message: /its lock is not held/ });
   using _ = cond.hold();
-  throws(() => cond.wait({ timeout: 5 }), TimeoutError);
+  equal(cond.wait({ timeout: 5 }), false);
   equal(lock.locked, true);
   const controller = new AbortController();
   const waiting = cond.waitAsync({ signal: controller.signal });
   controller.abort();
   await rejects(waiting, { name: "AbortError" });
   equal(lock.locked, true);
-  await rejects(cond.waitForAsync(() => false, { timeout: 5 }), TimeoutError);
+  equal(await cond.waitForAsync(() => false, { timeout: 5 }), false);
   equal(cond.waitFor(() => "ready"), "ready");
   throws(() => new Condition({ lock: {} as Lock }), TypeError);
 });
@@ -51,4 +50,26 @@ Deno.test("Condition with an RLock held twice lets go of it fully while waiting"
   cond.release();
   cond.release();
   equal(cond.lock.locked, false);
+});
+
+Deno.test("Condition.wait() returns false on a timeout and true when notified (_TestCondition.test_timeout)", async () => {
+  const cond = new Condition();
+  using _ = cond.hold();
+  equal(cond.wait({ timeout: 1 }), false);
+  equal(cond.wait({ timeout: -1 }), false);
+  equal(await cond.waitAsync({ timeout: 1 }), false);
+  equal(cond.lock.locked, true);
+  const waiting = cond.waitAsync({ timeout: 30_000 });
+  const notifier = runInWorker(tasks.notifyCondition, cond);
+  equal(await waiting, true);
+  deepEqual(await notifier, { ok: true, value: true });
+});
+
+Deno.test("Condition.waitFor() returns the predicate's last result, falsy on a timeout (_TestCondition.test_waitfor_timeout)", async () => {
+  const cond = new Condition();
+  using _ = cond.hold();
+  equal(cond.waitFor(() => 0, { timeout: 1 }), 0);
+  equal(cond.waitFor(() => false, { timeout: -1 }), false);
+  equal(await cond.waitForAsync(() => "", { timeout: 1 }), "");
+  equal(cond.waitFor(() => "ready", { timeout: 1 }), "ready");
 });

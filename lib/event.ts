@@ -8,8 +8,8 @@ import { adopt, adopted, sharedState } from "./_adopt.ts";
 import { REVIVE, SHARE, type SharedHandle } from "./_shareable.ts";
 import { type Ctx, ctxOf } from "./_mutex.ts";
 import { abortError, runAsync, runBlocking, type WaitSteps } from "./_wait.ts";
-import { handle } from "./_sync.ts";
-import { type SyncWaitOptions, TimeoutError } from "./timeout.ts";
+import { handle, INSPECT } from "./_sync.ts";
+import type { SyncWaitOptions } from "./timeout.ts";
 
 /**
  * A flag every worker shares (Python's `Event`): `wait` sleeps until some thread calls `set`.
@@ -20,9 +20,9 @@ import { type SyncWaitOptions, TimeoutError } from "./timeout.ts";
  * import { equal, throws } from "node:assert/strict";
  *
  * const ready = new Event();
- * throws(() => ready.wait({ timeout: 1 }), { name: "TimeoutError" });
+ * equal(ready.wait({ timeout: 1 }), false);
  * ready.set();
- * ready.wait();
+ * equal(ready.wait(), true);
  * equal(ready.isSet(), true);
  * ```
  */
@@ -39,14 +39,13 @@ export class Event {
     );
   }
 
-  *#steps(ctx: Ctx): WaitSteps<void> {
+  *#steps(ctx: Ctx): WaitSteps<boolean> {
     while (Atomics.load(this.#words, 0) === 0) {
       const outcome = yield { array: this.#words, index: 0, value: 0 };
-      if (outcome === "timed-out") {
-        throw new TimeoutError(`Cannot ${ctx.caller}: timed out after ${ctx.timeout} ms`);
-      }
+      if (outcome === "timed-out") return this.isSet();
       if (outcome === "aborted") throw abortError(ctx.signal, ctx.caller);
     }
+    return true;
   }
 
   /** True once `set` was called (and `clear` not since). */
@@ -66,26 +65,37 @@ export class Event {
   }
 
   /**
-   * Sleeps until the flag is set; returns at once if it is.
+   * Sleeps until the flag is set; returns at once if it is. As Python's `wait(timeout)`, a
+   * negative timeout acts as 0.
    *
    * @param options The longest wait and a signal.
-   * @throws {TimeoutError} If the timeout passes first.
+   * @returns The flag: `true` once set, `false` if the timeout passed first.
+   * @throws {unknown} The signal's reason if it fired first.
    */
-  wait(options: SyncWaitOptions = {}): void {
+  wait(options: SyncWaitOptions = {}): boolean {
     const ctx = ctxOf(options, "wait for event");
-    runBlocking(this.#steps(ctx), ctx.timeout, ctx.signal);
+    return runBlocking(this.#steps(ctx), ctx.timeout, ctx.signal);
   }
 
   /**
    * Waits, letting the event loop run, until the flag is set.
    *
    * @param options The longest wait and a signal.
-   * @returns Once the flag is set.
-   * @throws {TimeoutError} If the timeout passes first.
+   * @returns The flag: `true` once set, `false` if the timeout passed first.
+   * @throws {unknown} The signal's reason if it fired first.
    */
-  async waitAsync(options: SyncWaitOptions = {}): Promise<void> {
+  waitAsync(options: SyncWaitOptions = {}): Promise<boolean> {
     const ctx = ctxOf(options, "wait for event");
-    await runAsync(this.#steps(ctx), ctx.timeout, ctx.signal);
+    return runAsync(this.#steps(ctx), ctx.timeout, ctx.signal);
+  }
+
+  /**
+   * What `Deno.inspect` and `console.log` show: whether the flag is set.
+   *
+   * @ignore
+   */
+  [INSPECT](): string {
+    return `Event { set: ${this.isSet()} }`;
   }
 
   /**

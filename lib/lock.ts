@@ -21,7 +21,7 @@ import { adopt, adopted, sharedState } from "./_adopt.ts";
 import { REVIVE, SHARE, type SharedHandle } from "./_shareable.ts";
 import { type Ctx, ctxOf, mutexRelease, mutexSteps, mutexTry, STATE, UNLOCKED } from "./_mutex.ts";
 import { runAsync, runBlocking, type WaitSteps } from "./_wait.ts";
-import { COUNT, guard, handle, INTERNALS, ownedByMe } from "./_sync.ts";
+import { COUNT, guard, handle, INSPECT, INTERNALS, orFalse, ownedByMe } from "./_sync.ts";
 import type { SyncWaitOptions } from "./timeout.ts";
 
 /**
@@ -29,15 +29,18 @@ import type { SyncWaitOptions } from "./timeout.ts";
  * `Value` and `SharedArray`.
  */
 export interface LockLike {
-  /** Waits until this thread holds the lock. */
-  acquire(options?: SyncWaitOptions): void;
-  /** Waits, without blocking the event loop, until this thread holds the lock. */
-  acquireAsync(options?: SyncWaitOptions): Promise<void>;
+  /** Waits until this thread holds the lock; `false` when the timeout passed first. */
+  acquire(options?: SyncWaitOptions): boolean;
+  /** Waits, without blocking the event loop, until this thread holds the lock; `false` on a timeout. */
+  acquireAsync(options?: SyncWaitOptions): Promise<boolean>;
   /** Takes the lock if it is free, without waiting; `true` when taken. */
   tryAcquire(): boolean;
   /** Lets go of the lock. */
   release(): void;
-  /** Acquires the lock and returns a guard that releases it: `using _ = lock.hold();`. */
+  /**
+   * Acquires the lock and returns a guard that releases it: `using _ = lock.hold();`. Throws a
+   * TimeoutError on a timeout (a guard has no `false`).
+   */
   hold(options?: SyncWaitOptions): Disposable;
   /** The async form of `hold`: `using _ = await lock.holdAsync();`. */
   holdAsync(options?: SyncWaitOptions): Promise<Disposable>;
@@ -83,40 +86,53 @@ abstract class LockBase implements LockLike {
   abstract release(): void;
 
   /**
-   * Waits until this thread holds the lock (`Atomics.wait`: the thread sleeps).
+   * Waits until this thread holds the lock (`Atomics.wait`: the thread sleeps), as Python's
+   * `acquire(block, timeout)`: `{ timeout: 0 }` or `{ block: false }` only tries, a negative
+   * timeout acts as 0.
    *
-   * @param options The longest wait and a signal.
-   * @throws {TimeoutError} If the timeout passes first.
+   * @param options The longest wait, whether to wait at all, and a signal.
+   * @returns `true` once the lock is held, `false` if the timeout passed first.
+   * @throws {unknown} The signal's reason if it fired first.
    */
-  acquire(options: SyncWaitOptions = {}): void {
-    if (options.timeout === undefined && options.signal === undefined && this.tryAcquire()) {
-      return; // the uncontended fast path
+  acquire(options: SyncWaitOptions = {}): boolean {
+    if (
+      options.timeout === undefined && options.signal === undefined &&
+      options.block === undefined && this.tryAcquire()
+    ) {
+      return true; // the uncontended fast path
     }
     const ctx = ctxOf(options, "acquire lock");
-    runBlocking(this.steps(ctx), ctx.timeout, ctx.signal);
+    return runBlocking(orFalse(this.steps(ctx)), ctx.timeout, ctx.signal);
   }
 
   /**
    * Waits until this thread holds the lock, letting the event loop run (`Atomics.waitAsync`).
    *
-   * @param options The longest wait and a signal.
-   * @returns Once the lock is held.
-   * @throws {TimeoutError} If the timeout passes first.
+   * @param options The longest wait, whether to wait at all, and a signal.
+   * @returns `true` once the lock is held, `false` if the timeout passed first.
+   * @throws {unknown} The signal's reason if it fired first.
    */
-  async acquireAsync(options: SyncWaitOptions = {}): Promise<void> {
+  acquireAsync(options: SyncWaitOptions = {}): Promise<boolean> {
     const ctx = ctxOf(options, "acquire lock");
-    await runAsync(this.steps(ctx), ctx.timeout, ctx.signal);
+    return runAsync(orFalse(this.steps(ctx)), ctx.timeout, ctx.signal);
   }
 
   /**
-   * Acquires the lock and returns a guard that releases it when its block ends.
+   * Acquires the lock and returns a guard that releases it when its block ends. The throwing
+   * form of {@linkcode LockBase.prototype.acquire}: a guard has no `false` to return.
    *
    * @param options The longest wait and a signal.
    * @returns The guard: `using _ = lock.hold();`.
-   * @throws {TimeoutError} If the timeout passes first.
+   * @throws {TimeoutError} If the timeout passes first; its message says who holds the lock.
    */
   hold(options: SyncWaitOptions = {}): Disposable {
-    this.acquire(options);
+    if (
+      options.timeout !== undefined || options.signal !== undefined ||
+      options.block !== undefined || !this.tryAcquire()
+    ) {
+      const ctx = ctxOf(options, "acquire lock");
+      runBlocking(this.steps(ctx), ctx.timeout, ctx.signal);
+    }
     return guard(() => this.release());
   }
 
@@ -125,16 +141,26 @@ abstract class LockBase implements LockLike {
    *
    * @param options The longest wait and a signal.
    * @returns The guard: `using _ = await lock.holdAsync();`.
-   * @throws {TimeoutError} If the timeout passes first.
+   * @throws {TimeoutError} If the timeout passes first; its message says who holds the lock.
    */
   async holdAsync(options: SyncWaitOptions = {}): Promise<Disposable> {
-    await this.acquireAsync(options);
+    const ctx = ctxOf(options, "acquire lock");
+    await runAsync(this.steps(ctx), ctx.timeout, ctx.signal);
     return guard(() => this.release());
   }
 
   /** True while some thread holds the lock. */
   get locked(): boolean {
     return Atomics.load(this.words, STATE) !== UNLOCKED;
+  }
+
+  /**
+   * What `Deno.inspect` and `console.log` show: the class and whether it is locked.
+   *
+   * @ignore
+   */
+  [INSPECT](): string {
+    return `${this.constructor.name} { locked: ${this.locked} }`;
   }
 }
 
@@ -151,7 +177,8 @@ abstract class LockBase implements LockLike {
  * {
  *   using _ = lock.hold();
  *   equal(lock.locked, true);
- *   throws(() => lock.acquire({ timeout: 0 }), { name: "TimeoutError" });
+ *   equal(lock.acquire({ timeout: 0 }), false);
+ *   throws(() => lock.hold({ timeout: 0 }), { name: "TimeoutError" });
  * }
  * equal(lock.locked, false);
  * ```

@@ -32,7 +32,8 @@ Deno.test("Lock.acquire() times out with TimeoutError while another worker holds
   const outcome = await runInWorker(tasks.tryLock, lock, 20);
   ok(outcome.ok);
   match(String(outcome.value), /^TimeoutError: Cannot acquire lock: timed out after 20 ms/);
-  throws(() => lock.acquire({ timeout: 5 }), (error: Error) => {
+  equal(lock.acquire({ timeout: 5 }), false);
+  throws(() => lock.hold({ timeout: 5 }), (error: Error) => {
     ok(error instanceof TimeoutError);
     match(error.message, /this thread holds it already/);
     return true;
@@ -50,7 +51,8 @@ Deno.test("Lock.acquireAsync() stops on abort with the signal's reason", async (
   controller.abort(new Error("stop waiting"));
   await rejects(waiting, { message: "stop waiting" });
   throws(() => lock.acquire({ signal: controller.signal }), { message: "stop waiting" });
-  await rejects(lock.acquireAsync({ timeout: 5 }), TimeoutError);
+  equal(await lock.acquireAsync({ timeout: 5 }), false);
+  await rejects(lock.holdAsync({ timeout: 5 }), TimeoutError);
 });
 
 Deno.test("Lock.release() throws when the lock is not locked", () => {
@@ -59,8 +61,8 @@ Deno.test("Lock.release() throws when the lock is not locked", () => {
 
 Deno.test("Lock checks its wait options", () => {
   const lock = new Lock();
-  throws(() => lock.acquire({ timeout: -1 }), RangeError);
   throws(() => lock.acquire({ timeout: Number.NaN }), RangeError);
+  throws(() => lock.acquire({ block: "no" as unknown as boolean }), TypeError);
   throws(() => lock.acquire({ signal: {} as AbortSignal }), TypeError);
 });
 
@@ -71,7 +73,8 @@ Deno.test("Lock held by a worker that dies stays locked, and waiters time out", 
   equal(outcome.ok, false);
   ok(started.isSet());
   equal(lock.locked, true);
-  throws(() => lock.acquire({ timeout: 10 }), (error: Error) => {
+  equal(lock.acquire({ timeout: 10 }), false);
+  throws(() => lock.hold({ timeout: 10 }), (error: Error) => {
     ok(error instanceof TimeoutError);
     match(error.message, /another thread holds it/);
     return true;
@@ -104,8 +107,10 @@ Deno.test("RLock waits time out and abort while another thread holds it", async 
   const holder = runInWorker(tasks.holdRLockUntil, lock, other);
   while (!lock.locked) await new Promise((resolve) => setTimeout(resolve, 1));
   equal(lock.tryAcquire(), false);
-  throws(() => lock.acquire({ timeout: 5 }), TimeoutError);
-  await rejects(lock.acquireAsync({ timeout: 5 }), TimeoutError);
+  equal(lock.acquire({ timeout: 5 }), false);
+  throws(() => lock.hold({ timeout: 5 }), TimeoutError);
+  equal(await lock.acquireAsync({ timeout: 5 }), false);
+  await rejects(lock.holdAsync({ timeout: 5 }), TimeoutError);
   const controller = new AbortController();
   const waiting = lock.acquireAsync({ signal: controller.signal });
   controller.abort();
@@ -114,4 +119,38 @@ Deno.test("RLock waits time out and abort while another thread holds it", async 
   deepEqual(await holder, { ok: true, value: true });
   await lock.acquireAsync({ timeout: 10_000 });
   lock.release();
+});
+
+Deno.test("Lock.acquire() returns true, then false on a timeout or with block: false (_TestLock.test_lock)", () => {
+  const lock = new Lock();
+  equal(lock.acquire(), true);
+  equal(lock.acquire({ block: false }), false);
+  equal(lock.acquire({ timeout: 1 }), false);
+  equal(lock.acquire({ timeout: -1 }), false); // a negative timeout acts as 0
+  lock.release();
+  equal(lock.acquire({ block: false, timeout: 60_000 }), true); // the timeout is ignored
+  equal(lock.acquire({ block: false, timeout: 60_000 }), false); // ... also when it is taken
+  lock.release();
+  equal(lock.acquire({ timeout: -5 }), true);
+  lock.release();
+});
+
+Deno.test("RLock.acquire() returns true for its holder at every level and false for another thread (_TestLock.test_rlock)", async () => {
+  const lock = new RLock();
+  equal(lock.acquire(), true);
+  equal(lock.acquire({ block: false }), true);
+  equal(await lock.acquireAsync({ timeout: 0 }), true);
+  equal(await runInWorker(tasks.acquireResult, lock, 5).then((o) => o.ok && o.value), false);
+  lock.release();
+  lock.release();
+  lock.release();
+  equal(await runInWorker(tasks.acquireResult, lock, 5).then((o) => o.ok && o.value), true);
+});
+
+Deno.test("Deno.inspect shows a Lock's and an RLock's state (Symbol.for(\"Deno.customInspect\"))", () => {
+  const lock = new Lock();
+  equal(Deno.inspect(lock), "Lock { locked: false }");
+  using _ = lock.hold();
+  equal(Deno.inspect(lock), "Lock { locked: true }");
+  equal(Deno.inspect(new RLock()), "RLock { locked: false }");
 });

@@ -93,7 +93,8 @@ Deno.test("A Process that dies holding a Lock leaves it locked; waiters time out
   await process.join();
   equal(process.exitCode, 1);
   equal(lock.locked, true);
-  await rejects(lock.acquireAsync({ timeout: 10 }), (error: Error) => {
+  equal(await lock.acquireAsync({ timeout: 10 }), false);
+  await rejects(lock.holdAsync({ timeout: 10 }), (error: Error) => {
     ok(error instanceof TimeoutError);
     match(error.message, /another thread holds it \(a worker that ended while holding it/);
     return true;

@@ -8,9 +8,9 @@
 import { adopt, adopted, sharedState } from "./_adopt.ts";
 import { REVIVE, SHARE, type SharedHandle } from "./_shareable.ts";
 import { type Ctx, ctxOf } from "./_mutex.ts";
-import { abortError, runAsync, runBlocking, type WaitSteps } from "./_wait.ts";
-import { guard, handle } from "./_sync.ts";
-import { type SyncWaitOptions, TimeoutError } from "./timeout.ts";
+import { abortError, runAsync, runBlocking, timedOut, type WaitSteps } from "./_wait.ts";
+import { guard, handle, INSPECT, orFalse } from "./_sync.ts";
+import type { SyncWaitOptions } from "./timeout.ts";
 
 /** Options of {@linkcode Semaphore}. */
 export interface SemaphoreOptions {
@@ -29,9 +29,7 @@ function* semaphoreSteps(words: Int32Array, ctx: Ctx): WaitSteps<void> {
       continue;
     }
     const outcome = yield { array: words, index: SEM_VALUE, value: 0 };
-    if (outcome === "timed-out") {
-      throw new TimeoutError(`Cannot ${ctx.caller}: timed out after ${ctx.timeout} ms`);
-    }
+    if (outcome === "timed-out") throw timedOut(ctx.caller, ctx.timeout);
     if (outcome === "aborted") throw abortError(ctx.signal, ctx.caller);
   }
 }
@@ -48,7 +46,7 @@ function* semaphoreSteps(words: Int32Array, ctx: Ctx): WaitSteps<void> {
  * const slots = new Semaphore({ value: 2 });
  * slots.acquire();
  * slots.acquire();
- * throws(() => slots.acquire({ timeout: 0 }), { name: "TimeoutError" });
+ * equal(slots.acquire({ timeout: 0 }), false);
  * slots.release();
  * equal(slots.value, 1);
  * ```
@@ -98,26 +96,28 @@ export class Semaphore {
   }
 
   /**
-   * Takes one unit, waiting while there is none.
+   * Takes one unit, waiting while there is none, as Python's `acquire(block, timeout)`:
+   * `{ timeout: 0 }` or `{ block: false }` only tries, a negative timeout acts as 0.
    *
-   * @param options The longest wait and a signal.
-   * @throws {TimeoutError} If the timeout passes first.
+   * @param options The longest wait, whether to wait at all, and a signal.
+   * @returns `true` once a unit is taken, `false` if the timeout passed first.
+   * @throws {unknown} The signal's reason if it fired first.
    */
-  acquire(options: SyncWaitOptions = {}): void {
+  acquire(options: SyncWaitOptions = {}): boolean {
     const ctx = ctxOf(options, "acquire semaphore");
-    runBlocking(semaphoreSteps(this.#words, ctx), ctx.timeout, ctx.signal);
+    return runBlocking(orFalse(semaphoreSteps(this.#words, ctx)), ctx.timeout, ctx.signal);
   }
 
   /**
    * Takes one unit, letting the event loop run while there is none.
    *
-   * @param options The longest wait and a signal.
-   * @returns Once a unit is taken.
-   * @throws {TimeoutError} If the timeout passes first.
+   * @param options The longest wait, whether to wait at all, and a signal.
+   * @returns `true` once a unit is taken, `false` if the timeout passed first.
+   * @throws {unknown} The signal's reason if it fired first.
    */
-  async acquireAsync(options: SyncWaitOptions = {}): Promise<void> {
+  acquireAsync(options: SyncWaitOptions = {}): Promise<boolean> {
     const ctx = ctxOf(options, "acquire semaphore");
-    await runAsync(semaphoreSteps(this.#words, ctx), ctx.timeout, ctx.signal);
+    return runAsync(orFalse(semaphoreSteps(this.#words, ctx)), ctx.timeout, ctx.signal);
   }
 
   /**
@@ -165,7 +165,8 @@ export class Semaphore {
    * @throws {TimeoutError} If the timeout passes first.
    */
   hold(options: SyncWaitOptions = {}): Disposable {
-    this.acquire(options);
+    const ctx = ctxOf(options, "acquire semaphore");
+    runBlocking(semaphoreSteps(this.#words, ctx), ctx.timeout, ctx.signal);
     return guard(() => this.release());
   }
 
@@ -177,8 +178,18 @@ export class Semaphore {
    * @throws {TimeoutError} If the timeout passes first.
    */
   async holdAsync(options: SyncWaitOptions = {}): Promise<Disposable> {
-    await this.acquireAsync(options);
+    const ctx = ctxOf(options, "acquire semaphore");
+    await runAsync(semaphoreSteps(this.#words, ctx), ctx.timeout, ctx.signal);
     return guard(() => this.release());
+  }
+
+  /**
+   * What `Deno.inspect` and `console.log` show: the class and its value now.
+   *
+   * @ignore
+   */
+  [INSPECT](): string {
+    return `${this.#bounded() ? "BoundedSemaphore" : "Semaphore"} { value: ${this.value} }`;
   }
 
   /** The units left now (Python's `get_value()`). */

@@ -23,7 +23,8 @@ Deno.test("Semaphore never lets more than its value through at once", async () =
 
 Deno.test("Semaphore times out, aborts, and checks its arguments", async () => {
   const semaphore = new Semaphore({ value: 0 });
-  throws(() => semaphore.acquire({ timeout: 5 }), TimeoutError);
+  equal(semaphore.acquire({ timeout: 5 }), false);
+  throws(() => semaphore.hold({ timeout: 5 }), TimeoutError);
   const controller = new AbortController();
   const waiting = semaphore.acquireAsync({ signal: controller.signal });
   controller.abort();
@@ -58,4 +59,33 @@ Deno.test("Semaphore rejects a wrong-typed option with a TypeError and an out-of
   throws(() => new Semaphore({ value: -1 }), RangeError);
   throws(() => new BoundedSemaphore({ value: 1.5 }), RangeError);
   equal(new Semaphore({ value: 0 }).value, 0);
+});
+
+Deno.test("Semaphore.acquire() returns false when it cannot take a unit in time (_TestSemaphore.test_timeout)", async () => {
+  const semaphore = new Semaphore({ value: 0 });
+  equal(semaphore.acquire({ block: false }), false);
+  equal(semaphore.acquire({ block: false, timeout: 60_000 }), false);
+  equal(semaphore.acquire({ timeout: 1 }), false);
+  equal(semaphore.acquire({ timeout: -1 }), false);
+  equal(await semaphore.acquireAsync({ timeout: 1 }), false);
+  semaphore.release();
+  equal(semaphore.acquire({ timeout: 1 }), true);
+});
+
+Deno.test("BoundedSemaphore.acquire() returns booleans, and release() past the bound throws (_TestSemaphore.test_bounded_semaphore)", () => {
+  const semaphore = new BoundedSemaphore({ value: 2 });
+  equal(semaphore.acquire(), true);
+  equal(semaphore.acquire({ block: false }), true);
+  equal(semaphore.acquire({ block: false }), false);
+  semaphore.release();
+  semaphore.release();
+  throws(() => semaphore.release(), RangeError);
+  equal(semaphore.value, 2);
+});
+
+Deno.test('Deno.inspect shows a Semaphore\'s value (Symbol.for("Deno.customInspect"))', () => {
+  const semaphore = new Semaphore({ value: 3 });
+  semaphore.acquire();
+  equal(Deno.inspect(semaphore), "Semaphore { value: 2 }");
+  equal(Deno.inspect(new BoundedSemaphore({ value: 1 })), "BoundedSemaphore { value: 1 }");
 });

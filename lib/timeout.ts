@@ -34,9 +34,14 @@ export class TimeoutError extends Error {
 /** Options of every wait in `lib/`: how long to wait at most, and a signal that stops waiting. */
 export interface SyncWaitOptions {
   /**
-   * The longest wait in milliseconds; `Infinity` (the default) waits for ever. `0` only tries.
+   * The longest wait in milliseconds; `Infinity` (the default) waits for ever. `0` only tries; a
+   * negative timeout acts as 0, as in Python.
    */
   timeout?: number;
+  /**
+   * `false` only tries, whatever the timeout says (Python's `block=False`). Default: `true`.
+   */
+  block?: boolean;
   /**
    * Stops the wait with the signal's reason. A blocking wait checks it before it sleeps (nothing
    * else runs on a thread that is blocked); an async wait stops as soon as it fires.

@@ -53,12 +53,25 @@ function addAtomic(counter: RawValue<"i">, times: number): number {
 
 function tryLock(lock: Lock | RLock, timeout: number): string {
   try {
-    lock.acquire({ timeout });
-    lock.release();
+    using _ = lock.hold({ timeout });
     return "acquired";
   } catch (error) {
     return (error as Error).name + ": " + (error as Error).message;
   }
+}
+
+/** What `lock.acquire({ timeout })` returns in a worker (releasing the lock when it got it). */
+function acquireResult(lock: Lock | RLock, timeout: number): boolean {
+  const got = lock.acquire({ timeout });
+  if (got) lock.release();
+  return got;
+}
+
+/** Wakes every waiter of `cond`. */
+function notifyCondition(cond: Condition): boolean {
+  using _ = cond.hold();
+  cond.notifyAll();
+  return true;
 }
 
 function releaseOther(lock: RLock): string {
@@ -99,12 +112,7 @@ function throughSemaphore(
 }
 
 function waitEvent(event: Event, timeout: number): string {
-  try {
-    event.wait({ timeout });
-    return "set";
-  } catch (error) {
-    return (error as Error).name;
-  }
+  return event.wait({ timeout }) ? "set" : "timed out";
 }
 
 /** Takes `count` items from a one-slot mailbox guarded by a condition; returns their sum. */
@@ -161,12 +169,13 @@ function barrierRounds(
 /** Holds `lock` until it can take `until` (which the test holds), then lets both go. */
 function holdRLockUntil(lock: RLock, until: Lock): boolean {
   using _ = lock.hold();
-  until.acquire({ timeout: 30_000 });
-  until.release();
+  using _until = until.hold({ timeout: 30_000 });
   return true;
 }
 
 export const tasks = defineTasks(import.meta.url, {
+  acquireResult,
+  notifyCondition,
   holdRLockUntil,
   addLocked,
   addLockedAsync,
