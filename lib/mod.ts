@@ -69,7 +69,15 @@ export { DEFAULT_QUEUE_CAPACITY, Queue, type QueueOptions } from "./queue.ts";
 export { JoinableQueue } from "./joinable_queue.ts";
 export { SimpleQueue } from "./simple_queue.ts";
 export { QueueClosedError, QueueEmptyError, QueueFullError } from "./queue_errors.ts";
-export { Connection, Pipe, PipeClosedError, type PipeOptions } from "./pipe.ts";
+export {
+  Connection,
+  Pipe,
+  type PipeOptions,
+  type RecvBytesIntoOptions,
+  type RecvBytesOptions,
+  type SendBytesOptions,
+} from "./pipe.ts";
+export { BufferTooShortError, PipeClosedError } from "./pipe_errors.ts";
 export {
   DISPOSE_GRACE_MS,
   type JoinOptions,

@@ -24,6 +24,7 @@ import { REVIVE, SHARE, type SharedHandle } from "./_shareable.ts";
 import { abortError, runAsync, runBlocking } from "./_wait.ts";
 import { type SyncWaitOptions, TimeoutError } from "./timeout.ts";
 import { DEFAULT_QUEUE_CAPACITY } from "./queue.ts";
+import { BufferTooShortError, PipeClosedError } from "./pipe_errors.ts";
 
 /** Options of {@linkcode Pipe}. */
 export interface PipeOptions {
@@ -39,31 +40,24 @@ export interface PipeOptions {
   capacity?: number;
 }
 
-/**
- * The other end closed the pipe (and nothing is left to receive), or this end was closed. Python's
- * `EOFError` / `BrokenPipeError`.
- *
- * @example Usage
- * ```ts
- * import { Pipe, PipeClosedError } from "./pipe.ts";
- * import { throws } from "node:assert/strict";
- *
- * const [a, b] = Pipe();
- * a.close();
- * throws(() => b.recv(), PipeClosedError);
- * ```
- */
-export class PipeClosedError extends Error {
-  /**
-   * Makes the error.
-   *
-   * @param message What was tried.
-   * @param options The error's cause.
-   */
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = "PipeClosedError";
-  }
+/** Options of {@linkcode Connection.prototype.sendBytes}. */
+export interface SendBytesOptions extends SyncWaitOptions {
+  /** Where the part to send starts, in bytes. Default: 0. */
+  offset?: number;
+  /** How many bytes to send. Default: all from `offset` on. */
+  size?: number;
+}
+
+/** Options of {@linkcode Connection.prototype.recvBytes}. */
+export interface RecvBytesOptions extends SyncWaitOptions {
+  /** The longest message accepted, in bytes. Default: no limit. */
+  maxLength?: number;
+}
+
+/** Options of {@linkcode Connection.prototype.recvBytesInto}. */
+export interface RecvBytesIntoOptions extends SyncWaitOptions {
+  /** Where in the buffer the message goes, in bytes. Default: 0. */
+  offset?: number;
 }
 
 interface ConnectionState {
@@ -79,6 +73,13 @@ function fail(why: RingFailure, ctx: Ctx, sending: boolean): unknown {
       ? `Cannot ${ctx.caller}: the pipe stayed full for ${ctx.timeout} ms`
       : `Cannot ${ctx.caller}: nothing arrived within ${ctx.timeout} ms`,
   );
+}
+
+function asBytes(message: unknown, caller: string): Uint8Array {
+  if (!(message instanceof Uint8Array)) {
+    throw new TypeError(`Cannot ${caller}: the message is not bytes: received ${typeof message}`);
+  }
+  return message;
 }
 
 function unwrap<T>(result: RingResult<T>, ctx: Ctx, sending = false): T {
@@ -103,7 +104,7 @@ function unwrap<T>(result: RingResult<T>, ctx: Ctx, sending = false): T {
  * equal(right.recv(), "ping");
  * ```
  */
-export class Connection<T = unknown> {
+export class Connection<T = unknown> implements Disposable {
   #input: Ring | undefined;
   #output: Ring | undefined;
   #closed = false;
@@ -118,15 +119,20 @@ export class Connection<T = unknown> {
     }
   }
 
+  // The wrong end of a one-way pipe fails as a closed one does (Python raises OSError for both).
   #in(caller: string): Ring {
     if (this.#closed) throw new PipeClosedError(`Cannot ${caller}: this end is closed`);
-    if (!this.#input) throw new TypeError(`Cannot ${caller}: this end of the pipe only sends`);
+    if (!this.#input) {
+      throw new PipeClosedError(`Cannot ${caller}: this end of the pipe only sends`);
+    }
     return this.#input;
   }
 
   #out(caller: string): Ring {
     if (this.#closed) throw new PipeClosedError(`Cannot ${caller}: this end is closed`);
-    if (!this.#output) throw new TypeError(`Cannot ${caller}: this end of the pipe only receives`);
+    if (!this.#output) {
+      throw new PipeClosedError(`Cannot ${caller}: this end of the pipe only receives`);
+    }
     return this.#output;
   }
 
@@ -151,8 +157,8 @@ export class Connection<T = unknown> {
    * @param message The message.
    * @param options The longest wait and a signal.
    * @throws {TimeoutError} If the other end's buffer stays full until the timeout.
-   * @throws {PipeClosedError} If either end was closed.
-   * @throws {TypeError} If this end only receives, or the message cannot be copied.
+   * @throws {PipeClosedError} If either end was closed, or this end only receives.
+   * @throws {TypeError} If the message cannot be copied.
    * @throws {RangeError} If the message is bigger than the pipe's capacity.
    */
   send(message: T, options: SyncWaitOptions = {}): void {
@@ -171,8 +177,7 @@ export class Connection<T = unknown> {
    * @param options The longest wait and a signal.
    * @returns The message.
    * @throws {TimeoutError} If nothing arrives in time.
-   * @throws {PipeClosedError} If the pipe is closed and nothing is left.
-   * @throws {TypeError} If this end only sends.
+   * @throws {PipeClosedError} If the pipe is closed and nothing is left, or this end only sends.
    */
   recv(options: SyncWaitOptions = {}): T {
     const ring = this.#in("receive");
@@ -218,6 +223,87 @@ export class Connection<T = unknown> {
     for (const ring of [this.#input, this.#output]) {
       if (ring) runBlocking(ring.close(ctx), Infinity);
     }
+  }
+
+  /**
+   * Sends bytes as one message (Python's `send_bytes(buf, offset, size)`); the other end takes it
+   * with {@linkcode Connection.prototype.recvBytes} or `recvBytesInto`.
+   *
+   * @param bytes The bytes: an ArrayBuffer or a view of one.
+   * @param options Which part (`offset`, `size`, in bytes), the longest wait and a signal.
+   * @throws {RangeError} If the part lies outside the bytes.
+   * @throws {PipeClosedError} If either end was closed, or this end only receives.
+   */
+  sendBytes(bytes: ArrayBuffer | ArrayBufferView, options: SendBytesOptions = {}): void {
+    const view = bytes instanceof ArrayBuffer
+      ? new Uint8Array(bytes)
+      : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const offset = options.offset ?? 0;
+    const size = options.size ?? view.length - offset;
+    if (!Number.isSafeInteger(offset) || offset < 0 || offset > view.length) {
+      throw new RangeError(`Cannot send bytes: offset out of range: received ${offset}`);
+    }
+    if (!Number.isSafeInteger(size) || size < 0 || offset + size > view.length) {
+      throw new RangeError(`Cannot send bytes: size out of range: received ${size}`);
+    }
+    this.send(view.slice(offset, offset + size) as T, options);
+  }
+
+  /**
+   * Takes the next message, which must be bytes (Python's `recv_bytes(maxlength)`).
+   *
+   * @param options The longest message accepted (`maxLength`), the longest wait and a signal.
+   * @returns The bytes.
+   * @throws {TypeError} If the message is not bytes.
+   * @throws {RangeError} If it is longer than `maxLength` (Python raises OSError).
+   * @throws {TimeoutError} If nothing arrives in time.
+   * @throws {PipeClosedError} If the pipe is closed and nothing is left, or this end only sends.
+   */
+  recvBytes(options: RecvBytesOptions = {}): Uint8Array {
+    const bytes = asBytes(this.recv(options), "receive bytes");
+    if (options.maxLength !== undefined && bytes.length > options.maxLength) {
+      throw new RangeError(
+        `Cannot receive bytes: the message takes ${bytes.length} bytes, more than maxLength ${options.maxLength}`,
+      );
+    }
+    return bytes;
+  }
+
+  /**
+   * Takes the next message, which must be bytes, into `buffer` from `offset` on (Python's
+   * `recv_bytes_into(buffer, offset)`).
+   *
+   * @param buffer Where to copy it: an ArrayBuffer or a view of one.
+   * @param options Where in the buffer (`offset`, in bytes), the longest wait and a signal.
+   * @returns How many bytes the message has.
+   * @throws {BufferTooShortError} If it does not fit; the error holds the whole message.
+   * @throws {TypeError} If the message is not bytes.
+   * @throws {TimeoutError} If nothing arrives in time.
+   */
+  recvBytesInto(buffer: ArrayBuffer | ArrayBufferView, options: RecvBytesIntoOptions = {}): number {
+    const target = buffer instanceof ArrayBuffer
+      ? new Uint8Array(buffer)
+      : new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+    const offset = options.offset ?? 0;
+    if (!Number.isSafeInteger(offset) || offset < 0 || offset > target.length) {
+      throw new RangeError(`Cannot receive bytes: offset out of range: received ${offset}`);
+    }
+    const bytes = asBytes(this.recv(options), "receive bytes");
+    if (bytes.length > target.length - offset) {
+      throw new BufferTooShortError(
+        `Cannot receive bytes: the message takes ${bytes.length} bytes, more than the ${
+          target.length - offset
+        } left in the buffer`,
+        bytes,
+      );
+    }
+    target.set(bytes, offset);
+    return bytes.length;
+  }
+
+  /** `using`: closes this end when the block ends. */
+  [Symbol.dispose](): void {
+    this.close();
   }
 
   /**
