@@ -74,16 +74,31 @@ Deno.test("Process.join() waits for the end with a timeout of Infinity or past 2
   }
 });
 
-Deno.test("Process disposed by await using ends and is joined", async () => {
+Deno.test("Process: closing or disposing a live process throws, a closed one's methods throw (_TestProcess.test_close)", async () => {
   const never = new Event();
-  let kept: Process<[Event], void>;
+  const process = new Process(processTasks.waitForever, [never]);
+  process.start();
+  throws(() => process.close(), { message: /it is still running: join or terminate it first/ });
+  await rejects(process[Symbol.asyncDispose](), { message: /it is still running/ });
+  equal(process.isAlive(), true);
   {
-    await using process = new Process(processTasks.waitForever, [never]);
-    process.start();
-    kept = process;
+    await using terminated = process;
+    terminated.terminate(); // disposing waits for a worker that is ending
   }
-  equal(kept.isAlive(), false);
-  equal(kept.exitCode, TERMINATED_EXIT_CODE);
+  equal(process.exitCode, TERMINATED_EXIT_CODE);
+  throws(() => process.isAlive(), { message: /the process is closed/ });
+  await rejects(process.join(), { message: /the process is closed/ });
+  throws(() => process.start(), { message: /the process is closed/ });
+  throws(() => process.terminate(), { message: /the process is closed/ });
+  process.close(); // again: nothing
+});
+
+Deno.test("Process.join() takes a negative timeout as 0 (_TestProcess.test_process)", async () => {
+  const process = new Process(tasks.sleepFor, [50]);
+  process.start();
+  await process.join({ timeout: -1 });
+  await process.join();
+  equal(process.exitCode, 0);
 });
 
 Deno.test("A Process that dies holding a Lock leaves it locked; waiters time out", async () => {
@@ -129,7 +144,7 @@ Deno.test("Process checks its use", async () => {
   await rejects(process.join(), { message: /it was never started/ });
   process.start();
   throws(() => process.start(), { message: /it was started before/ });
-  await rejects(process.join({ timeout: -1 }), RangeError);
+  await rejects(process.join({ timeout: Number.NaN }), RangeError);
   await process.join();
   const unsendable = new Process(processTasks.fail, [(() => "x") as unknown as string]);
   throws(() => unsendable.start(), { name: "TypeError", message: /cannot be sent to a worker/ });
