@@ -43,7 +43,8 @@ export type DictEntries<K extends DictKey, V> =
  * deepEqual(counts.toObject(), { a: 3, b: 5 });
  * ```
  */
-export class DictProxy<K extends DictKey = string, V = unknown> extends BaseProxy {
+export class DictProxy<K extends DictKey = string, V = unknown> extends BaseProxy
+  implements Iterable<K>, AsyncIterable<K> {
   /**
    * This class's module.
    *
@@ -150,6 +151,25 @@ export class DictProxy<K extends DictKey = string, V = unknown> extends BaseProx
    */
   update(entries: DictEntries<K, V>): void {
     this.call("update", entryPairs(entries, "update dict"));
+  }
+
+  /**
+   * Iterates the keys of a snapshot taken now (one round trip), as `for key in d` does in
+   * Python: `for (const key of dict)`. Later changes do not show.
+   *
+   * @returns The keys' iterator.
+   */
+  [Symbol.iterator](): Iterator<K> {
+    return this.keys()[Symbol.iterator]();
+  }
+
+  /**
+   * The async form: `for await (const key of dict)` iterates a snapshot's keys.
+   *
+   * @returns The keys' async iterator.
+   */
+  async *[Symbol.asyncIterator](): AsyncIterator<K> {
+    yield* this.keys();
   }
 
   /** The number of keys (Python's `len(d)`). */

@@ -26,7 +26,7 @@ import { BaseProxy, checkProxyState } from "./_proxy.ts";
  * deepEqual(list.toArray(), [2, 3]);
  * ```
  */
-export class ListProxy<T = unknown> extends BaseProxy {
+export class ListProxy<T = unknown> extends BaseProxy implements Iterable<T>, AsyncIterable<T> {
   /**
    * This class's module.
    *
@@ -85,6 +85,25 @@ export class ListProxy<T = unknown> extends BaseProxy {
    */
   pop(index = -1): T {
     return this.call("pop", index) as T;
+  }
+
+  /**
+   * Iterates a snapshot of the items taken now (one round trip): `for (const item of list)`.
+   * Later changes do not show.
+   *
+   * @returns The items' iterator.
+   */
+  [Symbol.iterator](): Iterator<T> {
+    return this.toArray()[Symbol.iterator]();
+  }
+
+  /**
+   * The async form: `for await (const item of list)` iterates a snapshot's items.
+   *
+   * @returns The items' async iterator.
+   */
+  async *[Symbol.asyncIterator](): AsyncIterator<T> {
+    yield* this.toArray();
   }
 
   /** The number of items (Python's `len(l)`). */

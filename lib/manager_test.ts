@@ -166,3 +166,22 @@ Deno.test("Manager that is never shut down does not keep the program alive", asy
   }).output();
   deepEqual([code, new TextDecoder().decode(stdout)], [0, "done\n"]);
 });
+
+Deno.test("DictProxy and ListProxy iterate a snapshot with for...of and for await (_TestContainers.test_list_iter, test_dict_iter)", async () => {
+  await using manager = new Manager();
+  const list = manager.list([1, 2, 3]);
+  const seen: number[] = [];
+  for (const item of list) {
+    seen.push(item as number);
+    if (seen.length === 1) list.append(4); // a snapshot: the new item does not show
+  }
+  deepEqual(seen, [1, 2, 3]);
+  const again: number[] = [];
+  for await (const item of list) again.push(item as number);
+  deepEqual(again, [1, 2, 3, 4]);
+  const dict = manager.dict<string, number>({ a: 1, b: 2 });
+  deepEqual([...dict], ["a", "b"]);
+  const keys: string[] = [];
+  for await (const key of dict) keys.push(key);
+  deepEqual(keys, ["a", "b"]);
+});

@@ -25,6 +25,7 @@ import { REVIVE, SHARE, type SharedHandle } from "./_shareable.ts";
 import type { SyncWaitOptions } from "./timeout.ts";
 import { QueueClosedError } from "./queue_errors.ts";
 import { DEFAULT_CAPACITY, QueueBase } from "./_queue_base.ts";
+import { INSPECT } from "./_sync.ts";
 
 /** The default size of a queue's buffer in bytes: 1 MiB. */
 export const DEFAULT_QUEUE_CAPACITY: number = DEFAULT_CAPACITY;
@@ -175,6 +176,16 @@ export class Queue<T = unknown> extends QueueBase<T> implements AsyncIterable<T>
   /** Closes the queue for every worker: no more puts; gets drain it, then throw; waiters wake. */
   close(): void {
     this.closeRing();
+  }
+
+  /**
+   * What `Deno.inspect` and `console.log` show: the class, its items now, its limit, whether
+   * it is closed.
+   *
+   * @ignore
+   */
+  [INSPECT](): string {
+    return `${this.constructor.name} { size: ${this.qsize()}, maxsize: ${this.maxsize}, closed: ${this.closed} }`;
   }
 
   /** Takes items as they come until the queue is closed and empty. */

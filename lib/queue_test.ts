@@ -206,3 +206,22 @@ Deno.test("QueueEmptyError and QueueFullError are not TimeoutErrors (_TestQueue.
     return true;
   });
 });
+
+Deno.test("Queue.put() and get() with block: false try once, whatever the timeout (_TestQueue.test_put, test_get)", () => {
+  const queue = new Queue<number>({ maxsize: 1 });
+  throws(() => queue.get({ block: false, timeout: 60_000 }), QueueEmptyError);
+  throws(() => queue.get({ timeout: -1 }), QueueEmptyError);
+  queue.put(1, { block: false });
+  throws(() => queue.put(2, { block: false, timeout: 60_000 }), QueueFullError);
+  throws(() => queue.put(2, { timeout: -1 }), QueueFullError);
+  equal(queue.get({ block: false }), 1);
+});
+
+Deno.test('Deno.inspect shows a Queue\'s size, limit and state (Symbol.for("Deno.customInspect"))', () => {
+  const queue = new Queue<number>({ maxsize: 3 });
+  queue.put(1);
+  equal(Deno.inspect(queue), "Queue { size: 1, maxsize: 3, closed: false }");
+  queue.close();
+  equal(Deno.inspect(queue), "Queue { size: 1, maxsize: 3, closed: true }");
+  equal(Deno.inspect(new JoinableQueue()), "JoinableQueue { size: 0, maxsize: 0, closed: false }");
+});
