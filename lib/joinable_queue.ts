@@ -87,7 +87,6 @@ export class JoinableQueue<T = unknown> extends Queue<T> {
     );
   }
 
-  /** The class name its handle revives. */
   /**
    * This class's module.
    *
@@ -97,6 +96,7 @@ export class JoinableQueue<T = unknown> extends Queue<T> {
     return import.meta.url;
   }
 
+  /** The class name its handle revives. */
   protected override get kind(): string {
     return "JoinableQueue";
   }

@@ -19,7 +19,7 @@ import type { Condition } from "../condition.ts";
 import type { Event } from "../event.ts";
 import type { Lock, RLock } from "../lock.ts";
 import type { Semaphore } from "../semaphore.ts";
-import type { TypeCode } from "../typecodes.ts";
+import type { LockOption, TypeCode } from "../typecodes.ts";
 import { type RawValue, Value } from "../value.ts";
 
 function addLocked(counter: RawValue<"i">, lock: Lock, times: number): number {
@@ -205,10 +205,10 @@ function bumpAll(shared: SharedArray<"q">, times: number): number {
   return times;
 }
 
-function describeValue(value: Value<TypeCode>): [string, number | bigint, boolean] {
+function describeValue(value: Value<TypeCode, LockOption>): [string, number | bigint, boolean] {
   let hasLock = true;
   try {
-    value.getLock();
+    (value as Value<TypeCode>).getLock();
   } catch {
     hasLock = false;
   }
