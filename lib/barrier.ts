@@ -18,6 +18,14 @@ import type { SyncWaitOptions } from "./timeout.ts";
 export interface BarrierOptions {
   /** The default timeout of `wait`, in milliseconds. Default: `Infinity`. */
   timeout?: number;
+  /**
+   * Called once per trip, by one party, after the last one arrives and before any goes on
+   * (Python's `action`). A function cannot travel to a worker, so it runs in the thread that made
+   * the barrier: that thread must be one of the parties (its `wait` runs the action when it is
+   * the last to arrive, or as soon as the last one has). If it throws, the barrier breaks and the
+   * error comes out of that `wait`.
+   */
+  action?: () => void;
 }
 
 /**
@@ -48,10 +56,14 @@ export class BrokenBarrierError extends Error {
 const B_STATE = 0;
 const B_COUNT = 1;
 const B_PARTIES = 2;
+/** 1 when the barrier has an action (only the copy in the thread that made it can run it). */
+const B_ACTION = 3;
 const B_TIMEOUT_OFFSET = 16;
 
 const FILLING = 0;
 const DRAINING = 1;
+/** Everyone has arrived; the action's thread must run it before the trip. */
+const ACTIONING = 2;
 const RESETTING = -1;
 const BROKEN = -2;
 
@@ -60,8 +72,8 @@ const BROKEN = -2;
  * all of them go on once the last one arrives. A waiter that times out or is aborted breaks the
  * barrier, and every waiter then gets a {@linkcode BrokenBarrierError}; `reset()` mends it.
  *
- * Python's `action` argument has no equivalent here: a function cannot travel to a worker. Let the
- * waiter whose `wait()` returned 0 do it.
+ * An `action` runs once per trip, by the party in the thread that made the barrier (a function
+ * cannot travel to a worker; Python runs it in whichever thread arrives last).
  *
  * @example Usage
  * ```ts
@@ -79,19 +91,21 @@ export class Barrier {
   #words: Int32Array;
   #cond: Condition;
   #defaultTimeout: number;
+  #action: (() => void) | undefined;
 
   /**
    * Makes a barrier in shared memory.
    *
    * @param parties How many threads must call `wait`; a positive integer.
-   * @param options The default timeout of `wait`.
-   * @throws {RangeError} If `parties` is not a positive integer or the timeout is negative.
+   * @param options The default timeout of `wait`, and the action run on each trip.
+   * @throws {RangeError} If `parties` is not a positive integer or the timeout is not a number.
+   * @throws {TypeError} If the action is not a function.
    */
   constructor(parties: number, options: BarrierOptions = {}) {
     const state = adopted();
     if (state !== undefined) {
       const { buffer, condition } = sharedState(state, "Barrier", ["buffer"]);
-      this.#words = new Int32Array(buffer, 0, 3);
+      this.#words = new Int32Array(buffer, 0, 4);
       this.#defaultTimeout = new Float64Array(buffer, B_TIMEOUT_OFFSET, 1)[0]!;
       this.#cond = Condition[REVIVE]((condition as SharedHandle | undefined)?.state);
       return;
@@ -101,10 +115,17 @@ export class Barrier {
         `Cannot make barrier: parties must be a positive integer: received ${parties}`,
       );
     }
-    this.#defaultTimeout = checkWaitOptions(options, "make barrier");
+    this.#defaultTimeout = checkWaitOptions({ timeout: options.timeout }, "make barrier");
+    if (options.action !== undefined && typeof options.action !== "function") {
+      throw new TypeError(
+        `Cannot make barrier: action must be a function: received ${typeof options.action}`,
+      );
+    }
+    this.#action = options.action;
     const buffer = new SharedArrayBuffer(B_TIMEOUT_OFFSET + 8);
-    this.#words = new Int32Array(buffer, 0, 3);
+    this.#words = new Int32Array(buffer, 0, 4);
     this.#words[B_PARTIES] = parties;
+    this.#words[B_ACTION] = this.#action === undefined ? 0 : 1;
     new Float64Array(buffer, B_TIMEOUT_OFFSET, 1)[0] = this.#defaultTimeout;
     this.#cond = new Condition({ lock: new Lock() });
   }
@@ -120,6 +141,24 @@ export class Barrier {
     this.#cond.notifyAll();
   }
 
+  /** Whether this copy may end the filling now: no action, or it holds the action. */
+  #canTrip(): boolean {
+    return this.#words[B_ACTION] === 0 || this.#action !== undefined;
+  }
+
+  /** Runs the action (if any) and lets everyone go; a throwing action breaks the barrier. */
+  #trip(): void {
+    try {
+      this.#action?.();
+    } catch (error) {
+      this.#words[B_STATE] = BROKEN;
+      this.#notifyAll();
+      throw error;
+    }
+    this.#words[B_STATE] = DRAINING;
+    this.#notifyAll();
+  }
+
   *#steps(ctx: Ctx): WaitSteps<number> {
     const words = this.#words;
     const lock = internalsOf(this.#cond.lock);
@@ -133,22 +172,31 @@ export class Barrier {
       const index = words[B_COUNT]!++;
       try {
         if (index + 1 === words[B_PARTIES]) {
-          words[B_STATE] = DRAINING;
-          this.#notifyAll();
-        } else {
-          while (words[B_STATE] === FILLING) {
-            const outcome = yield* conditionSteps(seq, lock, ctx);
-            if (outcome !== "ok" && words[B_STATE] === FILLING) {
-              words[B_STATE] = BROKEN;
-              this.#notifyAll();
-              throw new BrokenBarrierError("Cannot wait at barrier: this waiter broke it", {
-                cause: conditionError(outcome, ctx),
-              });
-            }
+          if (this.#canTrip()) {
+            this.#trip();
+          } else {
+            words[B_STATE] = ACTIONING;
+            this.#notifyAll();
           }
-          if (words[B_STATE]! < 0) {
-            throw new BrokenBarrierError("Cannot wait at barrier: it broke while waiting");
+        }
+        while (words[B_STATE] === FILLING || words[B_STATE] === ACTIONING) {
+          if (words[B_STATE] === ACTIONING && this.#action !== undefined) {
+            this.#trip();
+            break;
           }
+          const outcome = yield* conditionSteps(seq, lock, ctx);
+          if (
+            outcome !== "ok" && (words[B_STATE] === FILLING || words[B_STATE] === ACTIONING)
+          ) {
+            words[B_STATE] = BROKEN;
+            this.#notifyAll();
+            throw new BrokenBarrierError("Cannot wait at barrier: this waiter broke it", {
+              cause: conditionError(outcome, ctx),
+            });
+          }
+        }
+        if (words[B_STATE]! < 0) {
+          throw new BrokenBarrierError("Cannot wait at barrier: it broke while waiting");
         }
         return index;
       } finally {

@@ -62,3 +62,41 @@ Deno.test("Barrier.abort() breaks it for a waiting worker, and an abort signal b
   equal(barrier.broken, true);
   throws(() => new Barrier(0), RangeError);
 });
+
+Deno.test("Barrier runs its action once per trip, in the party that made it, before anyone goes on (_TestBarrier.test_action)", async () => {
+  const seen = new RawArray("i", 3);
+  let trips = 0;
+  const barrier = new Barrier(3, {
+    action: () => {
+      trips++;
+      // No party has passed this trip yet: none has written its round.
+      ok(seen.toArray().every((round) => round === trips - 1), `seen ${seen.toArray()}`);
+    },
+  });
+  const rounds = 5;
+  const workers = runAll(tasks.barrierRounds, [[barrier, seen, rounds, 1], [
+    barrier,
+    seen,
+    rounds,
+    2,
+  ]]);
+  for (let round = 1; round <= rounds; round++) {
+    await barrier.waitAsync({ timeout: 30_000 });
+    seen.array[0] = round;
+  }
+  deepEqual(await workers, [rounds, rounds]);
+  equal(trips, rounds);
+  equal(barrier.broken, false);
+  throws(() => new Barrier(2, { action: 1 as never }), TypeError);
+});
+
+Deno.test("Barrier breaks when its action throws, and the error comes out of that wait (_TestBarrier.test_action)", () => {
+  const barrier = new Barrier(1, {
+    action: () => {
+      throw new Error("action failed");
+    },
+  });
+  throws(() => barrier.wait(), { message: "action failed" });
+  equal(barrier.broken, true);
+  throws(() => barrier.wait(), BrokenBarrierError);
+});
