@@ -78,6 +78,7 @@ export {
   type SendBytesOptions,
 } from "./pipe.ts";
 export { BufferTooShortError, PipeClosedError } from "./pipe_errors.ts";
+export { currentProcess, type ProcessInfo } from "./current_process.ts";
 export {
   DISPOSE_GRACE_MS,
   type JoinOptions,

@@ -9,6 +9,7 @@ import { checkHeapLimit, runTaskInWorker, type TaskWorker } from "./_spawn.ts";
 import { encodeShared } from "./_shareable.ts";
 import { startTimer } from "./_wait.ts";
 import { assertTask, type Task } from "./task.ts";
+import { IDENTITY_BYTES, processEntry, writeIdentity } from "./_process_entry.ts";
 
 /** Options of {@linkcode Process}. */
 export interface ProcessOptions {
@@ -132,10 +133,13 @@ export class Process<A extends readonly unknown[], R> implements AsyncDisposable
         { cause: error },
       );
     }
-    const running = runTaskInWorker(this.#task, this.#args, {
+    const identity = new SharedArrayBuffer(IDENTITY_BYTES);
+    const task = { module: this.#task.module, name: this.#task.name };
+    const running = runTaskInWorker(processEntry.runAsProcess, [identity, task, this.#args], {
       ...(this.#options.name === undefined ? {} : { name: this.#options.name }),
       ...(this.#options.maxHeapMb === undefined ? {} : { maxHeapMb: this.#options.maxHeapMb }),
     });
+    writeIdentity(identity, running.info.name, running.info.id);
     this.#running = running;
     this.#exited = running.exited.then((exit) => {
       // A terminated worker exits with 1; one that finished first keeps its own code.

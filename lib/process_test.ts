@@ -2,6 +2,7 @@ import { deepEqual, equal, match, ok, rejects, throws } from "node:assert/strict
 import { activeChildren } from "./_children.ts";
 import { KILLED_EXIT_CODE, Process, TERMINATED_EXIT_CODE } from "./process.ts";
 import { Queue } from "./queue.ts";
+import { currentProcess, type ProcessInfo } from "./current_process.ts";
 import { Event } from "./event.ts";
 import { Lock } from "./lock.ts";
 import { TimeoutError } from "./timeout.ts";
@@ -149,4 +150,23 @@ Deno.test("Process checks its use", async () => {
   const unsendable = new Process(processTasks.fail, [(() => "x") as unknown as string]);
   throws(() => unsendable.start(), { name: "TypeError", message: /cannot be sent to a worker/ });
   equal(unsendable.isAlive(), false);
+});
+
+Deno.test("currentProcess() gives a child its own name and pid, and the main thread MainProcess (_TestProcess.test_current)", async () => {
+  deepEqual(currentProcess(), { name: "MainProcess", pid: 0 });
+  const queue = new Queue<ProcessInfo>();
+  const named = new Process(processTasks.reportSelf, [queue], { name: "reporter" });
+  const unnamed = new Process(processTasks.reportSelf, [queue]);
+  named.start();
+  unnamed.start();
+  await named.join();
+  await unnamed.join();
+  const seen = [queue.get({ timeout: 10_000 }), queue.get({ timeout: 10_000 })];
+  seen.sort((a, b) => (a.pid ?? 0) - (b.pid ?? 0));
+  deepEqual(seen, [
+    { name: named.name, pid: named.pid },
+    { name: unnamed.name, pid: unnamed.pid },
+  ]);
+  equal(named.name, "reporter");
+  match(unnamed.name, /^Process-\d+$/);
 });

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { currentProcess, type ProcessInfo } from "../current_process.ts";
 import { defineTasks } from "../task.ts";
 import type { DictProxy } from "../dict_proxy.ts";
 import type { ListProxy } from "../list_proxy.ts";
@@ -352,7 +353,13 @@ function lockAndFail(lock: Lock): never {
   throw new Error("failed while holding the lock");
 }
 
+/** Puts who this process is on `queue`. */
+function reportSelf(queue: Queue<ProcessInfo>): void {
+  queue.put(currentProcess());
+}
+
 export const processTasks = defineTasks(import.meta.url, {
+  reportSelf,
   squareAll,
   feed,
   exitWith,
