@@ -19,6 +19,9 @@
  *
  * This file is private to `lib/`.
  *
+ * This file stays over 300 lines: the ring is one algorithm (put, get, close and their wake-ups
+ * keep one invariant over the same words) with its item codec.
+ *
  * @module
  */
 

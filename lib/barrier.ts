@@ -2,6 +2,9 @@
  * {@linkcode Barrier}: a barrier every worker shares, after Python's `multiprocessing.Barrier`,
  * and the {@linkcode BrokenBarrierError} of its waits.
  *
+ * This file stays over 300 lines: the barrier is one state machine (filling, action, draining,
+ * resetting, broken) whose steps, trip and reset share its words and must be read together.
+ *
  * @module
  */
 

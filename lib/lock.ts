@@ -14,6 +14,9 @@
  * {@linkcode TimeoutError} of `hold()` says who held the lock (this thread, or another one that may
  * have ended). Use a timeout wherever a worker could die in a critical section.
  *
+ * This file stays over 300 lines: `Lock` and `RLock` are two faces of one base class over one
+ * futex mutex, and splitting them would split that class from its only users.
+ *
  * @module
  */
 

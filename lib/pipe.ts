@@ -6,6 +6,9 @@
  * Messages are copied like a Queue's items (structured clone via `node:v8`): no functions, no
  * shared objects.
  *
+ * This file stays over 300 lines: `Connection` is one class whose message and byte forms share
+ * one ring and one codec.
+ *
  * @module
  */
 
@@ -15,7 +18,7 @@ import {
   checkOptionsObject,
   checkSize,
   decodeItem,
-  encodeFor,
+  encodeItem,
   Ring,
   type RingFailure,
   type RingResult,
@@ -34,8 +37,8 @@ export interface PipeOptions {
    */
   duplex?: boolean;
   /**
-   * The size in bytes of each direction's buffer; `send` waits while it is full, and a message
-   * bigger than it cannot be sent. Default: 1 MiB.
+   * The size in bytes of each direction's buffer; `send` waits while it is full, and streams a
+   * message bigger than it in slices. Default: 1 MiB.
    */
   capacity?: number;
 }
@@ -73,6 +76,60 @@ function fail(why: RingFailure, ctx: Ctx, sending: boolean): unknown {
       ? `Cannot ${ctx.caller}: the pipe stayed full for ${ctx.timeout} ms`
       : `Cannot ${ctx.caller}: nothing arrived within ${ctx.timeout} ms`,
   );
+}
+
+/**
+ * A message bigger than the pipe's buffer travels in frames (Python streams a pickle through the
+ * OS pipe the same way): the first says the whole length, every frame carries one slice. Their tag
+ * bytes differ from every item tag of `_ring.ts`.
+ */
+const TAG_FIRST_CHUNK = 0xf0;
+const TAG_MORE_CHUNK = 0xf1;
+const FIRST_HEADER = 5;
+
+/** The rest of a streamed message is read without a deadline: the sender is already sending it. */
+const REST_CTX: Ctx = { caller: "receive", timeout: Infinity, signal: undefined };
+
+/** Cuts an encoded message into frames that each fit half the ring (so two can be in flight). */
+function chunked(encoded: Uint8Array, ring: Ring): Uint8Array[] {
+  let room = ring.capacity;
+  while (room > 0 && !ring.canHold(room)) room--;
+  const size = Math.max(1, Math.floor(room / 2) - FIRST_HEADER);
+  const frames: Uint8Array[] = [];
+  for (let at = 0; at < encoded.length; at += size) {
+    const slice = encoded.subarray(at, at + size);
+    const header = at === 0 ? FIRST_HEADER : 1;
+    const frame = new Uint8Array(header + slice.length);
+    frame[0] = at === 0 ? TAG_FIRST_CHUNK : TAG_MORE_CHUNK;
+    if (at === 0) new DataView(frame.buffer).setUint32(1, encoded.length);
+    frame.set(slice, header);
+    frames.push(frame);
+  }
+  return frames;
+}
+
+/** Puts a streamed message's frames back together. */
+class Assembly {
+  readonly bytes: Uint8Array;
+  #filled: number;
+
+  constructor(first: Uint8Array) {
+    this.bytes = new Uint8Array(new DataView(first.buffer, first.byteOffset).getUint32(1));
+    this.bytes.set(first.subarray(FIRST_HEADER));
+    this.#filled = first.length - FIRST_HEADER;
+  }
+
+  get done(): boolean {
+    return this.#filled >= this.bytes.length;
+  }
+
+  add(frame: Uint8Array): void {
+    if (frame[0] !== TAG_MORE_CHUNK) {
+      throw new Error("Cannot receive: a streamed message was cut by another sender's message");
+    }
+    this.bytes.set(frame.subarray(1), this.#filled);
+    this.#filled += frame.length - 1;
+  }
 }
 
 function asBytes(message: unknown, caller: string): Uint8Array {
@@ -152,23 +209,35 @@ export class Connection<T = unknown> implements Disposable {
   }
 
   /**
-   * Sends a copy of a message to the other end; waits only while its buffer is full.
+   * Sends a copy of a message to the other end; waits only while its buffer is full. A message
+   * bigger than the buffer is streamed in slices, as Python streams a big pickle through the OS
+   * pipe: the receiver must be taking them (in another thread, or with `recvAsync`), the timeout
+   * and signal apply until the first slice is in, and one end must not be sent on by two threads
+   * at once (Python's connections are not safe for that either).
    *
    * @param message The message.
    * @param options The longest wait and a signal.
    * @throws {TimeoutError} If the other end's buffer stays full until the timeout.
    * @throws {PipeClosedError} If either end was closed, or this end only receives.
    * @throws {TypeError} If the message cannot be copied.
-   * @throws {RangeError} If the message is bigger than the pipe's capacity.
    */
   send(message: T, options: SyncWaitOptions = {}): void {
     const ring = this.#out("send");
     const ctx = ctxOf(options, "send");
-    const bytes = encodeFor(ring, message, "send", "pipe");
-    const fast = ctx.signal?.aborted ? "wait" : ring.tryPut(bytes, false);
-    if (fast === "ok") return;
-    if (fast === "closed") throw fail("closed", ctx, true);
-    unwrap(runBlocking(ring.put(bytes, ctx, false), ctx.timeout, ctx.signal), ctx, true);
+    const encoded = encodeItem(message, "send");
+    const frames = ring.canHold(encoded.length) ? [encoded] : chunked(encoded, ring);
+    for (const [i, bytes] of frames.entries()) {
+      // A started message is finished whatever the timeout: half of one would corrupt the pipe.
+      const frameCtx = i === 0 ? ctx : { caller: ctx.caller, timeout: Infinity, signal: undefined };
+      const fast = frameCtx.signal?.aborted ? "wait" : ring.tryPut(bytes, false);
+      if (fast === "ok") continue;
+      if (fast === "closed") throw fail("closed", frameCtx, true);
+      unwrap(
+        runBlocking(ring.put(bytes, frameCtx, false), frameCtx.timeout, frameCtx.signal),
+        frameCtx,
+        true,
+      );
+    }
   }
 
   /**
@@ -182,7 +251,13 @@ export class Connection<T = unknown> implements Disposable {
   recv(options: SyncWaitOptions = {}): T {
     const ring = this.#in("receive");
     const ctx = ctxOf(options, "receive");
-    return decodeItem(unwrap(runBlocking(ring.get(ctx), ctx.timeout, ctx.signal), ctx)) as T;
+    const first = unwrap(runBlocking(ring.get(ctx), ctx.timeout, ctx.signal), ctx);
+    if (first[0] !== TAG_FIRST_CHUNK) return decodeItem(first) as T;
+    const whole = new Assembly(first);
+    while (!whole.done) {
+      whole.add(unwrap(runBlocking(ring.get(REST_CTX), Infinity), REST_CTX));
+    }
+    return decodeItem(whole.bytes) as T;
   }
 
   /**
@@ -196,7 +271,13 @@ export class Connection<T = unknown> implements Disposable {
   async recvAsync(options: SyncWaitOptions = {}): Promise<T> {
     const ring = this.#in("receive");
     const ctx = ctxOf(options, "receive");
-    return decodeItem(unwrap(await runAsync(ring.get(ctx), ctx.timeout, ctx.signal), ctx)) as T;
+    const first = unwrap(await runAsync(ring.get(ctx), ctx.timeout, ctx.signal), ctx);
+    if (first[0] !== TAG_FIRST_CHUNK) return decodeItem(first) as T;
+    const whole = new Assembly(first);
+    while (!whole.done) {
+      whole.add(unwrap(await runAsync(ring.get(REST_CTX), Infinity), REST_CTX));
+    }
+    return decodeItem(whole.bytes) as T;
   }
 
   /**
