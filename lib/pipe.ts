@@ -28,6 +28,7 @@ import { abortError, runAsync, runBlocking } from "./_wait.ts";
 import { type SyncWaitOptions, TimeoutError } from "./timeout.ts";
 import { DEFAULT_QUEUE_CAPACITY } from "./queue.ts";
 import { BufferTooShortError, PipeClosedError } from "./pipe_errors.ts";
+import { COPIES_BYTES, countCopy, releaseCopy } from "./_copies.ts";
 
 /** Options of {@linkcode Pipe}. */
 export interface PipeOptions {
@@ -66,6 +67,9 @@ export interface RecvBytesIntoOptions extends SyncWaitOptions {
 interface ConnectionState {
   readonly input?: SharedArrayBuffer;
   readonly output?: SharedArrayBuffer;
+  /** The end's count of copies (see `_copies.ts`), and this copy's token (-1: not counted). */
+  readonly copies?: SharedArrayBuffer;
+  readonly token?: number;
 }
 
 function fail(why: RingFailure, ctx: Ctx, sending: boolean): unknown {
@@ -165,10 +169,16 @@ export class Connection<T = unknown> implements Disposable {
   #input: Ring | undefined;
   #output: Ring | undefined;
   #closed = false;
+  #copies: Int32Array | undefined;
+  #token: number;
 
   /** Made by {@linkcode Pipe}; not meant to be called directly. */
   constructor() {
     const state = (adopted() ?? {}) as ConnectionState;
+    this.#copies = state.copies instanceof SharedArrayBuffer
+      ? new Int32Array(state.copies)
+      : undefined;
+    this.#token = typeof state.token === "number" ? state.token : -1;
     this.#input = state.input instanceof SharedArrayBuffer ? new Ring(state.input) : undefined;
     this.#output = state.output instanceof SharedArrayBuffer ? new Ring(state.output) : undefined;
     if (!this.#input && !this.#output) {
@@ -300,6 +310,16 @@ export class Connection<T = unknown> implements Disposable {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    if (this.#copies !== undefined && this.#token >= 0) this.#release(this.#token);
+    else this.#closeEnd();
+  }
+
+  /** Releases one counted copy of this end; the last one closes it. */
+  #release(token: number): void {
+    if (releaseCopy(this.#copies!, token)) this.#closeEnd();
+  }
+
+  #closeEnd(): void {
     const ctx = ctxOf({}, "close pipe");
     for (const ring of [this.#input, this.#output]) {
       if (ring) runBlocking(ring.close(ctx), Infinity);
@@ -394,10 +414,16 @@ export class Connection<T = unknown> implements Disposable {
    */
   [SHARE](): SharedHandle {
     if (this.#closed) throw new PipeClosedError("Cannot send connection: this end is closed");
+    const copies = this.#copies;
+    const token = copies === undefined ? -1 : countCopy(copies, (t) => this.#release(t));
     return {
       module: import.meta.url,
       kind: "Connection",
-      state: { input: this.#input?.buffer, output: this.#output?.buffer },
+      state: {
+        input: this.#input?.buffer,
+        output: this.#output?.buffer,
+        ...(token >= 0 ? { copies: copies!.buffer as SharedArrayBuffer, token } : {}),
+      } satisfies ConnectionState,
     };
   }
 
@@ -435,15 +461,12 @@ export function Pipe<T = unknown>(options: PipeOptions = {}): [Connection<T>, Co
   checkOptionsObject(options, "make pipe");
   const capacity = checkSize(options.capacity, DEFAULT_QUEUE_CAPACITY, "capacity", 16, "make pipe");
   const forward = Ring.allocate(capacity, 0);
-  if (options.duplex === false) {
-    return [
-      adopt({ input: forward }, () => new Connection<T>()),
-      adopt({ output: forward }, () => new Connection<T>()),
-    ];
-  }
+  const end = (state: ConnectionState) => {
+    const copies = new SharedArrayBuffer(COPIES_BYTES);
+    new Int32Array(copies).set([1, 1]); // the first copy (token 0) is open
+    return adopt({ ...state, copies, token: 0 }, () => new Connection<T>());
+  };
+  if (options.duplex === false) return [end({ input: forward }), end({ output: forward })];
   const backward = Ring.allocate(capacity, 0);
-  return [
-    adopt({ input: forward, output: backward }, () => new Connection<T>()),
-    adopt({ input: backward, output: forward }, () => new Connection<T>()),
-  ];
+  return [end({ input: forward, output: backward }), end({ input: backward, output: forward })];
 }

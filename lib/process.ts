@@ -10,6 +10,7 @@ import { encodeShared } from "./_shareable.ts";
 import { startTimer } from "./_wait.ts";
 import { assertTask, type Task } from "./task.ts";
 import { IDENTITY_BYTES, processEntry, writeIdentity } from "./_process_entry.ts";
+import { collectHandOffs } from "./_copies.ts";
 
 /** Options of {@linkcode Process}. */
 export interface ProcessOptions {
@@ -135,9 +136,15 @@ export class Process<A extends readonly unknown[], R> implements AsyncDisposable
     }
     const identity = new SharedArrayBuffer(IDENTITY_BYTES);
     const task = { module: this.#task.module, name: this.#task.name };
-    const running = runTaskInWorker(processEntry.runAsProcess, [identity, task, this.#args], {
-      ...(this.#options.name === undefined ? {} : { name: this.#options.name }),
-      ...(this.#options.maxHeapMb === undefined ? {} : { maxHeapMb: this.#options.maxHeapMb }),
+    // Pipe ends handed over count as the child's copies, released when its worker ends.
+    const [running, releases] = collectHandOffs(() =>
+      runTaskInWorker(processEntry.runAsProcess, [identity, task, this.#args], {
+        ...(this.#options.name === undefined ? {} : { name: this.#options.name }),
+        ...(this.#options.maxHeapMb === undefined ? {} : { maxHeapMb: this.#options.maxHeapMb }),
+      })
+    );
+    void running.exited.then(() => {
+      for (const release of releases) release();
     });
     writeIdentity(identity, running.info.name, running.info.id);
     this.#running = running;

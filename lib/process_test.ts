@@ -2,6 +2,8 @@ import { deepEqual, equal, match, ok, rejects, throws } from "node:assert/strict
 import { activeChildren } from "./_children.ts";
 import { KILLED_EXIT_CODE, Process, TERMINATED_EXIT_CODE } from "./process.ts";
 import { Queue } from "./queue.ts";
+import { Pipe } from "./pipe.ts";
+import { PipeClosedError } from "./pipe_errors.ts";
 import { currentProcess, type ProcessInfo } from "./current_process.ts";
 import { Event } from "./event.ts";
 import { Lock } from "./lock.ts";
@@ -169,4 +171,16 @@ Deno.test("currentProcess() gives a child its own name and pid, and the main thr
   ]);
   equal(named.name, "reporter");
   match(unnamed.name, /^Process-\d+$/);
+});
+
+Deno.test("Closing the parent's copy of a Connection handed to a Process leaves the child's open until it ends (_TestConnection.test_spawn_close)", async () => {
+  const [mine, theirs] = Pipe<number>();
+  const child = new Process(processTasks.echoOnce, [theirs]);
+  child.start();
+  theirs.close(); // the parent's copy only
+  mine.send(21);
+  equal(await mine.recvAsync({ timeout: 10_000 }), 42);
+  await child.join();
+  // The child's copy went with its worker: the pipe is closed now.
+  await rejects(mine.recvAsync({ timeout: 10_000 }), PipeClosedError);
 });

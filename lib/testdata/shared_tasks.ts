@@ -353,12 +353,18 @@ function lockAndFail(lock: Lock): never {
   throw new Error("failed while holding the lock");
 }
 
+/** Answers one number with its double, and ends without closing its end. */
+function echoOnce(end: Connection<number>): void {
+  end.send(end.recv({ timeout: 10_000 }) * 2);
+}
+
 /** Puts who this process is on `queue`. */
 function reportSelf(queue: Queue<ProcessInfo>): void {
   queue.put(currentProcess());
 }
 
 export const processTasks = defineTasks(import.meta.url, {
+  echoOnce,
   reportSelf,
   squareAll,
   feed,
