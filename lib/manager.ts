@@ -7,10 +7,15 @@
  * or use one call that does it all (`dict.increment(key)`, `dict.incrementMany(counts)`).
  *
  * Values are copied to and from the manager (structured clone): a dict holds data, not live
- * objects. One call's message and its answer must each fit in the manager channel's 1 MiB: a
- * bigger one throws a RangeError (send smaller values, or share big data in a `SharedArray`).
- * `manager.lock()`, `manager.queue()` and friends return the shared-memory primitives of
- * `sync.ts` and `queue.ts`, which need no manager round trip at all.
+ * objects. Unlike Python's, a dict or list cannot hold another proxy or a Queue (nested
+ * containers): the manager channel copies bytes (`node:v8` serialize), which cannot carry the
+ * SharedArrayBuffer a proxy or a Queue is made of, and a proxy call is synchronous while
+ * rebuilding a shared object may need an async module import; such a value throws a TypeError.
+ * Keep the inner containers beside the outer one and pass both to the task. One call's message
+ * and its answer must each fit in the manager channel's 1 MiB: a bigger one throws a RangeError
+ * (send smaller values, or share big data in a `SharedArray`). `manager.lock()`,
+ * `manager.queue()` and friends return the shared-memory primitives of `lock.ts`, `queue.ts` and
+ * the others, which need no manager round trip at all.
  *
  * @module
  */

@@ -1,6 +1,7 @@
 import { deepEqual, equal, match, ok, throws } from "node:assert/strict";
 import { activeChildren } from "./_children.ts";
 import { Manager } from "./manager.ts";
+import { Queue } from "./queue.ts";
 import { ManagerClosedError } from "./manager_closed_error.ts";
 import { Pool } from "./pool.ts";
 import { Process } from "./process.ts";
@@ -184,4 +185,13 @@ Deno.test("DictProxy and ListProxy iterate a snapshot with for...of and for awai
   const keys: string[] = [];
   for await (const key of dict) keys.push(key);
   deepEqual(keys, ["a", "b"]);
+});
+
+Deno.test("DictProxy and ListProxy refuse a nested proxy or Queue with a TypeError (_TestContainers.test_dict_proxy_nested: not followed, see manager.ts)", async () => {
+  await using manager = new Manager();
+  const outer = manager.dict<string, unknown>();
+  const inner = manager.list([1]);
+  throws(() => outer.set("inner", inner), TypeError);
+  throws(() => manager.list().append(new Queue()), TypeError);
+  equal(outer.len(), 0);
 });
