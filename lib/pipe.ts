@@ -29,6 +29,7 @@ import { type SyncWaitOptions, TimeoutError } from "./timeout.ts";
 import { DEFAULT_QUEUE_CAPACITY } from "./queue.ts";
 import { BufferTooShortError, PipeClosedError } from "./pipe_errors.ts";
 import { COPIES_BYTES, countCopy, releaseCopy } from "./_copies.ts";
+import { Assembly, chunked, REST_CTX, TAG_FIRST_CHUNK } from "./_frames.ts";
 
 /** Options of {@linkcode Pipe}. */
 export interface PipeOptions {
@@ -80,60 +81,6 @@ function fail(why: RingFailure, ctx: Ctx, sending: boolean): unknown {
       ? `Cannot ${ctx.caller}: the pipe stayed full for ${ctx.timeout} ms`
       : `Cannot ${ctx.caller}: nothing arrived within ${ctx.timeout} ms`,
   );
-}
-
-/**
- * A message bigger than the pipe's buffer travels in frames (Python streams a pickle through the
- * OS pipe the same way): the first says the whole length, every frame carries one slice. Their tag
- * bytes differ from every item tag of `_ring.ts`.
- */
-const TAG_FIRST_CHUNK = 0xf0;
-const TAG_MORE_CHUNK = 0xf1;
-const FIRST_HEADER = 5;
-
-/** The rest of a streamed message is read without a deadline: the sender is already sending it. */
-const REST_CTX: Ctx = { caller: "receive", timeout: Infinity, signal: undefined };
-
-/** Cuts an encoded message into frames that each fit half the ring (so two can be in flight). */
-function chunked(encoded: Uint8Array, ring: Ring): Uint8Array[] {
-  let room = ring.capacity;
-  while (room > 0 && !ring.canHold(room)) room--;
-  const size = Math.max(1, Math.floor(room / 2) - FIRST_HEADER);
-  const frames: Uint8Array[] = [];
-  for (let at = 0; at < encoded.length; at += size) {
-    const slice = encoded.subarray(at, at + size);
-    const header = at === 0 ? FIRST_HEADER : 1;
-    const frame = new Uint8Array(header + slice.length);
-    frame[0] = at === 0 ? TAG_FIRST_CHUNK : TAG_MORE_CHUNK;
-    if (at === 0) new DataView(frame.buffer).setUint32(1, encoded.length);
-    frame.set(slice, header);
-    frames.push(frame);
-  }
-  return frames;
-}
-
-/** Puts a streamed message's frames back together. */
-class Assembly {
-  readonly bytes: Uint8Array;
-  #filled: number;
-
-  constructor(first: Uint8Array) {
-    this.bytes = new Uint8Array(new DataView(first.buffer, first.byteOffset).getUint32(1));
-    this.bytes.set(first.subarray(FIRST_HEADER));
-    this.#filled = first.length - FIRST_HEADER;
-  }
-
-  get done(): boolean {
-    return this.#filled >= this.bytes.length;
-  }
-
-  add(frame: Uint8Array): void {
-    if (frame[0] !== TAG_MORE_CHUNK) {
-      throw new Error("Cannot receive: a streamed message was cut by another sender's message");
-    }
-    this.bytes.set(frame.subarray(1), this.#filled);
-    this.#filled += frame.length - 1;
-  }
 }
 
 function asBytes(message: unknown, caller: string): Uint8Array {
