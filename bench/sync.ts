@@ -9,7 +9,8 @@
  */
 
 import { defineTasks, Process, RawArray, RawValue, Value } from "../lib/mod.ts";
-import { Barrier, Lock } from "../lib/sync.ts";
+import { Barrier } from "../lib/barrier.ts";
+import { Lock } from "../lib/lock.ts";
 import { type BenchRow, short } from "./_bench.ts";
 
 /** Where a worker writes its elapsed milliseconds, and which slot is its own. */

@@ -5,23 +5,15 @@
  * Code in `lib/` registers a worker when it starts it and unregisters it when it has exited; the
  * grader reads {@linkcode activeChildren} after a student's code returns to report leaked workers.
  *
- * This file is private to `lib/`; `mod.ts` re-exports {@linkcode activeChildren} and its types.
+ * This file is private to `lib/`; `children.ts` holds the public {@linkcode activeChildren} and its
+ * types (re-exported here for `lib/`'s own files).
  *
  * @module
  */
 
-/** What started a child worker. */
-export type ChildKind = "pool" | "process" | "manager";
+import type { ChildInfo, ChildKind } from "./children.ts";
 
-/** One live worker that `lib/` started. */
-export interface ChildInfo {
-  /** What started it: a `Pool`, a `Process` or a `Manager`. */
-  readonly kind: ChildKind;
-  /** A number unique in this isolate, counted from 1 in start order. */
-  readonly id: number;
-  /** A readable name, such as `"PoolWorker-3"`. */
-  readonly name: string;
-}
+export { activeChildren, type ChildInfo, type ChildKind } from "./children.ts";
 
 /** The handle a starter keeps to unregister its worker once it has exited. */
 export interface ChildRegistration {
@@ -33,6 +25,7 @@ export interface ChildRegistration {
 
 const REGISTRY_KEY = Symbol.for("parakit.children");
 
+/** The registry, on `globalThis` under {@linkcode REGISTRY_KEY} (`children.ts` reads it there). */
 interface Registry {
   next: number;
   live: Map<number, ChildInfo>;
@@ -69,27 +62,6 @@ const DEFAULT_NAMES: Readonly<Record<ChildKind, string>> = {
   process: "Process",
   manager: "Manager",
 };
-
-/**
- * Lists every worker that `lib/` started in this isolate and that has not exited yet (pool
- * workers, processes, manager servers), oldest first, like Python's
- * `multiprocessing.active_children()`. A closed and joined pool leaves nothing here.
- *
- * @returns A snapshot: one frozen entry per live child.
- *
- * @example Usage
- * ```ts
- * import { activeChildren } from "./_children.ts";
- * import { ok } from "node:assert/strict";
- *
- * const children = activeChildren();
- * ok(Array.isArray(children));
- * ok(children.every((child) => ["pool", "process", "manager"].includes(child.kind)));
- * ```
- */
-export function activeChildren(): ChildInfo[] {
-  return [...registry().live.values()];
-}
 
 const IMPORTING_KEY = Symbol.for("parakit.importingTaskModule");
 

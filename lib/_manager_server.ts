@@ -4,6 +4,9 @@
  *
  * This file is private to `lib/`.
  *
+ * This file stays over 300 lines: it is one worker's whole loop (hello, dispatch, ops, shutdown)
+ * over one table of served objects.
+ *
  * @module
  */
 

@@ -10,14 +10,8 @@
  * @module
  */
 
-import {
-  abortError,
-  checkWaitOptions,
-  selfId,
-  type SyncWaitOptions,
-  TimeoutError,
-  type WaitSteps,
-} from "./_wait.ts";
+import { abortError, checkWaitOptions, selfId, type WaitSteps } from "./_wait.ts";
+import { type SyncWaitOptions, TimeoutError } from "./timeout.ts";
 
 /** Index of the mutex word. */
 export const STATE = 0;

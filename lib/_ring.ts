@@ -19,13 +19,17 @@
  *
  * This file is private to `lib/`.
  *
+ * This file stays over 300 lines: the ring is one algorithm (put, get, close and their wake-ups
+ * keep one invariant over the same words) with its item codec.
+ *
  * @module
  */
 
 import { deserialize, serialize } from "node:v8";
 import { type Ctx, mutexRelease, mutexSteps, mutexTry } from "./_mutex.ts";
 import { encodeShared } from "./_shareable.ts";
-import { TimeoutError, type WaitSteps } from "./_wait.ts";
+import type { WaitSteps } from "./_wait.ts";
+import { TimeoutError } from "./timeout.ts";
 
 const HEAD = 2;
 const TAIL = 3;

@@ -12,23 +12,7 @@
  * @module
  */
 
-import { TimeoutError } from "./async_result.ts";
-
-/** The one TimeoutError of `lib/` (defined with `AsyncResult`), thrown by every wait. */
-export { TimeoutError };
-
-/** Options of every wait in `lib/`: how long to wait at most, and a signal that stops waiting. */
-export interface SyncWaitOptions {
-  /**
-   * The longest wait in milliseconds; `Infinity` (the default) waits for ever. `0` only tries.
-   */
-  timeout?: number;
-  /**
-   * Stops the wait with the signal's reason. A blocking wait checks it before it sleeps (nothing
-   * else runs on a thread that is blocked); an async wait stops as soon as it fires.
-   */
-  signal?: AbortSignal;
-}
+import { type SyncWaitOptions, TimeoutError } from "./timeout.ts";
 
 /**
  * Sleep while `array[index] === value`. An `unbounded` request ignores the deadline and the
@@ -55,23 +39,27 @@ export type WaitSteps<T> = Generator<WaitRequest, T, WaitOutcome>;
  *
  * @param options The options.
  * @param caller What was being done, for the message (`"acquire lock"`).
- * @returns The timeout in milliseconds (`Infinity` when none).
- * @throws {RangeError} If the timeout is negative or not a number.
- * @throws {TypeError} If the signal is not an AbortSignal.
+ * @returns The timeout in milliseconds (`Infinity` when none): 0 for a negative one and for
+ * `block: false`, as in Python.
+ * @throws {RangeError} If the timeout is not a number (or NaN).
+ * @throws {TypeError} If the signal is not an AbortSignal, or `block` not a boolean.
  */
 export function checkWaitOptions(options: SyncWaitOptions, caller: string): number {
   const timeout = options.timeout ?? Infinity;
-  if (typeof timeout !== "number" || Number.isNaN(timeout) || timeout < 0) {
+  if (typeof timeout !== "number" || Number.isNaN(timeout)) {
     throw new RangeError(
-      `Cannot ${caller}: timeout must be a non-negative number of milliseconds: received ${
-        String(timeout)
-      }`,
+      `Cannot ${caller}: timeout must be a number of milliseconds: received ${String(timeout)}`,
     );
   }
   if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) {
     throw new TypeError(`Cannot ${caller}: signal must be an AbortSignal`);
   }
-  return timeout;
+  if (options.block !== undefined && typeof options.block !== "boolean") {
+    throw new TypeError(
+      `Cannot ${caller}: block must be a boolean: received ${typeof options.block}`,
+    );
+  }
+  return options.block === false ? 0 : Math.max(0, timeout);
 }
 
 /** The message tail of a timeout: `timed out after 10 ms`. */

@@ -6,6 +6,10 @@
  */
 
 import { startTimer } from "./_wait.ts";
+import { TimeoutError } from "./timeout.ts";
+
+/** `AsyncResult.get()`'s TimeoutError, defined in `timeout.ts` with every wait's options. */
+export { TimeoutError };
 
 /**
  * A pool's worker died (`Deno.exit`, an uncaught error outside a task, out of memory, killed)
@@ -58,31 +62,6 @@ export class PoolClosedError extends Error {
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = "PoolClosedError";
-  }
-}
-
-/**
- * `AsyncResult.get({ timeout })` ran out of time: the result was not ready. The task itself goes on
- * running (as in Python); call `get()` again to wait longer.
- *
- * @example Usage
- * ```ts
- * import { TimeoutError } from "./async_result.ts";
- * import { equal } from "node:assert/strict";
- *
- * equal(new TimeoutError("Cannot get result: not ready after 10 ms").name, "TimeoutError");
- * ```
- */
-export class TimeoutError extends Error {
-  /**
-   * Makes the error.
-   *
-   * @param message What happened.
-   * @param options The error's `cause`.
-   */
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = "TimeoutError";
   }
 }
 

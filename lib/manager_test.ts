@@ -1,6 +1,8 @@
 import { deepEqual, equal, match, ok, throws } from "node:assert/strict";
 import { activeChildren } from "./_children.ts";
-import { Manager, ManagerClosedError } from "./manager.ts";
+import { Manager } from "./manager.ts";
+import { Queue } from "./queue.ts";
+import { ManagerClosedError } from "./manager_closed_error.ts";
 import { Pool } from "./pool.ts";
 import { Process } from "./process.ts";
 import { runAll, runInWorker, runInWorkerWithin } from "./testdata/shared_spawn.ts";
@@ -164,4 +166,32 @@ Deno.test("Manager that is never shut down does not keep the program alive", asy
     signal: AbortSignal.timeout(10_000),
   }).output();
   deepEqual([code, new TextDecoder().decode(stdout)], [0, "done\n"]);
+});
+
+Deno.test("DictProxy and ListProxy iterate a snapshot with for...of and for await (_TestContainers.test_list_iter, test_dict_iter)", async () => {
+  await using manager = new Manager();
+  const list = manager.list([1, 2, 3]);
+  const seen: number[] = [];
+  for (const item of list) {
+    seen.push(item as number);
+    if (seen.length === 1) list.append(4); // a snapshot: the new item does not show
+  }
+  deepEqual(seen, [1, 2, 3]);
+  const again: number[] = [];
+  for await (const item of list) again.push(item as number);
+  deepEqual(again, [1, 2, 3, 4]);
+  const dict = manager.dict<string, number>({ a: 1, b: 2 });
+  deepEqual([...dict], ["a", "b"]);
+  const keys: string[] = [];
+  for await (const key of dict) keys.push(key);
+  deepEqual(keys, ["a", "b"]);
+});
+
+Deno.test("DictProxy and ListProxy refuse a nested proxy or Queue with a TypeError (_TestContainers.test_dict_proxy_nested: not followed, see manager.ts)", async () => {
+  await using manager = new Manager();
+  const outer = manager.dict<string, unknown>();
+  const inner = manager.list([1]);
+  throws(() => outer.set("inner", inner), TypeError);
+  throws(() => manager.list().append(new Queue()), TypeError);
+  equal(outer.len(), 0);
 });

@@ -1,7 +1,8 @@
 import { deepEqual, equal, ok, rejects, throws } from "node:assert/strict";
-import { TimeoutError } from "./async_result.ts";
-import { Pipe, PipeClosedError } from "./pipe.ts";
-import { Lock } from "./sync.ts";
+import { TimeoutError } from "./timeout.ts";
+import { Pipe } from "./pipe.ts";
+import { BufferTooShortError, PipeClosedError } from "./pipe_errors.ts";
+import { Lock } from "./lock.ts";
 import { runInWorker, runInWorkerWithin } from "./testdata/shared_spawn.ts";
 import { pipeTasks } from "./testdata/shared_tasks.ts";
 
@@ -31,7 +32,7 @@ Deno.test("Pipe({ duplex: false }): the reader gets everything sent, then PipeCl
     message: "Cannot receive: the pipe is closed",
   });
   throws(() => writer.send("d"), PipeClosedError);
-  throws(() => reader.send("x"), { name: "TypeError", message: /only receives/ });
+  throws(() => reader.send("x"), { name: "PipeClosedError", message: /only receives/ });
 });
 
 Deno.test("Connection's waits time out and abort; poll waits up to its timeout", async () => {
@@ -51,16 +52,18 @@ Deno.test("Connection's waits time out and abort; poll waits up to its timeout",
   throws(() => Pipe({ capacity: 8 }), RangeError);
 });
 
-Deno.test("Connection.send() of a message over the pipe's capacity throws a RangeError", async () => {
+Deno.test("Connection.send() streams a message bigger than the pipe's capacity (_TestConnection.test_connection, big messages)", async () => {
   const [reader, writer] = Pipe<string>({ capacity: 64 });
-  deepEqual(await runInWorkerWithin(5_000, pipeTasks.sendBig, writer, 100), {
-    ok: true,
-    value: "RangeError: Cannot send: the message takes 101 bytes, more than the pipe's capacity " +
-      "of 64: make the pipe with a larger capacity",
-  });
-  equal(reader.poll(), false);
+  const sender = runInWorkerWithin(10_000, pipeTasks.sendBig, writer, 10_000);
+  equal(await reader.recvAsync({ timeout: 10_000 }), "x".repeat(10_000));
+  deepEqual(await sender, { ok: true, value: "sent" });
   writer.send("fits");
   equal(reader.recv(), "fits");
+  const [small, end] = Pipe<string>({ capacity: 16 });
+  const messages = ["a".repeat(500), "short", "b".repeat(333)];
+  const worker = runInWorkerWithin(10_000, pipeTasks.sendAll, end, messages);
+  for (const message of messages) equal(await small.recvAsync({ timeout: 10_000 }), message);
+  deepEqual(await worker, { ok: true, value: 3 });
 });
 
 Deno.test("Connection.send() that times out on a full pipe says the pipe stayed full", () => {
@@ -79,4 +82,46 @@ Deno.test("Pipe() rejects a wrong-typed option with a TypeError and an out-of-ra
   });
   throws(() => Pipe(7 as never), TypeError);
   throws(() => Pipe({ capacity: 8 }), RangeError);
+});
+
+Deno.test("Connection.sendBytes() and recvBytes() carry bytes; recvBytesInto() fills a buffer or throws BufferTooShortError (_TestConnection.test_connection)", () => {
+  const [a, b] = Pipe();
+  a.sendBytes(new TextEncoder().encode("hello world"), { offset: 6, size: 5 });
+  deepEqual(new TextDecoder().decode(b.recvBytes()), "world");
+  a.sendBytes(new Uint8Array([1, 2, 3]).buffer);
+  const buffer = new Uint8Array(8);
+  equal(b.recvBytesInto(buffer, { offset: 4 }), 3);
+  deepEqual([...buffer], [0, 0, 0, 0, 1, 2, 3, 0]);
+  a.sendBytes(new Uint8Array(10));
+  throws(() => b.recvBytesInto(new Uint8Array(4)), (error: unknown) => {
+    ok(error instanceof BufferTooShortError);
+    equal(error.bytes.length, 10);
+    return true;
+  });
+  a.sendBytes(new Uint8Array(10));
+  throws(() => b.recvBytes({ maxLength: 4 }), RangeError);
+  a.send("not bytes");
+  throws(() => b.recvBytes(), TypeError);
+  throws(() => a.sendBytes(new Uint8Array(2), { offset: 3 }), RangeError);
+  equal(b.poll(-1), false); // a negative timeout acts as 0
+});
+
+Deno.test("The wrong end of a one-way Pipe fails as a closed end does (_TestConnection.test_duplex_false)", () => {
+  const [reader, writer] = Pipe({ duplex: false });
+  throws(() => reader.send(1), PipeClosedError);
+  throws(() => writer.recv(), PipeClosedError);
+  throws(() => writer.poll(), PipeClosedError);
+  writer.send(1);
+  equal(reader.recv(), 1);
+});
+
+Deno.test("A Connection is disposable: using closes it (_TestConnection.test_context)", () => {
+  const [a, b] = Pipe<number>();
+  {
+    using end = a;
+    end.send(1);
+  }
+  equal(a.closed, true);
+  equal(b.recv(), 1);
+  throws(() => b.recv(), PipeClosedError);
 });

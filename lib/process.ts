@@ -9,6 +9,8 @@ import { checkHeapLimit, runTaskInWorker, type TaskWorker } from "./_spawn.ts";
 import { encodeShared } from "./_shareable.ts";
 import { startTimer } from "./_wait.ts";
 import { assertTask, type Task } from "./task.ts";
+import { IDENTITY_BYTES, processEntry, writeIdentity } from "./_process_entry.ts";
+import { collectHandOffs } from "./_copies.ts";
 
 /** Options of {@linkcode Process}. */
 export interface ProcessOptions {
@@ -74,6 +76,11 @@ export class Process<A extends readonly unknown[], R> implements AsyncDisposable
   #exitCode: number | null = null;
   #stopCode: number | undefined;
   #exited: Promise<void> | undefined;
+  #closed = false;
+
+  #check(caller: string): void {
+    if (this.#closed) throw new Error(`Cannot ${caller} ${this.name}: the process is closed`);
+  }
 
   /**
    * Prepares a process; `start()` runs it.
@@ -112,6 +119,7 @@ export class Process<A extends readonly unknown[], R> implements AsyncDisposable
    * @throws {TypeError} If an argument cannot be sent to a worker (a function, say).
    */
   start(): void {
+    this.#check("start process");
     if (this.#running !== undefined) {
       throw new Error(`Cannot start process ${this.name}: it was started before`);
     }
@@ -126,10 +134,19 @@ export class Process<A extends readonly unknown[], R> implements AsyncDisposable
         { cause: error },
       );
     }
-    const running = runTaskInWorker(this.#task, this.#args, {
-      ...(this.#options.name === undefined ? {} : { name: this.#options.name }),
-      ...(this.#options.maxHeapMb === undefined ? {} : { maxHeapMb: this.#options.maxHeapMb }),
+    const identity = new SharedArrayBuffer(IDENTITY_BYTES);
+    const task = { module: this.#task.module, name: this.#task.name };
+    // Pipe ends handed over count as the child's copies, released when its worker ends.
+    const [running, releases] = collectHandOffs(() =>
+      runTaskInWorker(processEntry.runAsProcess, [identity, task, this.#args], {
+        ...(this.#options.name === undefined ? {} : { name: this.#options.name }),
+        ...(this.#options.maxHeapMb === undefined ? {} : { maxHeapMb: this.#options.maxHeapMb }),
+      })
+    );
+    void running.exited.then(() => {
+      for (const release of releases) release();
     });
+    writeIdentity(identity, running.info.name, running.info.id);
     this.#running = running;
     this.#exited = running.exited.then((exit) => {
       // A terminated worker exits with 1; one that finished first keeps its own code.
@@ -142,34 +159,41 @@ export class Process<A extends readonly unknown[], R> implements AsyncDisposable
    *
    * @param options The longest wait in milliseconds.
    * @returns Once the process has ended or the timeout passed (check `exitCode` to tell which).
-   * @throws {Error} If the process was never started.
-   * @throws {RangeError} If the timeout is negative.
+   * @throws {Error} If the process was never started, or is closed.
+   * @throws {RangeError} If the timeout is not a number; a negative one acts as 0, as in Python.
    */
   async join(options: JoinOptions = {}): Promise<void> {
+    this.#check("join process");
     const exited = this.#exited;
     if (exited === undefined) {
       throw new Error(`Cannot join process ${this.name}: it was never started`);
     }
     const { timeout } = options;
     if (timeout === undefined) return await exited;
-    if (typeof timeout !== "number" || Number.isNaN(timeout) || timeout < 0) {
+    if (typeof timeout !== "number" || Number.isNaN(timeout)) {
       throw new RangeError(
-        `Cannot join process: timeout must be a non-negative number of milliseconds: received ${timeout}`,
+        `Cannot join process: timeout must be a number of milliseconds: received ${timeout}`,
       );
     }
     let stopTimer: (() => void) | undefined;
     try {
       await Promise.race([
         exited,
-        new Promise<void>((resolve) => stopTimer = startTimer(timeout, resolve)),
+        new Promise<void>((resolve) => stopTimer = startTimer(Math.max(0, timeout), resolve)),
       ]);
     } finally {
       stopTimer?.();
     }
   }
 
-  /** True from `start()` until the worker has ended. */
+  /**
+   * True from `start()` until the worker has ended.
+   *
+   * @returns Whether the worker runs.
+   * @throws {Error} If the process is closed.
+   */
   isAlive(): boolean {
+    this.#check("check process");
     return this.#running !== undefined && this.#exitCode === null;
   }
 
@@ -189,6 +213,7 @@ export class Process<A extends readonly unknown[], R> implements AsyncDisposable
   }
 
   #stop(code: number): void {
+    this.#check("stop process");
     if (!this.isAlive()) return;
     this.#stopCode ??= code;
     void this.#running!.worker.terminate();
@@ -205,12 +230,31 @@ export class Process<A extends readonly unknown[], R> implements AsyncDisposable
   }
 
   /**
-   * `await using`: terminates a process that still runs and waits until it has ended, at most
-   * {@linkcode DISPOSE_GRACE_MS} (a worker spinning in a loop never ends).
+   * Releases the process object, as Python's `close()`: later calls of `start`, `join`,
+   * `isAlive`, `terminate` and `kill` throw. Closing again does nothing.
+   *
+   * @throws {Error} If the worker still runs: join it (or terminate it) first. Python raises a
+   * ValueError; a running worker is never ended behind the caller's back.
+   */
+  close(): void {
+    if (this.#closed) return;
+    if (this.#running !== undefined && this.#exitCode === null) {
+      throw new Error(
+        `Cannot close process ${this.name}: it is still running: join or terminate it first`,
+      );
+    }
+    this.#closed = true;
+  }
+
+  /**
+   * `await using`: closes the process (see {@linkcode Process.prototype.close}), after waiting
+   * for a worker that is ending already (at most {@linkcode DISPOSE_GRACE_MS}).
+   *
+   * @throws {Error} If the worker still runs.
    */
   async [Symbol.asyncDispose](): Promise<void> {
-    if (this.#exited === undefined) return;
-    this.terminate();
-    await this.join({ timeout: DISPOSE_GRACE_MS });
+    if (this.#closed) return;
+    if (this.#stopCode !== undefined) await this.join({ timeout: DISPOSE_GRACE_MS });
+    this.close();
   }
 }

@@ -2,8 +2,12 @@ import { deepEqual, equal, match, ok, rejects, throws } from "node:assert/strict
 import { activeChildren } from "./_children.ts";
 import { KILLED_EXIT_CODE, Process, TERMINATED_EXIT_CODE } from "./process.ts";
 import { Queue } from "./queue.ts";
-import { Event, Lock } from "./sync.ts";
-import { TimeoutError } from "./async_result.ts";
+import { Pipe } from "./pipe.ts";
+import { PipeClosedError } from "./pipe_errors.ts";
+import { currentProcess, type ProcessInfo } from "./current_process.ts";
+import { Event } from "./event.ts";
+import { Lock } from "./lock.ts";
+import { TimeoutError } from "./timeout.ts";
 import { processTasks } from "./testdata/shared_tasks.ts";
 import { tasks } from "./testdata/tasks.ts";
 import { within } from "./testdata/deadline.ts";
@@ -73,16 +77,31 @@ Deno.test("Process.join() waits for the end with a timeout of Infinity or past 2
   }
 });
 
-Deno.test("Process disposed by await using ends and is joined", async () => {
+Deno.test("Process: closing or disposing a live process throws, a closed one's methods throw (_TestProcess.test_close)", async () => {
   const never = new Event();
-  let kept: Process<[Event], void>;
+  const process = new Process(processTasks.waitForever, [never]);
+  process.start();
+  throws(() => process.close(), { message: /it is still running: join or terminate it first/ });
+  await rejects(process[Symbol.asyncDispose](), { message: /it is still running/ });
+  equal(process.isAlive(), true);
   {
-    await using process = new Process(processTasks.waitForever, [never]);
-    process.start();
-    kept = process;
+    await using terminated = process;
+    terminated.terminate(); // disposing waits for a worker that is ending
   }
-  equal(kept.isAlive(), false);
-  equal(kept.exitCode, TERMINATED_EXIT_CODE);
+  equal(process.exitCode, TERMINATED_EXIT_CODE);
+  throws(() => process.isAlive(), { message: /the process is closed/ });
+  await rejects(process.join(), { message: /the process is closed/ });
+  throws(() => process.start(), { message: /the process is closed/ });
+  throws(() => process.terminate(), { message: /the process is closed/ });
+  process.close(); // again: nothing
+});
+
+Deno.test("Process.join() takes a negative timeout as 0 (_TestProcess.test_process)", async () => {
+  const process = new Process(tasks.sleepFor, [50]);
+  process.start();
+  await process.join({ timeout: -1 });
+  await process.join();
+  equal(process.exitCode, 0);
 });
 
 Deno.test("A Process that dies holding a Lock leaves it locked; waiters time out", async () => {
@@ -92,7 +111,8 @@ Deno.test("A Process that dies holding a Lock leaves it locked; waiters time out
   await process.join();
   equal(process.exitCode, 1);
   equal(lock.locked, true);
-  await rejects(lock.acquireAsync({ timeout: 10 }), (error: Error) => {
+  equal(await lock.acquireAsync({ timeout: 10 }), false);
+  await rejects(lock.holdAsync({ timeout: 10 }), (error: Error) => {
     ok(error instanceof TimeoutError);
     match(error.message, /another thread holds it \(a worker that ended while holding it/);
     return true;
@@ -127,9 +147,40 @@ Deno.test("Process checks its use", async () => {
   await rejects(process.join(), { message: /it was never started/ });
   process.start();
   throws(() => process.start(), { message: /it was started before/ });
-  await rejects(process.join({ timeout: -1 }), RangeError);
+  await rejects(process.join({ timeout: Number.NaN }), RangeError);
   await process.join();
   const unsendable = new Process(processTasks.fail, [(() => "x") as unknown as string]);
   throws(() => unsendable.start(), { name: "TypeError", message: /cannot be sent to a worker/ });
   equal(unsendable.isAlive(), false);
+});
+
+Deno.test("currentProcess() gives a child its own name and pid, and the main thread MainProcess (_TestProcess.test_current)", async () => {
+  deepEqual(currentProcess(), { name: "MainProcess", pid: 0 });
+  const queue = new Queue<ProcessInfo>();
+  const named = new Process(processTasks.reportSelf, [queue], { name: "reporter" });
+  const unnamed = new Process(processTasks.reportSelf, [queue]);
+  named.start();
+  unnamed.start();
+  await named.join();
+  await unnamed.join();
+  const seen = [queue.get({ timeout: 10_000 }), queue.get({ timeout: 10_000 })];
+  seen.sort((a, b) => (a.pid ?? 0) - (b.pid ?? 0));
+  deepEqual(seen, [
+    { name: named.name, pid: named.pid },
+    { name: unnamed.name, pid: unnamed.pid },
+  ]);
+  equal(named.name, "reporter");
+  match(unnamed.name, /^Process-\d+$/);
+});
+
+Deno.test("Closing the parent's copy of a Connection handed to a Process leaves the child's open until it ends (_TestConnection.test_spawn_close)", async () => {
+  const [mine, theirs] = Pipe<number>();
+  const child = new Process(processTasks.echoOnce, [theirs]);
+  child.start();
+  theirs.close(); // the parent's copy only
+  mine.send(21);
+  equal(await mine.recvAsync({ timeout: 10_000 }), 42);
+  await child.join();
+  // The child's copy went with its worker: the pipe is closed now.
+  await rejects(mine.recvAsync({ timeout: 10_000 }), PipeClosedError);
 });

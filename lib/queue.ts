@@ -20,23 +20,15 @@
  * @module
  */
 
-import { adopt, adopted, sharedState } from "./_adopt.ts";
-import { type Ctx, ctxOf } from "./_mutex.ts";
-import {
-  checkOptionsObject,
-  checkSize,
-  decodeItem,
-  encodeFor,
-  Ring,
-  type RingFailure,
-  type RingResult,
-} from "./_ring.ts";
+import { adopt } from "./_adopt.ts";
 import { REVIVE, SHARE, type SharedHandle } from "./_shareable.ts";
-import { abortError, runAsync, runBlocking, type SyncWaitOptions } from "./_wait.ts";
-import { TimeoutError } from "./async_result.ts";
+import type { SyncWaitOptions } from "./timeout.ts";
+import { QueueClosedError } from "./queue_errors.ts";
+import { DEFAULT_CAPACITY, QueueBase } from "./_queue_base.ts";
+import { INSPECT } from "./_sync.ts";
 
 /** The default size of a queue's buffer in bytes: 1 MiB. */
-export const DEFAULT_QUEUE_CAPACITY: number = 1 << 20;
+export const DEFAULT_QUEUE_CAPACITY: number = DEFAULT_CAPACITY;
 
 /** Options of {@linkcode Queue}. */
 export interface QueueOptions {
@@ -47,201 +39,6 @@ export interface QueueOptions {
    * full, whatever `maxsize` says, and an item bigger than it cannot be put. Default: 1 MiB.
    */
   capacity?: number;
-}
-
-/**
- * `get` found the queue empty until its timeout (or at once, for `getNowait`). Python's
- * `queue.Empty`.
- *
- * @example Usage
- * ```ts
- * import { Queue, QueueEmptyError } from "./queue.ts";
- * import { throws } from "node:assert/strict";
- *
- * throws(() => new Queue().getNowait(), QueueEmptyError);
- * ```
- */
-export class QueueEmptyError extends TimeoutError {
-  /**
-   * Makes the error.
-   *
-   * @param message What was tried.
-   * @param options The error's cause.
-   */
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = "QueueEmptyError";
-  }
-}
-
-/**
- * `put` found the queue full until its timeout (or at once, for `putNowait`). Python's
- * `queue.Full`.
- *
- * @example Usage
- * ```ts
- * import { Queue, QueueFullError } from "./queue.ts";
- * import { throws } from "node:assert/strict";
- *
- * const queue = new Queue({ maxsize: 1 });
- * queue.put(1);
- * throws(() => queue.putNowait(2), QueueFullError);
- * ```
- */
-export class QueueFullError extends TimeoutError {
-  /**
-   * Makes the error.
-   *
-   * @param message What was tried.
-   * @param options The error's cause.
-   */
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = "QueueFullError";
-  }
-}
-
-/**
- * The queue was closed: no more puts, and a get found it closed and empty.
- *
- * @example Usage
- * ```ts
- * import { Queue, QueueClosedError } from "./queue.ts";
- * import { throws } from "node:assert/strict";
- *
- * const queue = new Queue();
- * queue.close();
- * throws(() => queue.put(1), QueueClosedError);
- * ```
- */
-export class QueueClosedError extends Error {
-  /**
-   * Makes the error.
-   *
-   * @param message What was tried.
-   * @param options The error's cause.
-   */
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = "QueueClosedError";
-  }
-}
-
-function failure(why: RingFailure, ctx: Ctx, full: boolean): unknown {
-  if (why === "aborted") return abortError(ctx.signal, ctx.caller);
-  if (why === "closed") {
-    return new QueueClosedError(
-      full
-        ? `Cannot ${ctx.caller}: the queue is closed`
-        : `Cannot ${ctx.caller}: the queue is closed and empty`,
-    );
-  }
-  const message = `Cannot ${ctx.caller}: the queue stayed ${
-    full ? "full" : "empty"
-  } for ${ctx.timeout} ms`;
-  return full ? new QueueFullError(message) : new QueueEmptyError(message);
-}
-
-function unwrap<T>(result: RingResult<T>, ctx: Ctx, full: boolean): T {
-  if (!result.ok) throw failure(result.why, ctx, full);
-  return result.value;
-}
-
-/**
- * The shared engine of the three queue classes; holds the ring and its encode/decode steps.
- *
- * @ignore
- */
-abstract class QueueBase<T> {
-  readonly #ring: Ring;
-
-  constructor(options: QueueOptions, kind: string) {
-    const state = adopted();
-    if (state !== undefined) {
-      this.#ring = new Ring(sharedState(state, kind, ["buffer"]).buffer);
-      return;
-    }
-    checkOptionsObject(options, "make queue");
-    const maxsize = checkSize(options.maxsize, 0, "maxsize", 0, "make queue");
-    const capacity = checkSize(
-      options.capacity,
-      DEFAULT_QUEUE_CAPACITY,
-      "capacity",
-      16,
-      "make queue",
-    );
-    this.#ring = new Ring(Ring.allocate(capacity, maxsize));
-  }
-
-  protected get ring(): Ring {
-    return this.#ring;
-  }
-
-  /** Whether a put adds an unfinished task (JoinableQueue). */
-  protected get countsTasks(): boolean {
-    return false;
-  }
-
-  #encode(item: T, ctx: Ctx): Uint8Array {
-    return encodeFor(this.#ring, item, ctx.caller, "queue");
-  }
-
-  /** The fast path of a put: `true` when done without waiting. */
-  #tryPut(bytes: Uint8Array, ctx: Ctx): boolean {
-    if (ctx.signal?.aborted) return false;
-    const done = this.#ring.tryPut(bytes, this.countsTasks);
-    if (done === "closed") throw failure("closed", ctx, true);
-    return done === "ok";
-  }
-
-  /** The fast path of a get: the item's bytes when there was one. */
-  #tryGet(ctx: Ctx): Uint8Array | undefined {
-    if (ctx.signal?.aborted) return undefined;
-    const got = this.#ring.tryGet();
-    if (got === "closed") throw failure("closed", ctx, false);
-    return got === "wait" ? undefined : got;
-  }
-
-  protected putBlocking(item: T, options: SyncWaitOptions): void {
-    const ctx = ctxOf(options, "put item");
-    const bytes = this.#encode(item, ctx);
-    if (this.#tryPut(bytes, ctx)) return;
-    unwrap(
-      runBlocking(this.#ring.put(bytes, ctx, this.countsTasks), ctx.timeout, ctx.signal),
-      ctx,
-      true,
-    );
-  }
-
-  protected async putAsyncImpl(item: T, options: SyncWaitOptions): Promise<void> {
-    const ctx = ctxOf(options, "put item");
-    const bytes = this.#encode(item, ctx);
-    if (this.#tryPut(bytes, ctx)) return;
-    unwrap(
-      await runAsync(this.#ring.put(bytes, ctx, this.countsTasks), ctx.timeout, ctx.signal),
-      ctx,
-      true,
-    );
-  }
-
-  protected getBlocking(options: SyncWaitOptions): T {
-    const ctx = ctxOf(options, "get item");
-    const bytes = this.#tryGet(ctx) ??
-      unwrap(runBlocking(this.#ring.get(ctx), ctx.timeout, ctx.signal), ctx, false);
-    return decodeItem(bytes) as T;
-  }
-
-  protected async getAsyncImpl(options: SyncWaitOptions): Promise<T> {
-    const ctx = ctxOf(options, "get item");
-    const bytes = this.#tryGet(ctx) ??
-      unwrap(await runAsync(this.#ring.get(ctx), ctx.timeout, ctx.signal), ctx, false);
-    return decodeItem(bytes) as T;
-  }
-
-  protected closeRing(): void {
-    const ctx = ctxOf({}, "close queue");
-    runBlocking(this.#ring.close(ctx), Infinity);
-  }
 }
 
 /**
@@ -381,6 +178,16 @@ export class Queue<T = unknown> extends QueueBase<T> implements AsyncIterable<T>
     this.closeRing();
   }
 
+  /**
+   * What `Deno.inspect` and `console.log` show: the class, its items now, its limit, whether
+   * it is closed.
+   *
+   * @ignore
+   */
+  [INSPECT](): string {
+    return `${this.constructor.name} { size: ${this.qsize()}, maxsize: ${this.maxsize}, closed: ${this.closed} }`;
+  }
+
   /** Takes items as they come until the queue is closed and empty. */
   async *[Symbol.asyncIterator](): AsyncIterator<T> {
     for (;;) {
@@ -399,12 +206,17 @@ export class Queue<T = unknown> extends QueueBase<T> implements AsyncIterable<T>
    * @ignore
    */
   [SHARE](): SharedHandle {
-    return { module: import.meta.url, kind: this.kind, state: { buffer: this.ring.buffer } };
+    return { module: this.module, kind: this.kind, state: { buffer: this.ring.buffer } };
   }
 
   /** The class name its handle revives. */
   protected get kind(): string {
     return "Queue";
+  }
+
+  /** The URL of the module that exports that class. */
+  protected get module(): string {
+    return import.meta.url;
   }
 
   /**
@@ -414,196 +226,5 @@ export class Queue<T = unknown> extends QueueBase<T> implements AsyncIterable<T>
    */
   static [REVIVE](state: unknown): Queue {
     return adopt(state, () => new Queue());
-  }
-}
-
-/**
- * A {@linkcode Queue} that counts unfinished tasks (Python's `JoinableQueue`): each `put` adds
- * one, each `taskDone()` (a consumer saying it finished an item) removes one, and `join()` waits
- * until none is left.
- *
- * @typeParam T The items' type.
- *
- * @example Usage
- * ```ts
- * import { JoinableQueue } from "./queue.ts";
- * import { equal } from "node:assert/strict";
- *
- * const queue = new JoinableQueue<string>();
- * queue.put("job");
- * equal(queue.get(), "job");
- * queue.taskDone();
- * queue.join({ timeout: 1000 });
- * ```
- */
-export class JoinableQueue<T = unknown> extends Queue<T> {
-  /**
-   * Makes a joinable queue in shared memory.
-   *
-   * @param options Its item limit and its buffer's size.
-   * @throws {TypeError} If `options` is not an object, or `maxsize` or `capacity` not a number.
-   * @throws {RangeError} If `maxsize` or `capacity` is not a valid integer.
-   */
-  constructor(options: QueueOptions = {}) {
-    super(options);
-  }
-
-  /**
-   * Marks one item taken with `get` as finished.
-   *
-   * @throws {RangeError} If called more times than items were put.
-   */
-  taskDone(): void {
-    const ctx = ctxOf({}, "mark task done");
-    if (!runBlocking(this.ring.taskDone(ctx), Infinity)) {
-      throw new RangeError("Cannot mark task done: taskDone() was called more times than put()");
-    }
-  }
-
-  /**
-   * Waits (thread asleep) until every item put was marked done.
-   *
-   * @param options The longest wait and a signal.
-   * @throws {TimeoutError} If tasks are still unfinished at the timeout.
-   */
-  join(options: SyncWaitOptions = {}): void {
-    const ctx = ctxOf(options, "join queue");
-    this.#check(runBlocking(this.ring.join(), ctx.timeout, ctx.signal), ctx);
-  }
-
-  /**
-   * Waits, letting the event loop run, until every item put was marked done.
-   *
-   * @param options The longest wait and a signal.
-   * @returns Once no task is unfinished.
-   * @throws {TimeoutError} If tasks are still unfinished at the timeout.
-   */
-  async joinAsync(options: SyncWaitOptions = {}): Promise<void> {
-    const ctx = ctxOf(options, "join queue");
-    this.#check(await runAsync(this.ring.join(), ctx.timeout, ctx.signal), ctx);
-  }
-
-  #check(result: RingResult<void>, ctx: Ctx): void {
-    if (result.ok) return;
-    if (result.why === "aborted") throw abortError(ctx.signal, ctx.caller);
-    throw new TimeoutError(
-      `Cannot ${ctx.caller}: ${this.ring.unfinished} tasks still unfinished after ${ctx.timeout} ms`,
-    );
-  }
-
-  /** The class name its handle revives. */
-  protected override get kind(): string {
-    return "JoinableQueue";
-  }
-
-  /** Every put adds an unfinished task. */
-  protected override get countsTasks(): boolean {
-    return true;
-  }
-
-  /**
-   * Rebuilds a joinable queue from its handle's state.
-   *
-   * @ignore
-   */
-  static override [REVIVE](state: unknown): JoinableQueue {
-    return adopt(state, () => new JoinableQueue());
-  }
-}
-
-/**
- * The simplest shared queue (Python's `SimpleQueue`): `put`, `get`, `empty`, `close`, no item
- * limit (only its buffer's size).
- *
- * @typeParam T The items' type.
- *
- * @example Usage
- * ```ts
- * import { SimpleQueue } from "./queue.ts";
- * import { equal } from "node:assert/strict";
- *
- * const queue = new SimpleQueue<number>();
- * queue.put(7);
- * equal(queue.empty(), false);
- * equal(await queue.getAsync(), 7);
- * ```
- */
-export class SimpleQueue<T = unknown> extends QueueBase<T> {
-  /**
-   * Makes a simple queue in shared memory.
-   *
-   * @param options The size of its buffer in bytes.
-   * @throws {TypeError} If `options` is not an object, or `capacity` not a number.
-   * @throws {RangeError} If `capacity` is not a valid integer.
-   */
-  constructor(options: Pick<QueueOptions, "capacity"> = {}) {
-    checkOptionsObject(options, "make queue");
-    super(
-      { ...(options.capacity === undefined ? {} : { capacity: options.capacity }) },
-      "SimpleQueue",
-    );
-  }
-
-  /**
-   * Puts an item at the end (waiting only while the buffer is full).
-   *
-   * @param item The item; it is copied.
-   * @throws {QueueClosedError} If the queue is closed.
-   * @throws {TypeError} If the item cannot be copied.
-   */
-  put(item: T): void {
-    this.putBlocking(item, {});
-  }
-
-  /**
-   * Takes the oldest item, waiting (thread asleep) while the queue is empty.
-   *
-   * @param options The longest wait and a signal.
-   * @returns The item.
-   * @throws {QueueEmptyError} If the queue stays empty until the timeout.
-   * @throws {QueueClosedError} If the queue is closed and empty.
-   */
-  get(options: SyncWaitOptions = {}): T {
-    return this.getBlocking(options);
-  }
-
-  /**
-   * Takes the oldest item, letting the event loop run while the queue is empty.
-   *
-   * @param options The longest wait and a signal.
-   * @returns The item.
-   * @throws {QueueEmptyError} If the queue stays empty until the timeout.
-   * @throws {QueueClosedError} If the queue is closed and empty.
-   */
-  getAsync(options: SyncWaitOptions = {}): Promise<T> {
-    return this.getAsyncImpl(options);
-  }
-
-  /** True when there is no item now. */
-  empty(): boolean {
-    return this.ring.count === 0;
-  }
-
-  /** Closes the queue for every worker. */
-  close(): void {
-    this.closeRing();
-  }
-
-  /**
-   * Describes the queue for another worker.
-   *
-   * @ignore
-   */
-  [SHARE](): SharedHandle {
-    return { module: import.meta.url, kind: "SimpleQueue", state: { buffer: this.ring.buffer } };
-  }
-
-  /**
-   * Rebuilds a simple queue from its handle's state.
-   *
-   * @ignore
-   */
-  static [REVIVE](state: unknown): SimpleQueue {
-    return adopt(state, () => new SimpleQueue());
   }
 }

@@ -1,14 +1,11 @@
 import { deepEqual, equal, ok, rejects, throws } from "node:assert/strict";
-import { TimeoutError } from "./async_result.ts";
-import {
-  JoinableQueue,
-  Queue,
-  QueueClosedError,
-  QueueEmptyError,
-  QueueFullError,
-  SimpleQueue,
-} from "./queue.ts";
-import { Event, Lock } from "./sync.ts";
+import { TimeoutError } from "./timeout.ts";
+import { JoinableQueue } from "./joinable_queue.ts";
+import { Queue } from "./queue.ts";
+import { QueueClosedError, QueueEmptyError, QueueFullError } from "./queue_errors.ts";
+import { SimpleQueue } from "./simple_queue.ts";
+import { Event } from "./event.ts";
+import { Lock } from "./lock.ts";
 import { runAll, runInWorker, runInWorkerWithin } from "./testdata/shared_spawn.ts";
 import { queueTasks } from "./testdata/shared_tasks.ts";
 
@@ -79,7 +76,7 @@ Deno.test("Queue refuses items it cannot carry, with a clear error", () => {
 Deno.test("Queue's waits time out, abort, and the nowait forms fail at once", async () => {
   const queue = new Queue<number>({ maxsize: 1 });
   throws(() => queue.getNowait(), QueueEmptyError);
-  throws(() => queue.get({ timeout: 5 }), (error: Error) => error instanceof TimeoutError);
+  throws(() => queue.get({ timeout: 5 }), QueueEmptyError);
   await rejects(queue.getAsync({ timeout: 5 }), QueueEmptyError);
   queue.putNowait(1);
   ok(queue.full());
@@ -193,4 +190,38 @@ Deno.test("Queue rejects a wrong-typed option with a TypeError and an out-of-ran
   throws(() => new Queue({ maxsize: -1 }), RangeError);
   throws(() => new Queue({ capacity: 1.5 }), RangeError);
   equal(new Queue({ maxsize: 2, capacity: 16 }).maxsize, 2);
+});
+
+Deno.test("QueueEmptyError and QueueFullError are not TimeoutErrors (_TestQueue.test_get, test_put)", () => {
+  const queue = new Queue<number>({ maxsize: 1 });
+  throws(() => queue.get({ timeout: 1 }), (error: Error) => {
+    ok(error instanceof QueueEmptyError);
+    ok(!(error instanceof TimeoutError));
+    return true;
+  });
+  queue.put(1);
+  throws(() => queue.put(2, { timeout: 1 }), (error: Error) => {
+    ok(error instanceof QueueFullError);
+    ok(!(error instanceof TimeoutError));
+    return true;
+  });
+});
+
+Deno.test("Queue.put() and get() with block: false try once, whatever the timeout (_TestQueue.test_put, test_get)", () => {
+  const queue = new Queue<number>({ maxsize: 1 });
+  throws(() => queue.get({ block: false, timeout: 60_000 }), QueueEmptyError);
+  throws(() => queue.get({ timeout: -1 }), QueueEmptyError);
+  queue.put(1, { block: false });
+  throws(() => queue.put(2, { block: false, timeout: 60_000 }), QueueFullError);
+  throws(() => queue.put(2, { timeout: -1 }), QueueFullError);
+  equal(queue.get({ block: false }), 1);
+});
+
+Deno.test('Deno.inspect shows a Queue\'s size, limit and state (Symbol.for("Deno.customInspect"))', () => {
+  const queue = new Queue<number>({ maxsize: 3 });
+  queue.put(1);
+  equal(Deno.inspect(queue), "Queue { size: 1, maxsize: 3, closed: false }");
+  queue.close();
+  equal(Deno.inspect(queue), "Queue { size: 1, maxsize: 3, closed: true }");
+  equal(Deno.inspect(new JoinableQueue()), "JoinableQueue { size: 0, maxsize: 0, closed: false }");
 });

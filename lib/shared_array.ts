@@ -11,19 +11,10 @@
 
 import { adopt, adopted, peekAdopted, sharedState } from "./_adopt.ts";
 import { REVIVE, SHARE, type SharedHandle } from "./_shareable.ts";
-import {
-  checkElement,
-  type ElementOf,
-  type LockOption,
-  resolveLock,
-  type TypeCode,
-  type TypedArrayMap,
-  type TypedArrayOf,
-  typedArrayOf,
-} from "./_typecodes.ts";
-import { type Lock, reviveLock, type RLock } from "./sync.ts";
-
-export type { TypedArrayMap, TypedArrayOf };
+import { checkElement, resolveLock, typedArrayOf } from "./_typecodes.ts";
+import type { ElementOf, LockOption, TypeCode, TypedArrayOf } from "./typecodes.ts";
+import type { Lock, RLock } from "./lock.ts";
+import { reviveLock } from "./_revive_lock.ts";
 
 interface ArrayState {
   type: TypeCode;
@@ -147,10 +138,14 @@ export class RawArray<T extends TypeCode> implements Iterable<ElementOf<T>> {
   }
 }
 
-/** Options of {@linkcode SharedArray}. */
-export interface SharedArrayOptions {
+/**
+ * Options of {@linkcode SharedArray}.
+ *
+ * @typeParam L The `lock` option's type: `false` makes an object whose type has no `getLock`.
+ */
+export interface SharedArrayOptions<L extends LockOption = LockOption> {
   /** `true` (the default): a new RLock, as in Python; `false`: none; or a lock to share. */
-  lock?: LockOption;
+  lock?: L;
 }
 
 /**
@@ -159,6 +154,9 @@ export interface SharedArrayOptions {
  * `Value`, pass `{ lock: new Lock() }` to keep async functions of one thread apart.
  *
  * @typeParam T The type code.
+ * @typeParam L Its `lock` option's type: for `lock: false` it is `false`, and the type has no
+ *   `getLock` (as Python's lockless object has no `get_lock`); the method throws a TypeError if
+ *   called anyway (a class's method exists on every instance in JavaScript).
  *
  * @example Usage
  * ```ts
@@ -173,8 +171,15 @@ export interface SharedArrayOptions {
  * deepEqual(counts.toArray(), [0, 1, 0]);
  * ```
  */
-export class SharedArray<T extends TypeCode> extends RawArray<T> {
+export class SharedArray<T extends TypeCode, L extends LockOption = true | Lock | RLock>
+  extends RawArray<T> {
   #lock: Lock | RLock | undefined;
+
+  /**
+   * `false` when made with `lock: false`: then it has no lock, and its type has no `getLock`
+   * (Python's `Value(..., lock=False)` returns an object without `get_lock`).
+   */
+  readonly hasLock: L extends false ? false : true;
 
   /**
    * Makes an array in shared memory, with a lock.
@@ -189,7 +194,7 @@ export class SharedArray<T extends TypeCode> extends RawArray<T> {
   constructor(
     type: T,
     sizeOrValues: number | Iterable<ElementOf<T>>,
-    options: SharedArrayOptions = {},
+    options: SharedArrayOptions<L> = {},
   ) {
     const state = peekAdopted() as ArrayState | undefined;
     super(type, sizeOrValues);
@@ -198,6 +203,7 @@ export class SharedArray<T extends TypeCode> extends RawArray<T> {
       : state.lock === undefined
       ? undefined
       : reviveLock(state.lock);
+    this.hasLock = (this.#lock !== undefined) as L extends false ? false : true;
   }
 
   /**
@@ -206,7 +212,7 @@ export class SharedArray<T extends TypeCode> extends RawArray<T> {
    * @returns The lock.
    * @throws {TypeError} If the array was made with `lock: false`.
    */
-  getLock(): Lock | RLock {
+  getLock(this: SharedArray<T, true | Lock | RLock>): Lock | RLock {
     if (this.#lock === undefined) {
       throw new TypeError("Cannot get lock: this SharedArray was made with lock: false");
     }

@@ -12,20 +12,10 @@
 
 import { adopt, adopted, peekAdopted, sharedState } from "./_adopt.ts";
 import { REVIVE, SHARE, type SharedHandle } from "./_shareable.ts";
-import {
-  type BigIntTypeCode,
-  checkElement,
-  type ElementOf,
-  isBigIntType,
-  type LockOption,
-  resolveLock,
-  type TypeCode,
-  type TypedArrayOf,
-  typedArrayOf,
-} from "./_typecodes.ts";
-import { type Lock, reviveLock, type RLock } from "./sync.ts";
-
-export type { BigIntTypeCode, ElementOf, LockOption, TypeCode };
+import { checkElement, isBigIntType, resolveLock, typedArrayOf } from "./_typecodes.ts";
+import type { ElementOf, LockOption, TypeCode, TypedArrayOf } from "./typecodes.ts";
+import type { Lock, RLock } from "./lock.ts";
+import { reviveLock } from "./_revive_lock.ts";
 
 interface ValueState {
   type: TypeCode;
@@ -145,10 +135,14 @@ function stateOf(value: object): ValueState {
   return STATES.get(value)!;
 }
 
-/** Options of {@linkcode Value}. */
-export interface ValueOptions {
+/**
+ * Options of {@linkcode Value}.
+ *
+ * @typeParam L The `lock` option's type: `false` makes an object whose type has no `getLock`.
+ */
+export interface ValueOptions<L extends LockOption = LockOption> {
   /** `true` (the default): a new RLock, as in Python; `false`: none; or a lock to share. */
-  lock?: LockOption;
+  lock?: L;
 }
 
 /**
@@ -160,6 +154,9 @@ export interface ValueOptions {
  * `{ lock: new Lock() }`.
  *
  * @typeParam T The type code.
+ * @typeParam L Its `lock` option's type: for `lock: false` it is `false`, and the type has no
+ *   `getLock` (as Python's lockless object has no `get_lock`); the method throws a TypeError if
+ *   called anyway (a class's method exists on every instance in JavaScript).
  *
  * @example Usage
  * ```ts
@@ -174,8 +171,15 @@ export interface ValueOptions {
  * equal(counter.value, 1);
  * ```
  */
-export class Value<T extends TypeCode> extends RawValue<T> {
+export class Value<T extends TypeCode, L extends LockOption = true | Lock | RLock>
+  extends RawValue<T> {
   #lock: Lock | RLock | undefined;
+
+  /**
+   * `false` when made with `lock: false`: then it has no lock, and its type has no `getLock`
+   * (Python's `Value(..., lock=False)` returns an object without `get_lock`).
+   */
+  readonly hasLock: L extends false ? false : true;
 
   /**
    * Makes a value in shared memory, with a lock.
@@ -186,7 +190,7 @@ export class Value<T extends TypeCode> extends RawValue<T> {
    * @throws {TypeError} If the type code is unknown, `init` has the wrong type, or the lock option
    * is not a boolean, a Lock or an RLock.
    */
-  constructor(type: T, init?: ElementOf<T>, options: ValueOptions = {}) {
+  constructor(type: T, init?: ElementOf<T>, options: ValueOptions<L> = {}) {
     const state = peekAdopted() as ValueState | undefined;
     super(type, init);
     this.#lock = state === undefined
@@ -194,6 +198,7 @@ export class Value<T extends TypeCode> extends RawValue<T> {
       : state.lock === undefined
       ? undefined
       : reviveLock(state.lock);
+    this.hasLock = (this.#lock !== undefined) as L extends false ? false : true;
   }
 
   /**
@@ -202,7 +207,7 @@ export class Value<T extends TypeCode> extends RawValue<T> {
    * @returns The lock.
    * @throws {TypeError} If the value was made with `lock: false`.
    */
-  getLock(): Lock | RLock {
+  getLock(this: Value<T, true | Lock | RLock>): Lock | RLock {
     if (this.#lock === undefined) {
       throw new TypeError("Cannot get lock: this Value was made with lock: false");
     }

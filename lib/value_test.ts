@@ -1,9 +1,10 @@
 import { deepEqual, equal, ok, throws } from "node:assert/strict";
 import { REVIVE, SHARE } from "./_shareable.ts";
-import { Lock, RLock } from "./sync.ts";
+import { Lock, RLock } from "./lock.ts";
 import { runAll, runInWorker } from "./testdata/shared_spawn.ts";
 import { moreTasks, tasks, travelTasks } from "./testdata/shared_tasks.ts";
 import { Pool } from "./pool.ts";
+import { SharedArray } from "./shared_array.ts";
 import { RawValue, Value } from "./value.ts";
 
 const WORKERS = 4;
@@ -64,7 +65,9 @@ Deno.test("Value rejects an unknown type code, a wrong initial type and a wrong 
   });
   throws(() => new Value("i", 1n as unknown as number), TypeError);
   throws(() => new Value("i", 0, { lock: "yes" as unknown as boolean }), TypeError);
-  throws(() => new Value("i", 0, { lock: false }).getLock(), {
+  const bare = new Value("i", 0, { lock: false });
+  // @ts-expect-error: a Value made with lock: false has no getLock in its type
+  throws(() => bare.getLock(), {
     message: "Cannot get lock: this Value was made with lock: false",
   });
 });
@@ -127,4 +130,23 @@ Deno.test("Value's default RLock lets two async flows of one thread in at once; 
   const exclusive = new Value("i", 0, { lock: new Lock() });
   equal(await addAcrossAwaits(exclusive, 10), 1);
   equal(exclusive.value, 20);
+});
+
+Deno.test("Value and SharedArray made with lock: false say so in their type and hasLock (_TestValue.test_getobj_getlock, _TestArray.test_getobj_getlock_obj)", () => {
+  const locked = new Value("i", 5);
+  equal(locked.hasLock, true);
+  ok(locked.getLock() instanceof RLock);
+  const given = new Value("i", 5, { lock: new Lock() });
+  equal(given.hasLock, true);
+  ok(given.getLock() instanceof Lock);
+  const bare = new Value("i", 5, { lock: false });
+  equal(bare.hasLock, false);
+  const bareArray = new SharedArray("i", 3, { lock: false });
+  equal(bareArray.hasLock, false);
+  // @ts-expect-error: no getLock on a lockless array's type
+  throws(() => bareArray.getLock(), TypeError);
+  const accepts = (value: Value<"i">) => value.getLock();
+  accepts(given); // a Value with a given lock is a Value<"i">
+  // @ts-expect-error: a lockless Value is not
+  throws(() => accepts(bare), TypeError);
 });

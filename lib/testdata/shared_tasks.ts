@@ -3,19 +3,25 @@
  *
  * @module
  */
+import { currentProcess, type ProcessInfo } from "../current_process.ts";
 import { defineTasks } from "../task.ts";
-import {
-  type DictProxy,
-  type ListProxy,
-  Manager,
-  type NamespaceProxy,
-  type ValueProxy,
-} from "../manager.ts";
+import type { DictProxy } from "../dict_proxy.ts";
+import type { ListProxy } from "../list_proxy.ts";
+import { Manager } from "../manager.ts";
+import type { NamespaceProxy } from "../namespace_proxy.ts";
+import type { ValueProxy } from "../value_proxy.ts";
 import type { Connection } from "../pipe.ts";
-import type { JoinableQueue, Queue, SimpleQueue } from "../queue.ts";
+import type { JoinableQueue } from "../joinable_queue.ts";
+import type { Queue } from "../queue.ts";
+import type { SimpleQueue } from "../simple_queue.ts";
 import type { RawArray, SharedArray } from "../shared_array.ts";
-import type { Barrier, Condition, Event, Lock, RLock, Semaphore } from "../sync.ts";
-import { type RawValue, type TypeCode, Value } from "../value.ts";
+import type { Barrier } from "../barrier.ts";
+import type { Condition } from "../condition.ts";
+import type { Event } from "../event.ts";
+import type { Lock, RLock } from "../lock.ts";
+import type { Semaphore } from "../semaphore.ts";
+import type { LockOption, TypeCode } from "../typecodes.ts";
+import { type RawValue, Value } from "../value.ts";
 
 function addLocked(counter: RawValue<"i">, lock: Lock, times: number): number {
   for (let i = 0; i < times; i++) {
@@ -48,12 +54,25 @@ function addAtomic(counter: RawValue<"i">, times: number): number {
 
 function tryLock(lock: Lock | RLock, timeout: number): string {
   try {
-    lock.acquire({ timeout });
-    lock.release();
+    using _ = lock.hold({ timeout });
     return "acquired";
   } catch (error) {
     return (error as Error).name + ": " + (error as Error).message;
   }
+}
+
+/** What `lock.acquire({ timeout })` returns in a worker (releasing the lock when it got it). */
+function acquireResult(lock: Lock | RLock, timeout: number): boolean {
+  const got = lock.acquire({ timeout });
+  if (got) lock.release();
+  return got;
+}
+
+/** Wakes every waiter of `cond`. */
+function notifyCondition(cond: Condition): boolean {
+  using _ = cond.hold();
+  cond.notifyAll();
+  return true;
 }
 
 function releaseOther(lock: RLock): string {
@@ -94,12 +113,7 @@ function throughSemaphore(
 }
 
 function waitEvent(event: Event, timeout: number): string {
-  try {
-    event.wait({ timeout });
-    return "set";
-  } catch (error) {
-    return (error as Error).name;
-  }
+  return event.wait({ timeout }) ? "set" : "timed out";
 }
 
 /** Takes `count` items from a one-slot mailbox guarded by a condition; returns their sum. */
@@ -156,12 +170,13 @@ function barrierRounds(
 /** Holds `lock` until it can take `until` (which the test holds), then lets both go. */
 function holdRLockUntil(lock: RLock, until: Lock): boolean {
   using _ = lock.hold();
-  until.acquire({ timeout: 30_000 });
-  until.release();
+  using _until = until.hold({ timeout: 30_000 });
   return true;
 }
 
 export const tasks = defineTasks(import.meta.url, {
+  acquireResult,
+  notifyCondition,
   holdRLockUntil,
   addLocked,
   addLockedAsync,
@@ -191,10 +206,10 @@ function bumpAll(shared: SharedArray<"q">, times: number): number {
   return times;
 }
 
-function describeValue(value: Value<TypeCode>): [string, number | bigint, boolean] {
+function describeValue(value: Value<TypeCode, LockOption>): [string, number | bigint, boolean] {
   let hasLock = true;
   try {
-    value.getLock();
+    (value as Value<TypeCode>).getLock();
   } catch {
     hasLock = false;
   }
@@ -338,7 +353,19 @@ function lockAndFail(lock: Lock): never {
   throw new Error("failed while holding the lock");
 }
 
+/** Answers one number with its double, and ends without closing its end. */
+function echoOnce(end: Connection<number>): void {
+  end.send(end.recv({ timeout: 10_000 }) * 2);
+}
+
+/** Puts who this process is on `queue`. */
+function reportSelf(queue: Queue<ProcessInfo>): void {
+  queue.put(currentProcess());
+}
+
 export const processTasks = defineTasks(import.meta.url, {
+  echoOnce,
+  reportSelf,
   squareAll,
   feed,
   exitWith,
