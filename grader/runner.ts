@@ -19,6 +19,7 @@ import {
 } from "./result.ts";
 import { type Casualties, Sandbox, SANDBOX_DEFAULTS, SandboxFailure } from "./sandbox/sandbox.ts";
 import { usableCores } from "./timing.ts";
+import { repeatedError, TYPE_CHECK_NAME, typeCheck, typeCheckResults } from "./typecheck.ts";
 
 /** Each exercise's checks, by folder name. */
 export const CHECKS_BY_SLUG: Readonly<Record<string, readonly CheckSpec[]>> = {
@@ -74,6 +75,8 @@ export interface CheckExerciseOptions {
   signal?: AbortSignal;
   /** Called when a check starts and when it reports what it does. */
   onProgress?: (event: ProgressEvent) => void;
+  /** Whether the student files are type-checked first (`grader/typecheck.ts`). Default `true`. */
+  typeCheck?: boolean;
 }
 
 /** The kit this grader belongs to. */
@@ -195,6 +198,22 @@ export async function checkExercise(
     return memos.get(key) as Promise<T>;
   };
   try {
+    if (options.typeCheck ?? true) {
+      options.onProgress?.({
+        exercise: entry.slug,
+        check: TYPE_CHECK_NAME,
+        index: 0,
+        total: specs.length,
+      });
+      const report = await typeCheck({
+        kitRoot,
+        slug: entry.slug,
+        sourceDir: dir,
+        files: entry.files,
+        signal: options.signal,
+      });
+      results.push(...typeCheckResults(report));
+    }
     for (const [index, spec] of specs.entries()) {
       const report = (detail?: string) =>
         options.onProgress?.({
@@ -233,10 +252,13 @@ export async function checkExercise(
         passed: (name) => results.some((r) => r.name === name && r.status === "passed"),
         memo,
       }, { timed, signal: options.signal, results });
+      const repeated = outcome.status === "error"
+        ? repeatedError(outcome.message, results)
+        : undefined;
       results.push({
         name: spec.name,
         status: outcome.status,
-        message: outcome.message,
+        message: repeated ? `The same error as "${repeated.name}" above` : outcome.message,
         score: outcome.status === "passed" ? spec.points : 0,
         maxScore: outcome.status === "skipped" ? 0 : spec.points,
         ...(outcome.measurements ? { measurements: outcome.measurements } : {}),
