@@ -22,7 +22,11 @@ function capture(): Captured {
 
 const FAST = { timed: false, timeoutMs: 2000, memoryMb: 768, heapMb: 256, cores: 2 };
 
-/** A throwaway kit: the catalog, exercise 1 (stub), lib, and optionally solutions. */
+/**
+ * A throwaway kit: the catalog, exercise 1's untouched stub (the tests' own copy in
+ * `testdata/stubs/`, so they hold once the student has solved the live `exercises/`), lib, and
+ * optionally solutions.
+ */
 async function tempKit(withSolutions: boolean): Promise<string> {
   const root = await Deno.makeTempDir({ prefix: "parakit-kit-" });
   const copy = async (path: string) => {
@@ -37,7 +41,13 @@ async function tempKit(withSolutions: boolean): Promise<string> {
     }
   };
   await copy("exercises/catalog.json");
-  await copy("exercises/01_guess_run_times");
+  await Deno.mkdir(`${root}/exercises/01_guess_run_times`, { recursive: true });
+  for (const file of ["guesses.ts", "sum_range.ts"]) {
+    await Deno.copyFile(
+      `${KIT_ROOT}/grader/testdata/stubs/01_guess_run_times/${file}`,
+      `${root}/exercises/01_guess_run_times/${file}`,
+    );
+  }
   await copy("lib");
   if (withSolutions) await copy("solutions/01_guess_run_times");
   return root;
