@@ -14,6 +14,7 @@ import {
   findExercise,
   loadCatalog,
 } from "./catalog.ts";
+import { kitRequirement, tooOld } from "./deno_version.ts";
 import { renderJson } from "./report/json.ts";
 import { renderExercise, useColor } from "./report/terminal.ts";
 import { progressPath, readProgress, recordProgress } from "./progress.ts";
@@ -77,6 +78,8 @@ export interface MainOptions {
   io?: CliIo;
   /** Overrides of the runner's options (tests use short limits). */
   runner?: CheckExerciseOptions;
+  /** The Deno version to check against the kit's minimum. Default: the running one. */
+  denoVersion?: string;
 }
 
 function exerciseList(catalog: Catalog): string {
@@ -238,6 +241,9 @@ export async function main(args: readonly string[], options: MainOptions = {}): 
   const io = options.io ?? TERMINAL_IO;
   const kitRoot = options.kitRoot ?? KIT_ROOT;
   try {
+    // Before anything else: an older Deno fails in ways that look like the student's fault.
+    const old = tooOld(options.denoVersion ?? Deno.version.deno, await kitRequirement());
+    if (old) throw new UsageError(old);
     let parsed;
     try {
       parsed = parseArgs({
