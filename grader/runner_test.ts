@@ -24,8 +24,13 @@ const HAS_SOLUTIONS = isDirectory(`${KIT_ROOT}/solutions`);
  */
 const HAS_CORPUS = isDirectory(CORPUS);
 
-/** Short limits: a hanging fixture ends in about two seconds; nothing is timed. */
+/**
+ * Short limits: a hanging fixture ends in about two seconds; nothing is timed. No type check (a
+ * second of compiler per run, which the parallel suite cannot spare beside 2-second limits): the
+ * type check has its own tests (typecheck_test.ts) and the syntax-error test below turns it on.
+ */
 const FAST: CheckExerciseOptions = {
+  typeCheck: false,
   timed: false,
   timeoutMs: 2000,
   memoryMb: 768,
@@ -68,6 +73,7 @@ Deno.test({
 }, async () => {
   const result = await checkExercise(first, {
     ...FAST,
+    typeCheck: true,
     source: { kind: "submission", dir: new URL("syntax_error", CORPUS).pathname },
   });
   // The type check names it once, with its column; the checks that load the file point there.
