@@ -182,7 +182,9 @@ Deno.test("main() answers a wrong option with the kit's own one-line usage", asy
 
 Deno.test("main() --help lists instructor options only in the instructor's kit", async () => {
   const student = await tempKit(false);
-  const instructor = await tempKit(true);
+  // An instructor's kit is one with solutions/ (a released kit has none to copy).
+  const instructor = await tempKit(false);
+  await Deno.mkdir(`${instructor}/solutions`);
   try {
     const io = capture();
     equal(await main(["--help"], { kitRoot: student, io }), 0);
