@@ -54,6 +54,8 @@ const DEFAULT_TIMEOUT_MS = 60_000;
 /** Errors shown at most; the rest are counted in the last one. */
 const MAX_SHOWN = 8;
 
+const OUTSIDE =
+  "this file is outside the exercise folder and lib/: import only the exercise's files and ../../lib/mod.ts";
 const HEADER = /^(?:(TS\d+) \[ERROR\]|error): (.*)$/;
 const AT = /^\s+at (file:\/\/\S+):(\d+):(\d+)\s*$/;
 
@@ -148,12 +150,15 @@ export function parseDiagnostics(text: string, root: string, slug: string): Type
       continue;
     }
     const meaningful = open.lines.map((part) => part.trim()).filter((part) => part !== "");
-    const message = meaningful.at(-1) ?? "";
     const path = fileURLToPath(at[1]!);
     const exerciseDir = `${root}/exercises/${slug}/`;
+    const inside = path.startsWith(`${root}/`);
+    // A file outside the copy was reached by an absolute import: its text is not the student's to
+    // see (a parse error quotes it), so only where it is gets reported.
+    const message = inside ? meaningful.at(-1) ?? "" : OUTSIDE;
     const file = path.startsWith(exerciseDir)
       ? path.slice(exerciseDir.length)
-      : path.startsWith(`${root}/`)
+      : inside
       ? path.slice(root.length + 1)
       : path;
     diagnostics.push({

@@ -91,6 +91,22 @@ for (
   });
 }
 
+Deno.test("typeCheck() quotes nothing of a file outside the exercise that an import reaches", async () => {
+  const outside = await Deno.makeTempFile({ prefix: "parakit-secret-", suffix: ".ts" });
+  await Deno.writeTextFile(outside, "SECRET_TOKEN_42 SECRET_TOKEN_43 {\n");
+  const options = await fixture({ "a.ts": `import "${outside}";\nexport const a = 1;\n` });
+  try {
+    const report = await typeCheck(options);
+    equal(report.kind, "checked");
+    const text = JSON.stringify(typeCheckResults(report));
+    ok(!text.includes("SECRET_TOKEN"), text);
+    match(text, /outside the exercise folder/);
+  } finally {
+    await Deno.remove(options.sourceDir, { recursive: true });
+    await Deno.remove(outside);
+  }
+});
+
 Deno.test("typeCheck() reports a syntax error as a load error with its column", async () => {
   const options = await fixture({ "a.ts": "export function f( {\n  return 1\n}\n" });
   try {
