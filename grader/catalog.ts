@@ -22,8 +22,13 @@ export const CatalogEntrySchema = z.object({
   title: z.string().min(1),
   /** The student files: the only files taken from a submission, mirrored in `solutions/<slug>/`. */
   files: z.array(z.string().regex(FILE_NAME, "must be a plain .ts file name")).min(1),
-  /** One or two short paragraphs shown by `deno task hint N` and under a failing report. */
+  /**
+   * The first hint, shown by `deno task hint N`: where to look and what to ask, never the answer.
+   * A failing report only points to it; each failing check's own message says the next step.
+   */
   hint: z.string().min(1),
+  /** Further hints, each more explicit, shown by `deno task hint N --more` after the first. */
+  more: z.array(z.string().min(1)).optional(),
 });
 /** One exercise of the catalog. */
 export type CatalogEntry = z.infer<typeof CatalogEntrySchema>;

@@ -1,5 +1,6 @@
 /**
- * The student's commands: `check N|all [--json] [--solution]`, `watch [N]`, `hint N` and `list`,
+ * The student's commands: `check N|all [--json] [--solution]`, `watch [N]`, `hint N [--more]` and
+ * `list`,
  * with the exit codes of the contract: 0 every check passed, 1 some did not, 2 bad usage or input,
  * 3 the grader itself failed. Arguments in, a command run, result data rendered; nothing here
  * decides a verdict.
@@ -14,6 +15,7 @@ import {
   findExercise,
   loadCatalog,
 } from "./catalog.ts";
+import { kitRequirement, tooOld } from "./deno_version.ts";
 import { renderJson } from "./report/json.ts";
 import { renderExercise, useColor } from "./report/terminal.ts";
 import { progressPath, readProgress, recordProgress } from "./progress.ts";
@@ -38,14 +40,53 @@ export class UsageError extends Error {
   }
 }
 
-const USAGE = `usage:
-  deno task check N|all [--json] [--solution]   check exercise N (1, 01 or its folder name)
-                 [--sweep]                       ... then sweep its speedup over 1..cores workers
-                 [--seed N]                      ... replaying the random inputs of a run
-  deno task sweep N [--solution] [--json]       speedup against workers, Amdahl fit, SVG chart
-  deno task watch [N]                           re-check on every save until Ctrl-C
-  deno task hint N                              show the exercise's hint
-  deno task list                                every exercise with its last result`;
+/** Each student command's one-line usage, shown by `--help` and after a usage mistake. */
+const STUDENT_USAGE: Readonly<Record<string, string>> = {
+  check: "deno task check N|all [--json] [--sweep] [--seed N]",
+  sweep: "deno task sweep N [--json]",
+  watch: "deno task watch [N]",
+  hint: "deno task hint N [--more]",
+  list: "deno task list",
+};
+
+const STUDENT_HELP = `usage:
+  deno task check N|all [--json]    check exercise N (1, 01 or its folder name), or all of them
+                 [--sweep]          ... then sweep its speedup over 1..cores workers
+                 [--seed N]         ... replaying the random inputs of a run
+  deno task sweep N [--json]        speedup against workers, Amdahl fit, SVG chart
+  deno task watch [N]               re-check on every save until Ctrl-C
+  deno task hint N [--more]         a hint for exercise N; --more gives the more explicit ones
+  deno task list                    every exercise with its last result`;
+
+const INSTRUCTOR_HELP = `instructor kit only:
+  deno task check N --solution      check the hidden solution (sweep N --solution too)`;
+
+/** How a command is used, for a usage error. */
+function usageOf(command: string | undefined): string {
+  return STUDENT_USAGE[command ?? ""] ?? STUDENT_HELP.split("\n")[1]!.trim();
+}
+
+/**
+ * Turns `parseArgs`' error into the kit's one-line usage error.
+ *
+ * @param error What `parseArgs` threw.
+ * @param command The command it was parsing for.
+ * @returns The usage error.
+ */
+function optionError(error: unknown, command: string | undefined): UsageError {
+  const message = (error as Error)?.message ?? String(error);
+  const unknown = /^Unknown option '([^']+)'/.exec(message);
+  const missing = /^Option '(-\S*)(?:, -\S+)?(?: <value>)?' argument missing/.exec(message);
+  const what = unknown
+    ? `unknown option ${unknown[1]}`
+    : missing
+    ? `${missing[1]} needs a value`
+    : /^Option '([^']+)' does not take an argument/.exec(message)
+    ? `${/^Option '(?:-\w, )?([^' ]+)/.exec(message)?.[1]} takes no value`
+    : `bad option (${message.split(".")[0]})`;
+  const help = STUDENT_USAGE[command ?? ""] ? command : "check";
+  return new UsageError(`${what}: usage: ${usageOf(command)} (deno task ${help} --help)`);
+}
 
 /** Where the CLI writes; replaced in tests. */
 export interface CliIo {
@@ -77,6 +118,8 @@ export interface MainOptions {
   io?: CliIo;
   /** Overrides of the runner's options (tests use short limits). */
   runner?: CheckExerciseOptions;
+  /** The Deno version to check against the kit's minimum. Default: the running one. */
+  denoVersion?: string;
 }
 
 function exerciseList(catalog: Catalog): string {
@@ -145,9 +188,10 @@ async function runChecks(
       await recordProgress(progressPath(kitRoot), result).catch(() => {});
     }
     if (!flags.json) {
-      io.out(
-        renderExercise(result, { color: io.color, title: entry.title, hint: entry.hint }) + "\n\n",
-      );
+      const stuck = result.status === "passed" || flags.solution
+        ? ""
+        : `\n  stuck? deno task hint ${entry.id}`;
+      io.out(`${renderExercise(result, { color: io.color, title: entry.title })}${stuck}\n\n`);
     }
   }
   if (flags.json) io.out(renderJson(results) + "\n");
@@ -158,6 +202,24 @@ async function runChecks(
     io.out(`${passed} of ${results.length} exercises passed · ${score}/${maxScore} points\n`);
   }
   return results.every((result) => result.status === "passed") ? EXIT.passed : EXIT.failed;
+}
+
+/**
+ * The text of `deno task hint N`: the first hint, and with `more` every further one, each more
+ * explicit; without it, how to ask for them.
+ *
+ * @param entry The exercise.
+ * @param more Whether to show the further hints.
+ * @returns The text, ending with a newline.
+ */
+function hintText(entry: CatalogEntry, more: boolean): string {
+  const further = entry.more ?? [];
+  const parts = [`${entry.slug} · ${entry.title}`, entry.hint];
+  if (more) parts.push(...further);
+  else if (further.length > 0) {
+    parts.push(`More explicit hints: deno task hint ${entry.id} --more (try the first one first)`);
+  }
+  return `${parts.join("\n\n")}\n`;
 }
 
 async function list(catalog: Catalog, kitRoot: string, io: CliIo): Promise<number> {
@@ -238,6 +300,9 @@ export async function main(args: readonly string[], options: MainOptions = {}): 
   const io = options.io ?? TERMINAL_IO;
   const kitRoot = options.kitRoot ?? KIT_ROOT;
   try {
+    // Before anything else: an older Deno fails in ways that look like the student's fault.
+    const old = tooOld(options.denoVersion ?? Deno.version.deno, await kitRequirement());
+    if (old) throw new UsageError(old);
     let parsed;
     try {
       parsed = parseArgs({
@@ -246,21 +311,24 @@ export async function main(args: readonly string[], options: MainOptions = {}): 
         options: {
           json: { type: "boolean", default: false },
           solution: { type: "boolean", default: false },
+          more: { type: "boolean", default: false },
           sweep: { type: "boolean", default: false },
           seed: { type: "string" },
           help: { type: "boolean", short: "h", default: false },
         },
       });
     } catch (error) {
-      throw new UsageError(`${(error as Error).message} (deno task check --help)`);
+      throw optionError(error, args.find((arg) => !arg.startsWith("-")));
     }
     const [command, name, extra] = parsed.positionals;
     if (parsed.values.help || command === undefined) {
-      (parsed.values.help ? io.out : io.err)(`${USAGE}\n`);
+      const instructor = await hasFolder(`${kitRoot}/solutions`);
+      const help = instructor ? `${STUDENT_HELP}\n${INSTRUCTOR_HELP}` : STUDENT_HELP;
+      (parsed.values.help ? io.out : io.err)(`${help}\n`);
       return parsed.values.help ? EXIT.passed : EXIT.usage;
     }
     if (extra !== undefined) {
-      throw new UsageError(`unexpected argument ${extra}: ${USAGE.split("\n")[1]?.trim()}`);
+      throw new UsageError(`unexpected argument ${extra}: usage: ${usageOf(command)}`);
     }
     let catalog: Catalog;
     try {
@@ -289,7 +357,7 @@ export async function main(args: readonly string[], options: MainOptions = {}): 
       }
       case "hint": {
         const entry = pickExercise(catalog, name, "hint");
-        io.out(`${entry.slug} · ${entry.title}\n\n${entry.hint}\n`);
+        io.out(hintText(entry, parsed.values.more));
         return EXIT.passed;
       }
       case "list":

@@ -1,5 +1,6 @@
 import { deepEqual, equal, match, ok } from "node:assert/strict";
 import { type CliIo, EXIT, main } from "./cli.ts";
+import { loadCatalog } from "./catalog.ts";
 import { KIT_ROOT } from "./runner.ts";
 
 interface Captured extends CliIo {
@@ -22,7 +23,11 @@ function capture(): Captured {
 
 const FAST = { timed: false, timeoutMs: 2000, memoryMb: 768, heapMb: 256, cores: 2 };
 
-/** A throwaway kit: the catalog, exercise 1 (stub), lib, and optionally solutions. */
+/**
+ * A throwaway kit: the catalog, exercise 1's untouched stub (the tests' own copy in
+ * `testdata/stubs/`, so they hold once the student has solved the live `exercises/`), lib, and
+ * optionally solutions.
+ */
 async function tempKit(withSolutions: boolean): Promise<string> {
   const root = await Deno.makeTempDir({ prefix: "parakit-kit-" });
   const copy = async (path: string) => {
@@ -37,7 +42,13 @@ async function tempKit(withSolutions: boolean): Promise<string> {
     }
   };
   await copy("exercises/catalog.json");
-  await copy("exercises/01_guess_run_times");
+  await Deno.mkdir(`${root}/exercises/01_guess_run_times`, { recursive: true });
+  for (const file of ["guesses.ts", "sum_range.ts"]) {
+    await Deno.copyFile(
+      `${KIT_ROOT}/grader/testdata/stubs/01_guess_run_times/${file}`,
+      `${root}/exercises/01_guess_run_times/${file}`,
+    );
+  }
   await copy("lib");
   if (withSolutions) await copy("solutions/01_guess_run_times");
   return root;
@@ -61,7 +72,9 @@ Deno.test({
     const io = capture();
     equal(await main(["check", "1"], { kitRoot: kit, io, runner: FAST }), EXIT.failed);
     match(io.stdout.join(""), /✘ sumRange: empty and one-number ranges error/);
-    match(io.stdout.join(""), /hint:/);
+    // The hint is given on request only: the report points to it.
+    match(io.stdout.join(""), /\n {2}stuck\? deno task hint 1\n/);
+    ok(!io.stdout.join("").includes("hint:"));
     equal(await main(["check", "01", "--solution"], { kitRoot: kit, io, runner: FAST }), 0);
     const list = capture();
     equal(await main(["list"], { kitRoot: kit, io: list }), 0);
@@ -133,10 +146,57 @@ Deno.test("main() list rejects an extra argument with exit code 2", async () => 
   );
 });
 
-Deno.test("main() hint prints the catalog's hint", async () => {
+Deno.test("main() hint prints the first hint, and the more explicit ones with --more", async () => {
+  const catalog = await loadCatalog(KIT_ROOT);
+  const entry = catalog.exercises[1]!;
   const io = capture();
   equal(await main(["hint", "2"], { io }), 0);
-  match(io.stdout.join(""), /^02_try_pymp1 · /);
+  const first = io.stdout.join("");
+  match(first, /^02_try_pymp1 · /);
+  ok(first.includes(entry.hint));
+  match(first, /deno task hint 2 --more/);
+  ok(entry.more?.length, "exercise 2 has further hints");
+  ok(entry.more!.every((hint) => !first.includes(hint)));
+  const more = capture();
+  equal(await main(["hint", "2", "--more"], { io: more }), 0);
+  ok(entry.more!.every((hint) => more.stdout.join("").includes(hint)));
+});
+
+Deno.test("main() answers a wrong option with the kit's own one-line usage", async () => {
+  for (
+    const [args, want] of [
+      [["check", "1", "--bogus"], "error: unknown option --bogus: usage: deno task check N|all"],
+      [["check", "1", "--seed"], "error: --seed needs a value: usage: deno task check N|all"],
+      [["check", "1", "--json=yes"], "error: --json takes no value: usage: deno task check N|all"],
+      [["list", "-x"], "error: unknown option -x: usage: deno task list (deno task list --help)"],
+    ] as const
+  ) {
+    const io = capture();
+    equal(await main(args, { io }), EXIT.usage, args.join(" "));
+    const text = io.stderr.join("");
+    ok(text.startsWith(want), text);
+    equal(text.split("\n").length, 2, text);
+    ok(!/'--'|"|To specify/.test(text), `no parser advice: ${text}`);
+  }
+});
+
+Deno.test("main() --help lists instructor options only in the instructor's kit", async () => {
+  const student = await tempKit(false);
+  // An instructor's kit is one with solutions/ (a released kit has none to copy).
+  const instructor = await tempKit(false);
+  await Deno.mkdir(`${instructor}/solutions`);
+  try {
+    const io = capture();
+    equal(await main(["--help"], { kitRoot: student, io }), 0);
+    ok(!io.stdout.join("").includes("--solution"), io.stdout.join(""));
+    match(io.stdout.join(""), /deno task hint N \[--more\]/);
+    const both = capture();
+    equal(await main(["--help"], { kitRoot: instructor, io: both }), 0);
+    match(both.stdout.join(""), /--solution/);
+  } finally {
+    await Deno.remove(student, { recursive: true });
+    await Deno.remove(instructor, { recursive: true });
+  }
 });
 
 Deno.test("main() exits 3 when the kit's catalog is broken", async () => {

@@ -51,6 +51,8 @@ export const INSTRUCTOR_ONLY: readonly string[] = [
   "grader/report/_fake_results.ts",
   "grader/testdata/submissions/",
   "grader/testdata/corpus/",
+  // The library's benchmarks: the exact parallel sum is exercise 2's answer.
+  "bench/",
 ];
 
 /** Paths never shipped: version control, local progress, gradebooks, installed packages. */
@@ -62,7 +64,13 @@ export const NEVER_SHIPPED: readonly string[] = [
 ];
 
 /** The `deno.json` tasks of the instructor's kit only. */
-export const INSTRUCTOR_TASKS: readonly string[] = ["grade", "release", "dev:check", "gradescope"];
+export const INSTRUCTOR_TASKS: readonly string[] = [
+  "grade",
+  "release",
+  "dev:check",
+  "gradescope",
+  "bench",
+];
 
 /** The README markers around instructor-only text, removed with what they enclose. */
 export const README_MARKERS = ["<!-- instructor-only -->", "<!-- /instructor-only -->"] as const;

@@ -22,6 +22,9 @@ Deno.test("isShipped() keeps the student's kit and drops solutions, instructor t
   ok(!isShipped(".git/config"));
   ok(!isShipped(".parakit/progress.json"));
   ok(!isShipped("gradebook/gradebook.csv"));
+  // Benchmarks that hold an answer (the exact parallel sum) stay with the instructor.
+  ok(!isShipped("bench/pool_exact_sum.ts"));
+  ok(!isShipped("bench/_tasks.ts"));
 });
 
 async function fakeKit(): Promise<string> {

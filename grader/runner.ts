@@ -28,6 +28,7 @@ import {
   ingestSubmission,
 } from "./sandbox/ingest.ts";
 import { usableCores } from "./timing.ts";
+import { repeatedError, TYPE_CHECK_NAME, typeCheck, typeCheckResults } from "./typecheck.ts";
 
 /** Each exercise's checks, by folder name. */
 export const CHECKS_BY_SLUG: Readonly<Record<string, readonly CheckSpec[]>> = {
@@ -99,6 +100,8 @@ export interface CheckExerciseOptions {
   previous?: ExerciseResult;
   /** The cores the sandboxes are pinned to (the batch's lane). Default: not pinned. */
   cpus?: readonly number[];
+  /** Whether the student files are type-checked first (`grader/typecheck.ts`). Default `true`. */
+  typeCheck?: boolean;
 }
 
 /** The name of the check that reports what ingestion refused (links, devices, oversized files). */
@@ -235,8 +238,11 @@ export async function checkExercise(
       output = capText(output + (output ? "\n" : "") + current.output, TEXT_CAPS.output);
     }
   };
+  // The timed phase keeps what the correctness phase found of the files (ingestion, type check).
   const results: CheckResult[] = previous
-    ? previous.checks.filter((check) => check.name === INGEST_CHECK)
+    ? previous.checks.filter((check) =>
+      check.name === INGEST_CHECK || check.name === TYPE_CHECK_NAME
+    )
     : problems.length > 0
     ? [{
       name: INGEST_CHECK,
@@ -252,6 +258,22 @@ export async function checkExercise(
     return memos.get(key) as Promise<T>;
   };
   try {
+    if ((options.typeCheck ?? true) && !previous) {
+      options.onProgress?.({
+        exercise: entry.slug,
+        check: TYPE_CHECK_NAME,
+        index: 0,
+        total: specs.length,
+      });
+      const report = await typeCheck({
+        kitRoot,
+        slug: entry.slug,
+        sourceDir: dir,
+        files: entry.files,
+        signal: options.signal,
+      });
+      results.push(...typeCheckResults(report));
+    }
     for (const [index, spec] of specs.entries()) {
       const report = (detail?: string) =>
         options.onProgress?.({
@@ -298,11 +320,16 @@ export async function checkExercise(
         passed: (name) => results.some((r) => r.name === name && r.status === "passed"),
         memo,
       }, { timed, signal: options.signal, results });
+      const repeated = outcome.status === "error"
+        ? repeatedError(outcome.message, results)
+        : undefined;
       results.push({
         name: spec.name,
         status: outcome.status,
         // Messages carry the student's error names, messages and values: capped where they enter.
-        message: capText(outcome.message, TEXT_CAPS.message),
+        message: repeated
+          ? `The same error as "${repeated.name}" above`
+          : capText(outcome.message, TEXT_CAPS.message),
         score: outcome.status === "passed" ? spec.points : 0,
         maxScore: outcome.status === "skipped" ? 0 : spec.points,
         ...(outcome.measurements ? { measurements: outcome.measurements } : {}),

@@ -13,8 +13,10 @@
  * 3. the same tasks again, with the list already built ("straight parallel").
  *
  * The Python original's parallel list covers [1, ulim] (its last range ends at ulim itself) while its
- * serial sum covers [1, ulim): this port covers [1, ulim) both ways and prints both totals, so you
- * can see that they agree. Every total is a `bigint`: the sum of [1, 1e9) is about 5e17, past 2^53.
+ * serial sum covers [1, ulim): this port covers [1, ulim) both ways and prints both totals. They are
+ * plain `number`s, as a first port would have them, and the sum of [1, 1e9) is about 5e17, far past
+ * 2^53, where a `number` stops holding every integer: look at the digits it prints. Making such a
+ * sum exact is what your `sumRange` is for.
  *
  * Options: `--ulim=N` (default 1e9), `--json` (one line of JSON: the three times in seconds).
  * `deno task check 1` runs this same file at a smaller ulim to show the real times beside your
@@ -29,11 +31,9 @@ import { defineTasks, Pool } from "../../lib/mod.ts";
 export const ULIM = 1_000_000_000;
 /** Numbers per task, as in the lesson. */
 export const TASK_SIZE = 1000;
-const BLOCK = 1_000_000;
 
 /**
- * Sums one task's range [lo, hi) of at most a few thousand numbers: the total is far below 2^53,
- * so a `number` holds it exactly. The task every worker runs (Python's `sum` over one `range`).
+ * Sums one task's range [lo, hi): the task every worker runs (Python's `sum` over one `range`).
  *
  * @param range The range as `[lo, hi]`.
  * @returns The sum.
@@ -50,13 +50,12 @@ const tasks = defineTasks(import.meta.url, { sumChunk });
 export interface PartResult {
   /** How long it took, in seconds. */
   seconds: number;
-  /** The exact total it computed. */
-  sum: bigint;
+  /** The total it computed, as a plain `number` (not exact past 2^53). */
+  sum: number;
 }
 
 /**
- * Part 1: the serial sum of [1, ulim), in blocks of a million numbers summed as `number` and
- * added as `bigint` (exact, at the speed of a plain loop).
+ * Part 1: the serial sum of [1, ulim) in one plain loop (Python: `sum(range(1, ulim))`).
  *
  * @param ulim The upper limit (exclusive).
  * @returns The time and the total.
@@ -66,18 +65,13 @@ export interface PartResult {
  * import { serialPart } from "./pymp1.ts";
  * import { equal } from "node:assert/strict";
  *
- * equal(serialPart(101).sum, 5050n);
+ * equal(serialPart(101).sum, 5050);
  * ```
  */
 export function serialPart(ulim: number): PartResult {
   const start = performance.now();
-  let sum = 0n;
-  for (let lo = 1; lo < ulim; lo += BLOCK) {
-    const hi = Math.min(lo + BLOCK, ulim);
-    let block = 0;
-    for (let i = lo; i < hi; i++) block += i;
-    sum += BigInt(block);
-  }
+  let sum = 0;
+  for (let i = 1; i < ulim; i++) sum += i;
   return { seconds: (performance.now() - start) / 1000, sum };
 }
 
@@ -101,10 +95,10 @@ export function taskList(ulim: number): [number, number][] {
   return list;
 }
 
-async function sumOnPool(pool: Pool, list: readonly [number, number][]): Promise<bigint> {
+async function sumOnPool(pool: Pool, list: readonly [number, number][]): Promise<number> {
   const sums = await pool.map(tasks.sumChunk, list);
-  let sum = 0n;
-  for (const part of sums) sum += BigInt(part);
+  let sum = 0;
+  for (const part of sums) sum += part;
   return sum;
 }
 
@@ -122,7 +116,7 @@ async function sumOnPool(pool: Pool, list: readonly [number, number][]): Promise
  * import { equal } from "node:assert/strict";
  *
  * await using pool = new Pool({ processes: 2 });
- * equal((await parallelWithAllocPart(pool, 5001)).sum, 12502500n);
+ * equal((await parallelWithAllocPart(pool, 5001)).sum, 12502500);
  * ```
  */
 export async function parallelWithAllocPart(
@@ -149,7 +143,7 @@ export async function parallelWithAllocPart(
  * import { equal } from "node:assert/strict";
  *
  * await using pool = new Pool({ processes: 2 });
- * equal((await straightParallelPart(pool, taskList(101))).sum, 5050n);
+ * equal((await straightParallelPart(pool, taskList(101))).sum, 5050);
  * ```
  */
 export async function straightParallelPart(
@@ -175,6 +169,8 @@ export interface LessonRun {
   agree: boolean;
   /** The serial total, as a decimal string. */
   sum: string;
+  /** The parallel total, as a decimal string. */
+  parallelSum: string;
 }
 
 /**
@@ -205,7 +201,8 @@ export async function runLesson(ulim: number): Promise<LessonRun> {
     parallelWithAlloc: withAlloc.seconds,
     straightParallel: straight.seconds,
     agree: serial.sum === withAlloc.sum && serial.sum === straight.sum,
-    sum: serial.sum.toString(),
+    sum: BigInt(serial.sum).toString(),
+    parallelSum: BigInt(withAlloc.sum).toString(),
   };
 }
 
@@ -223,7 +220,14 @@ if (import.meta.main) {
   if (values.json) {
     console.log(JSON.stringify(run));
   } else {
-    console.log(`sum of [1, ${ulim}) = ${run.sum}${run.agree ? "" : " (the totals disagree!)"}`);
+    console.log(`sum of [1, ${ulim}): serial ${run.sum}, parallel ${run.parallelSum}`);
+    if (Number(run.sum) > Number.MAX_SAFE_INTEGER) {
+      console.log(
+        `  past 2^53 - 1 = ${Number.MAX_SAFE_INTEGER}: a number total is no longer exact here${
+          run.agree ? "" : ", and the two disagree"
+        } (sumRange is where you make it exact)`,
+      );
+    }
     console.log(`serial: ${run.serial.toFixed(6)}`);
     console.log(`parallel, inc. alloc.: ${run.parallelWithAlloc.toFixed(6)}`);
     console.log(`straight parallel: ${run.straightParallel.toFixed(6)}`);

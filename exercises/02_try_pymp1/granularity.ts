@@ -1,8 +1,9 @@
 /**
- * What the size of a task costs. Sums [1, ulim) serially, then on a worker Pool: as tasks of 1000
- * numbers (the lesson's program) with the pool's default chunksize and again with one message per
- * task (chunksize 1), as one span per worker, and with your own `parallelSum` once you have written
- * it. It checks every total against the exact answer, then prints the times side by side.
+ * What the size of a task costs. Sums [1, ulim) serially with your `sumRange` from exercise 1, then
+ * on a worker Pool as tasks of 1000 numbers (the lesson's program, each task calling your
+ * `sumRange`) with the pool's default chunksize and again with one message per task (chunksize 1),
+ * and with your own `parallelSum` once you have written it. It checks every total against the exact
+ * answer, then prints the times side by side.
  *
  * ```sh
  * deno run --allow-read --v8-flags=--no-maglev exercises/02_try_pymp1/granularity.ts [--ulim 300000000] [--workers 2]
@@ -14,29 +15,21 @@
  */
 import { parseArgs } from "node:util";
 import { cpuCount, defineTasks, type MapOptions, Pool } from "../../lib/mod.ts";
+import { sumRange } from "../01_guess_run_times/sum_range.ts";
 import { parallelSum } from "./parallel_sum.ts";
 
 /** The numbers a task sums in the lesson's program. */
 const FINE_SPAN = 1000;
-/** The most numbers added as a plain `number` before the block's sum moves into the total. */
-const BLOCK_SIZE = 1_000_000;
 
 /**
- * Sums [lo, hi) exactly: blocks of `number`s, block sums added as `bigint`.
+ * One task of the lesson's program: your exercise 1 `sumRange` on a span, in a pool worker.
  *
  * @param lo The first integer.
  * @param hi The integer just past the end.
- * @returns The exact sum.
+ * @returns The span's sum.
  */
 function sumSpan(lo: number, hi: number): bigint {
-  let total = 0n;
-  for (let start = lo; start < hi; start += BLOCK_SIZE) {
-    const end = Math.min(start + BLOCK_SIZE, hi);
-    let partial = 0;
-    for (let i = start; i < end; i++) partial += i;
-    total += BigInt(partial);
-  }
-  return total;
+  return sumRange(lo, hi);
 }
 
 const tasks = defineTasks(import.meta.url, { sumSpan });
@@ -128,12 +121,19 @@ async function main(): Promise<void> {
   console.log(`Summing [1, ${ulim}) on ${workers} worker(s); the exact total is ${exact}.\n`);
 
   await using pool = new Pool({ processes: workers });
+  try {
+    sumRange(1, 3);
+  } catch (error) {
+    console.error(`Your sumRange from exercise 1 does not run yet: ${(error as Error).message}`);
+    console.error("This demo builds on it: do exercise 1 first.");
+    Deno.exit(1);
+  }
   // Warm up: worker start-up and compilation are not what this demo measures.
   await sumOnPool(pool, spans(1, 1 + workers * 100 * FINE_SPAN, FINE_SPAN));
-  sumSpan(1, 10 * BLOCK_SIZE);
+  sumRange(1, 10_000_000);
 
   const rows = [
-    await measure("serial loop (main thread)", pool, () => sumSpan(1, ulim)),
+    await measure("your sumRange, serial (main thread)", pool, () => sumRange(1, ulim)),
     await measure(
       `tasks of ${FINE_SPAN} numbers`,
       pool,
@@ -143,11 +143,6 @@ async function main(): Promise<void> {
       `tasks of ${FINE_SPAN} numbers, chunksize 1`,
       pool,
       () => sumOnPool(pool, spans(1, ulim, FINE_SPAN), { chunksize: 1 }),
-    ),
-    await measure(
-      "one span per worker",
-      pool,
-      () => sumOnPool(pool, spans(1, ulim, Math.ceil((ulim - 1) / workers))),
     ),
     await measure("your parallelSum", pool, () => parallelSum(1, ulim, pool)),
   ];

@@ -204,7 +204,7 @@ export function diagnoseSum(
   }
   if (value === expected) return undefined;
   if (hi > lo && value === closedFormSum(lo, hi + 1)) {
-    return `${call} returned ${value}n, which includes hi: [lo, hi) stops just before hi (the seed's serial code sums [1, ulim) but its parallel code [1, ulim]: which did you follow?)`;
+    return `${call} returned ${value}n, which includes hi: [lo, hi) stops just before hi (the Python original's serial code sums [1, ulim) but its parallel code [1, ulim]: which did you follow?)`;
   }
   if (hi > lo && value === closedFormSum(lo + 1, hi)) {
     return `${call} returned ${value}n, which leaves out lo: [lo, hi) starts at lo itself`;
@@ -259,5 +259,12 @@ export const CHECKS: readonly CheckSpec[] = [
   sumCheck("sumRange: empty and one-number ranges", [[5, 5], [5, 3], [0, 0], [7, 8], [-4, -3]]),
   sumCheck("sumRange: both ends of [lo, hi)", [[1, 11], [3, 7], [1, 1001], [0, 5]]),
   sumCheck("sumRange: negative numbers", [[-10, 10], [-100, -50], [-5, 3]]),
-  sumCheck("sumRange: exact past 2^53", [[1, 200_000_000], [-150_000_000, 10]], 3),
+  // The last two: two million numbers near ±1e12, where even a block of a million numbers sums
+  // past 2^53 (as in exercise 2's random ranges).
+  sumCheck("sumRange: exact past 2^53", [
+    [1, 200_000_000],
+    [-150_000_000, 10],
+    [1_000_000_000_000, 1_000_002_000_000],
+    [-1_000_002_000_000, -999_999_999_999],
+  ], 3),
 ];

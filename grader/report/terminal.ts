@@ -1,7 +1,7 @@
 /**
  * The terminal report: renders result data for a student, deciding nothing. One line per check
- * (✔/✘ and its status), a speedup bar against the threshold for timed checks, the times, the hint
- * under a failing exercise, and the student's output. Colours only when asked (on a TTY, never
+ * (✔/✘ and its status), a speedup bar against the threshold for timed checks, the times, and the
+ * student's output. The exercise's hint is not shown here: `deno task hint N` gives it on request. Colours only when asked (on a TTY, never
  * with `NO_COLOR`: see {@linkcode useColor}).
  *
  * @module
@@ -17,8 +17,6 @@ export interface TerminalOptions {
   color?: boolean;
   /** The exercise's title, shown beside its folder name. */
   title?: string;
-  /** The hint, shown when the exercise did not pass. */
-  hint?: string;
   /** Lines of the student's output shown at most. Default 20. */
   outputLines?: number;
 }
@@ -147,7 +145,7 @@ function checkLines(check: CheckResult, color: boolean): string[] {
  * Renders one exercise's result for the terminal.
  *
  * @param result The result data.
- * @param options Colour, title, hint.
+ * @param options Colour, title.
  * @returns The report, lines joined with `\n`, ending without a newline.
  *
  * @example Usage
@@ -165,9 +163,9 @@ function checkLines(check: CheckResult, color: boolean): string[] {
  *   checkedAt: "2026-01-01T00:00:00Z",
  *   seconds: 1,
  *   machine: { cores: 2, deno: "2.9.6", platform: "linux-x86_64" },
- * }, { hint: "Mind the ends." });
+ * });
  * match(text, /✘ sumRange failed/);
- * match(text, /Mind the ends/);
+ * match(text, /off by one/);
  * ```
  */
 export function renderExercise(result: ExerciseResult, options: TerminalOptions = {}): string {
@@ -199,9 +197,6 @@ export function renderExercise(result: ExerciseResult, options: TerminalOptions 
     // The student's output is shown, never obeyed: ESC, BEL, CR... appear escaped.
     for (const line of shown) lines.push(`  │ ${escapeControl(line, { line: true })}`);
     if (all.length > shown.length) lines.push(`  │ [... ${all.length - shown.length} more lines]`);
-  }
-  if (result.status !== "passed" && options.hint) {
-    lines.push(`  ${paint(color, "cyan", "hint:")} ${options.hint}`);
   }
   return lines.join("\n");
 }
