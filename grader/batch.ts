@@ -272,6 +272,15 @@ export async function findSubmissions(dir: string): Promise<Submission[]> {
   return submissions.sort((a, b) => compareIds(a.student, b.student));
 }
 
+/**
+ * A folder name as a case- and form-insensitive disk sees it (macOS and Windows fold case; macOS
+ * also Unicode form, `é` as one code point or two): two names with one key may be one folder, and
+ * look like one student.
+ */
+function folderKey(name: string): string {
+  return name.normalize("NFC").toLowerCase();
+}
+
 function compareIds(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
@@ -366,12 +375,26 @@ export async function gradeBatch(
   const catalog = await loadCatalog(kitRoot);
   const submissions = (await findSubmissions(dir))
     .filter((submission) => resolve(submission.dir) !== resolve(out));
-  const clash = submissions.find((submission) => OUT_FILES.includes(submission.student));
+  const clash = submissions.find((submission) =>
+    OUT_FILES.some((file) => folderKey(file) === folderKey(submission.student))
+  );
   if (clash) {
     throw new BatchInputError(
-      `A submission folder is named like a gradebook file: ${clash.student}: rename it, or ` +
-        `its results would overwrite the gradebook`,
+      `A submission folder is named like a gradebook file: ${escapeId(clash.student)}: rename ` +
+        `it, or its results would overwrite the gradebook`,
     );
+  }
+  const byKey = new Map<string, string>();
+  for (const { student } of submissions) {
+    const twin = byKey.get(folderKey(student));
+    if (twin !== undefined) {
+      throw new BatchInputError(
+        `Two submission folders differ only in case or Unicode form: ${escapeId(twin)} and ` +
+          `${escapeId(student)}: rename one (on a case- or form-insensitive disk their results ` +
+          `would share a folder, and in the gradebook they look like one student)`,
+      );
+    }
+    byKey.set(folderKey(student), student);
   }
   if (submissions.length === 0) {
     throw new BatchInputError(

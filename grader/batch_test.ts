@@ -350,6 +350,36 @@ Deno.test("gradeBatch() skips an OUT inside DIR, follows a linked student folder
   }
 });
 
+Deno.test("gradeBatch() refuses two student folders that one disk may take for one, and a gradebook name in another case", async () => {
+  for (const [first, second] of [["José", "Jose\u0301"], ["alice", "Alice"]]) {
+    const root = await copyFixtures();
+    try {
+      const dir = join(root, "submissions");
+      // The honest batch grades; a twin stops it before anything is written.
+      await gradeBatch(dir, { grader: new FakeGrader(), out: join(root, "honest") });
+      await Deno.mkdir(join(dir, first!));
+      await Deno.mkdir(join(dir, second!));
+      await rejects(gradeBatch(dir, { grader: new FakeGrader(), out: join(root, "twins") }), {
+        name: "BatchInputError",
+        message: /differ only in case or Unicode form/,
+      });
+      equal(await Deno.stat(join(root, "twins")).then(() => true, () => false), false);
+    } finally {
+      await Deno.remove(root, { recursive: true });
+    }
+  }
+  const root = await copyFixtures();
+  try {
+    await Deno.mkdir(join(root, "submissions", "Report.HTML"));
+    await rejects(gradeBatch(join(root, "submissions"), { grader: new FakeGrader() }), {
+      name: "BatchInputError",
+      message: /named like a gradebook file: Report.HTML/,
+    });
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
 Deno.test("gradeBatch() refuses a missing folder and a folder without submissions", async () => {
   const empty = await Deno.makeTempDir({ prefix: "parakit_batch_empty_" });
   try {
