@@ -318,18 +318,27 @@ function compareIds(a: string, b: string): number {
 export async function submissionFingerprint(
   catalog: Catalog,
   submission: Submission,
-  options: Pick<GradeBatchOptions, "fileBytes" | "submissionBytes"> = {},
+  options: IngestCaps = {},
 ): Promise<string> {
   await using copy = await ingest(catalog, submission, options);
   return copy.fingerprint;
 }
 
+/**
+ * Ingestion's caps, and the folders a linked student folder may not lead into (the batch gives
+ * the kit and the folder of submissions).
+ */
+type IngestCaps = Pick<GradeBatchOptions, "fileBytes" | "submissionBytes"> & {
+  notInto?: readonly string[];
+};
+
 function ingest(
   catalog: Catalog,
   submission: Submission,
-  options: Pick<GradeBatchOptions, "fileBytes" | "submissionBytes">,
+  options: IngestCaps,
 ) {
   return ingestSubmission(submission.exercisesDir, catalog.exercises, {
+    ...(options.notInto === undefined ? {} : { notInto: options.notInto }),
     ...(options.fileBytes === undefined ? {} : { fileBytes: options.fileBytes }),
     ...(options.submissionBytes === undefined ? {} : { submissionBytes: options.submissionBytes }),
   });
@@ -410,13 +419,15 @@ export async function gradeBatch(
       fileBytes: options.fileBytes,
       submissionBytes: options.submissionBytes,
     });
+  // A student folder that is a link may lead neither into the kit nor to a classmate's folder.
+  const caps: IngestCaps = { ...options, notInto: [kitRoot, dir] };
   const lanes = new Lanes(jobs, await allowedCpus());
   const rows = new Map<string, StudentResult>();
   const graderFailures: string[] = [];
   const pending: { submission: Submission; fingerprint: string; saved?: SavedStudent }[] = [];
 
   for (const submission of submissions) {
-    const fingerprint = await submissionFingerprint(catalog, submission, options);
+    const fingerprint = await submissionFingerprint(catalog, submission, caps);
     const saved = await readSaved(join(out, submission.student, SAVED_FILE));
     const retime = options.retime && saved?.row.exercises.some(isInconclusive);
     if (!options.force && !retime && saved?.complete && saved.submission === fingerprint) {
@@ -455,7 +466,7 @@ export async function gradeBatch(
     saved: SavedStudent | undefined,
   ): Promise<{ row: StudentResult; failed: boolean }> {
     // Ingestion: the grade uses only this private copy of the catalog's student files.
-    await using copy = await ingest(catalog, original, options);
+    await using copy = await ingest(catalog, original, caps);
     const fingerprint = copy.fingerprint;
     const submission: Submission = {
       ...original,

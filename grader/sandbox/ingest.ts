@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { join } from "node:path";
+import { basename, dirname, join, resolve, sep } from "node:path";
 
 /** The caps of one ingestion. */
 export interface IngestOptions {
@@ -21,6 +21,13 @@ export interface IngestOptions {
    * `DIR/<slug>/`, `"exercises"` for a copy of the kit (`DIR/exercises/<slug>/`). Default both.
    */
   layouts?: readonly string[];
+  /**
+   * Folders a student's folder that is itself a link may not lead into, at any hop: the batch
+   * gives the kit (its solutions and fixtures are the instructor's) and the folder of submissions
+   * (a classmate's work). An archive can unpack to such a link where the instructor meant a
+   * folder. Default none.
+   */
+  notInto?: readonly string[];
 }
 
 /** The default caps and layouts. */
@@ -233,9 +240,18 @@ export async function ingestSubmission(
   const problems: IngestProblem[] = [];
   const hash: string[] = [];
   let bytes = 0;
+  const into = await linkedInto(dir, options.notInto ?? []);
   try {
     for (const entry of entries) {
       await Deno.mkdir(join(root, entry.slug));
+      if (into !== undefined) {
+        problems.push({
+          exercise: entry.slug,
+          path: basename(dir),
+          reason: `is a link into ${into} (a student's folder must hold the student's own files)`,
+        });
+        continue;
+      }
       const found = await findExerciseFolder(dir, entry.slug, layouts);
       problems.push(...found.problems);
       if (found.folder === undefined) continue;
@@ -273,6 +289,43 @@ export async function ingestSubmission(
     remove,
     [Symbol.asyncDispose]: remove,
   };
+}
+
+/**
+ * Which of `folders` a student's folder that is itself a link leads into, or `undefined` when it
+ * is a real folder or leads elsewhere. Every hop of the link is checked where it lands (its
+ * folder's real path), and so is the end: `copier -> bob` is refused even when bob's folder is
+ * itself a link to a repo kept elsewhere, which is followed.
+ */
+async function linkedInto(dir: string, folders: readonly string[]): Promise<string | undefined> {
+  const info = await Deno.lstat(dir).catch(() => undefined);
+  if (!info?.isSymlink) return undefined;
+  const reals = await Promise.all(
+    folders.map(async (folder) => ({
+      folder,
+      real: await Deno.realPath(folder).catch(() => resolve(folder)),
+    })),
+  );
+  const into = (path: string) =>
+    reals.find(({ real }) =>
+      path === real || path.startsWith(real.endsWith(sep) ? real : real + sep)
+    )
+      ?.folder;
+  let path = resolve(dir);
+  // 40: the kernel's own limit on the links of one path.
+  for (let hop = 0; hop < 40; hop++) {
+    const link = await Deno.lstat(path).catch(() => undefined);
+    if (!link?.isSymlink) break;
+    const next = resolve(dirname(path), await Deno.readLink(path));
+    const parent = await Deno.realPath(dirname(next)).catch(() => undefined);
+    // A dangling link: nothing is found through it.
+    if (parent === undefined) return undefined;
+    path = join(parent, basename(next));
+    const found = into(path);
+    if (found !== undefined) return found;
+  }
+  const end = await Deno.realPath(dir).catch(() => undefined);
+  return end === undefined ? undefined : into(end);
 }
 
 /** Opens and reads one student file after `lstat`ing its every component. */

@@ -151,3 +151,37 @@ Deno.test("copyStudentFiles() copies no link, even from a folder that skipped in
     }
   });
 });
+
+Deno.test("ingestSubmission() refuses a student folder that is a link into the kit or a classmate's folder, and follows one that leads elsewhere", async () => {
+  await withDirs(async (dir, elsewhere) => {
+    const kit = `${dir}/kit`;
+    const submissions = `${dir}/submissions`;
+    await Deno.mkdir(`${kit}/solutions/01_a`, { recursive: true });
+    await Deno.writeTextFile(`${kit}/solutions/01_a/a.ts`, "export const solved = 1;");
+    await Deno.mkdir(`${submissions}/bob/01_a`, { recursive: true });
+    await Deno.writeTextFile(`${submissions}/bob/01_a/a.ts`, "export const bob = 1;");
+    // What an archive can unpack to: the student's folder itself a link.
+    await Deno.symlink(`${kit}/solutions`, `${submissions}/solver`);
+    await Deno.symlink("bob", `${submissions}/copier`);
+    await Deno.symlink("./submissions/bob/../copier", `${dir}/chain`);
+    await Deno.symlink(`${dir}/chain`, `${submissions}/chained`);
+    // The instructor's own link to a student repo kept elsewhere.
+    await Deno.symlink(elsewhere, `${submissions}/carol`);
+    const notInto = [kit, submissions];
+    for (
+      const [student, into] of [["solver", kit], ["copier", submissions], ["chained", submissions]]
+    ) {
+      await using copy = await ingestSubmission(`${submissions}/${student}`, [ENTRY], { notInto });
+      deepEqual(copy.problems.map((p) => [p.path, p.reason.startsWith(`is a link into ${into}`)]), [
+        [student, true],
+      ]);
+      equal(await taken(copy.root, "01_a/a.ts"), false);
+    }
+    await using carol = await ingestSubmission(`${submissions}/carol`, [ENTRY], { notInto });
+    deepEqual(carol.problems, []);
+    equal(await Deno.readTextFile(`${carol.root}/01_a/a.ts`), "export const stolen = 1;");
+    await using bob = await ingestSubmission(`${submissions}/bob`, [ENTRY], { notInto });
+    deepEqual(bob.problems, []);
+    equal(await Deno.readTextFile(`${bob.root}/01_a/a.ts`), "export const bob = 1;");
+  });
+});
