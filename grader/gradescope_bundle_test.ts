@@ -19,6 +19,8 @@ Deno.test("gradescopeBundle() holds the scripts, the guide and the kit, never th
   ok(entries.includes("kit/deno.lock"));
   equal(entries.filter((name) => name.startsWith("kit/solutions/")).length, 0);
   equal(entries.filter((name) => name.startsWith("kit/grader/testdata/submissions/")).length, 0);
+  // The corpus's passing fixtures are complete solutions too.
+  equal(entries.filter((name) => name.startsWith("kit/grader/testdata/corpus/")).length, 0);
   equal(files.length, entries.length - 3);
   const guide = new TextDecoder().decode(unzipSync(zip)["GRADESCOPE.md"]);
   ok(guide.includes("at least 2 CPUs"));
