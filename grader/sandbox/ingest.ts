@@ -77,13 +77,26 @@ export interface Ingested {
 /** How a path below the student's folder turned out. */
 type Found =
   | { kind: "missing" }
-  | { kind: "refused"; reason: string }
+  | { kind: "refused"; reason: string; at?: number }
   | { kind: "ok"; info: Deno.FileInfo };
 
 function refusal(info: Deno.FileInfo): string | undefined {
   if (info.isSymlink) return "is a link (links are never followed: submit the file itself)";
   if (info.isFile || info.isDirectory) return undefined;
   return "is not a regular file (a device, fifo or socket)";
+}
+
+/**
+ * A path that could not be looked at: missing when it is not there, refused when it is there but
+ * unreadable (a folder or file without read rights, as an archive can unpack it), so the student
+ * is told why instead of seeing the file as missing.
+ */
+function unreadable(error: unknown): { kind: "missing" } | { kind: "refused"; reason: string } {
+  if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory) {
+    return { kind: "missing" };
+  }
+  const name = error instanceof Error ? error.name : "Error";
+  return { kind: "refused", reason: `could not be read (${name}): check its permissions` };
 }
 
 /**
@@ -101,11 +114,12 @@ async function walk(
     let info: Deno.FileInfo;
     try {
       info = await Deno.lstat(path);
-    } catch {
-      return { kind: "missing" };
+    } catch (error) {
+      const found = unreadable(error);
+      return found.kind === "missing" ? found : { ...found, at: index };
     }
     const refused = refusal(info);
-    if (refused) return { kind: "refused", reason: refused };
+    if (refused) return { kind: "refused", reason: refused, at: index };
     const last = index === parts.length - 1;
     if (!last || want === "folder") {
       if (!info.isDirectory) return { kind: "missing" };
@@ -153,17 +167,8 @@ export async function findExerciseFolder(
     if (found.kind === "ok") return { folder: parts.join("/"), problems };
     if (found.kind === "refused") {
       // Name the component that was refused, not the path under it.
-      for (let n = 1; n <= parts.length; n++) {
-        const info = await Deno.lstat(join(dir, ...parts.slice(0, n))).catch(() => undefined);
-        if (info && refusal(info)) {
-          problems.push({
-            exercise: slug,
-            path: parts.slice(0, n).join("/"),
-            reason: found.reason,
-          });
-          break;
-        }
-      }
+      const path = parts.slice(0, (found.at ?? parts.length - 1) + 1).join("/");
+      problems.push({ exercise: slug, path, reason: found.reason });
     }
   }
   return { folder: undefined, problems };
@@ -344,8 +349,8 @@ async function takeFile(
   let file: Deno.FsFile;
   try {
     file = await Deno.open(join(dir, path), { read: true });
-  } catch {
-    return { kind: "missing" };
+  } catch (error) {
+    return unreadable(error);
   }
   try {
     // The file opened must be the one lstat saw (nothing swapped in a link in between).

@@ -185,3 +185,26 @@ Deno.test("ingestSubmission() refuses a student folder that is a link into the k
     equal(await Deno.readTextFile(`${bob.root}/01_a/a.ts`), "export const bob = 1;");
   });
 });
+
+Deno.test({
+  name: "ingestSubmission() refuses an unreadable file or folder, naming it, beside a readable one",
+  // Root reads whatever the permissions say.
+  ignore: Deno.build.os === "windows" || Deno.uid() === 0,
+}, async () => {
+  await withDirs(async (dir) => {
+    await Deno.mkdir(`${dir}/01_a`);
+    await Deno.writeTextFile(`${dir}/01_a/a.ts`, "export const a = 1;");
+    await Deno.writeTextFile(`${dir}/01_a/b.ts`, "export const b = 1;");
+    await Deno.chmod(`${dir}/01_a/b.ts`, 0o000);
+    await Deno.mkdir(`${dir}/02_b`);
+    await Deno.chmod(`${dir}/02_b`, 0o000);
+    try {
+      await using copy = await ingestSubmission(dir, [ENTRY, { slug: "02_b", files: ["c.ts"] }]);
+      deepEqual(copy.problems.map((p) => p.path), ["01_a/b.ts", "02_b/c.ts"]);
+      ok(copy.problems.every((p) => p.reason.startsWith("could not be read")));
+      equal(await Deno.readTextFile(`${copy.root}/01_a/a.ts`), "export const a = 1;");
+    } finally {
+      await Deno.chmod(`${dir}/02_b`, 0o755);
+    }
+  });
+});
