@@ -208,3 +208,19 @@ Deno.test({
     }
   });
 });
+
+Deno.test("ingestSubmission() takes a hard link as the student's file (it is one: the same inode), under the same caps", async () => {
+  await withDirs(async (dir, elsewhere) => {
+    // Git cannot store a hard link and tar makes them only between its own members: one that
+    // reaches outside the submission was made on the instructor's disk, so its content is taken
+    // as the student's; the caps still hold.
+    await Deno.writeTextFile(`${elsewhere}/big.ts`, "//".repeat(1000));
+    await Deno.mkdir(`${dir}/01_a`);
+    await Deno.link(`${elsewhere}/a.ts`, `${dir}/01_a/a.ts`);
+    await Deno.link(`${elsewhere}/big.ts`, `${dir}/01_a/b.ts`);
+    await using copy = await ingestSubmission(dir, [ENTRY], { fileBytes: 1000 });
+    equal(await Deno.readTextFile(`${copy.root}/01_a/a.ts`), "export const stolen = 1;");
+    deepEqual(copy.problems.map((p) => p.path), ["01_a/b.ts"]);
+    match(copy.problems[0]!.reason, /larger than the cap/);
+  });
+});
