@@ -1,4 +1,4 @@
-import { equal, ok } from "node:assert/strict";
+import { deepEqual, equal, ok } from "node:assert/strict";
 import { unzipSync } from "fflate";
 import { dirname, join } from "node:path";
 import { gradescopeBundle, gradescopeMain } from "./gradescope_bundle.ts";
@@ -64,6 +64,17 @@ Deno.test("exerciseFolders() finds folders, a kit copy, one zip folder, or lays 
     equal((await found("zipped")).dir, "/zipped/my work/exercises");
     const loose = await found("loose");
     ok(loose.a && loose.b && loose.temporary);
+    // Loose files follow ingestion's rules: a link or an oversized file is refused and reported.
+    await write("hostile/a.ts");
+    await Deno.symlink("/etc/hostname", join(root, "hostile", "b.ts"));
+    const hostile = await exerciseFolders(join(root, "hostile"), catalog);
+    try {
+      equal(await Deno.readTextFile(join(hostile.exercisesDir, "01_a", "a.ts")), "export {};\n");
+      equal(await Deno.lstat(join(hostile.exercisesDir, "02_b", "b.ts")).catch(() => null), null);
+      deepEqual(hostile.problems?.map((p) => [p.exercise, p.path]), [["02_b", "b.ts"]]);
+    } finally {
+      await hostile.cleanup();
+    }
   } finally {
     await Deno.remove(root, { recursive: true });
   }
