@@ -64,6 +64,12 @@ Deno.test("exerciseFolders() finds folders, a kit copy, one zip folder, or lays 
     equal((await found("zipped")).dir, "/zipped/my work/exercises");
     const loose = await found("loose");
     ok(loose.a && loose.b && loose.temporary);
+    // A linked exercises/ (to files the student did not write) is not taken for the student's.
+    await write("elsewhere/01_a/a.ts");
+    await Deno.mkdir(join(root, "linked", "top"), { recursive: true });
+    await Deno.symlink(join(root, "elsewhere"), join(root, "linked", "top", "exercises"));
+    const linked = await found("linked");
+    ok(!linked.a && linked.temporary, JSON.stringify(linked));
     // Loose files follow ingestion's rules: a link or an oversized file is refused and reported.
     await write("hostile/a.ts");
     await Deno.symlink("/etc/hostname", join(root, "hostile", "b.ts"));

@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { join } from "node:path";
+import { join, relative, sep } from "node:path";
 import { parseArgs } from "node:util";
 import { writeJsonWhole } from "./_atomic_write.ts";
 import { runnerGrader } from "./_batch_runner.ts";
@@ -66,7 +66,16 @@ export async function exerciseFolders(
   catalog: Catalog,
 ): Promise<{ exercisesDir: string; problems?: IngestProblem[]; cleanup(): Promise<void> }> {
   const keep = { cleanup: () => Promise.resolve() };
-  const isDir = (path: string) => Deno.lstat(path).then((info) => info.isDirectory, () => false);
+  // Every component below the upload is lstat'ed (Deno.lstat checks only the last one): a linked
+  // `exercises/` or top folder is never taken for the student's folders.
+  const isDir = async (path: string) => {
+    let at = dir;
+    for (const part of relative(dir, path).split(sep).filter(Boolean)) {
+      at = join(at, part);
+      if (!await Deno.lstat(at).then((info) => info.isDirectory, () => false)) return false;
+    }
+    return true;
+  };
   const hasSlugs = async (path: string) => {
     for (const entry of catalog.exercises) if (await isDir(join(path, entry.slug))) return true;
     return false;
