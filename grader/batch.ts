@@ -272,6 +272,15 @@ export async function findSubmissions(dir: string): Promise<Submission[]> {
   return submissions.sort((a, b) => compareIds(a.student, b.student));
 }
 
+/**
+ * A folder name as a case- and form-insensitive disk sees it (macOS and Windows fold case; macOS
+ * also Unicode form, `é` as one code point or two): two names with one key may be one folder, and
+ * look like one student.
+ */
+function folderKey(name: string): string {
+  return name.normalize("NFC").toLowerCase();
+}
+
 function compareIds(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
@@ -309,18 +318,27 @@ function compareIds(a: string, b: string): number {
 export async function submissionFingerprint(
   catalog: Catalog,
   submission: Submission,
-  options: Pick<GradeBatchOptions, "fileBytes" | "submissionBytes"> = {},
+  options: IngestCaps = {},
 ): Promise<string> {
   await using copy = await ingest(catalog, submission, options);
   return copy.fingerprint;
 }
 
+/**
+ * Ingestion's caps, and the folders a linked student folder may not lead into (the batch gives
+ * the kit and the folder of submissions).
+ */
+type IngestCaps = Pick<GradeBatchOptions, "fileBytes" | "submissionBytes"> & {
+  notInto?: readonly string[];
+};
+
 function ingest(
   catalog: Catalog,
   submission: Submission,
-  options: Pick<GradeBatchOptions, "fileBytes" | "submissionBytes">,
+  options: IngestCaps,
 ) {
   return ingestSubmission(submission.exercisesDir, catalog.exercises, {
+    ...(options.notInto === undefined ? {} : { notInto: options.notInto }),
     ...(options.fileBytes === undefined ? {} : { fileBytes: options.fileBytes }),
     ...(options.submissionBytes === undefined ? {} : { submissionBytes: options.submissionBytes }),
   });
@@ -366,12 +384,26 @@ export async function gradeBatch(
   const catalog = await loadCatalog(kitRoot);
   const submissions = (await findSubmissions(dir))
     .filter((submission) => resolve(submission.dir) !== resolve(out));
-  const clash = submissions.find((submission) => OUT_FILES.includes(submission.student));
+  const clash = submissions.find((submission) =>
+    OUT_FILES.some((file) => folderKey(file) === folderKey(submission.student))
+  );
   if (clash) {
     throw new BatchInputError(
-      `A submission folder is named like a gradebook file: ${clash.student}: rename it, or ` +
-        `its results would overwrite the gradebook`,
+      `A submission folder is named like a gradebook file: ${escapeId(clash.student)}: rename ` +
+        `it, or its results would overwrite the gradebook`,
     );
+  }
+  const byKey = new Map<string, string>();
+  for (const { student } of submissions) {
+    const twin = byKey.get(folderKey(student));
+    if (twin !== undefined) {
+      throw new BatchInputError(
+        `Two submission folders differ only in case or Unicode form: ${escapeId(twin)} and ` +
+          `${escapeId(student)}: rename one (on a case- or form-insensitive disk their results ` +
+          `would share a folder, and in the gradebook they look like one student)`,
+      );
+    }
+    byKey.set(folderKey(student), student);
   }
   if (submissions.length === 0) {
     throw new BatchInputError(
@@ -387,13 +419,15 @@ export async function gradeBatch(
       fileBytes: options.fileBytes,
       submissionBytes: options.submissionBytes,
     });
+  // A student folder that is a link may lead neither into the kit nor to a classmate's folder.
+  const caps: IngestCaps = { ...options, notInto: [kitRoot, dir] };
   const lanes = new Lanes(jobs, await allowedCpus());
   const rows = new Map<string, StudentResult>();
   const graderFailures: string[] = [];
   const pending: { submission: Submission; fingerprint: string; saved?: SavedStudent }[] = [];
 
   for (const submission of submissions) {
-    const fingerprint = await submissionFingerprint(catalog, submission, options);
+    const fingerprint = await submissionFingerprint(catalog, submission, caps);
     const saved = await readSaved(join(out, submission.student, SAVED_FILE));
     const retime = options.retime && saved?.row.exercises.some(isInconclusive);
     if (!options.force && !retime && saved?.complete && saved.submission === fingerprint) {
@@ -432,7 +466,7 @@ export async function gradeBatch(
     saved: SavedStudent | undefined,
   ): Promise<{ row: StudentResult; failed: boolean }> {
     // Ingestion: the grade uses only this private copy of the catalog's student files.
-    await using copy = await ingest(catalog, original, options);
+    await using copy = await ingest(catalog, original, caps);
     const fingerprint = copy.fingerprint;
     const submission: Submission = {
       ...original,

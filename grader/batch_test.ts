@@ -334,9 +334,17 @@ Deno.test("gradeBatch() skips an OUT inside DIR, follows a linked student folder
   const root = await copyFixtures();
   try {
     const dir = join(root, "submissions");
-    await Deno.symlink(join(dir, "bob_wrong"), join(dir, "bob_linked"));
+    // The instructor's link to a repo kept elsewhere is followed; a link to a classmate's folder
+    // (what an archive can unpack to) is refused, and the student still gets a row.
+    const zoe = join(dir, "Zoë van der Berg");
+    await Deno.mkdir(join(root, "elsewhere"));
+    await Deno.rename(zoe, join(root, "elsewhere", "zoe"));
+    await Deno.symlink(join(root, "elsewhere", "zoe"), zoe);
+    await Deno.symlink(zoe, join(dir, "zoe_copier"));
     const first = await gradeBatch(dir, { grader: new FakeGrader(), out: join(dir, "grades") });
-    ok(first.gradebook.students.some((row) => row.student === "bob_linked"));
+    const byId = new Map(first.gradebook.students.map((row) => [row.student, row]));
+    equal(byId.get("Zoë van der Berg")?.exercises[0]?.status, "passed");
+    equal(byId.get("zoe_copier")?.exercises[0]?.status, "failed");
     const again = await gradeBatch(dir, { grader: new FakeGrader(), out: join(dir, "grades") });
     ok(!again.gradebook.students.some((row) => row.student === "grades"));
     equal(again.gradebook.students.length, STUDENTS.length + 1);
@@ -344,6 +352,36 @@ Deno.test("gradeBatch() skips an OUT inside DIR, follows a linked student folder
     await rejects(gradeBatch(dir, { grader: new FakeGrader() }), {
       name: "BatchInputError",
       message: /named like a gradebook file: report.html/,
+    });
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("gradeBatch() refuses two student folders that one disk may take for one, and a gradebook name in another case", async () => {
+  for (const [first, second] of [["José", "Jose\u0301"], ["alice", "Alice"]]) {
+    const root = await copyFixtures();
+    try {
+      const dir = join(root, "submissions");
+      // The honest batch grades; a twin stops it before anything is written.
+      await gradeBatch(dir, { grader: new FakeGrader(), out: join(root, "honest") });
+      await Deno.mkdir(join(dir, first!));
+      await Deno.mkdir(join(dir, second!));
+      await rejects(gradeBatch(dir, { grader: new FakeGrader(), out: join(root, "twins") }), {
+        name: "BatchInputError",
+        message: /differ only in case or Unicode form/,
+      });
+      equal(await Deno.stat(join(root, "twins")).then(() => true, () => false), false);
+    } finally {
+      await Deno.remove(root, { recursive: true });
+    }
+  }
+  const root = await copyFixtures();
+  try {
+    await Deno.mkdir(join(root, "submissions", "Report.HTML"));
+    await rejects(gradeBatch(join(root, "submissions"), { grader: new FakeGrader() }), {
+      name: "BatchInputError",
+      message: /named like a gradebook file: Report.HTML/,
     });
   } finally {
     await Deno.remove(root, { recursive: true });

@@ -6,7 +6,7 @@
  * missing, Deno from npm, and caches the kit's dependencies), `run_autograder` (run per submission:
  * grades `/autograder/submission` into `/autograder/results/results.json`; `AUTOGRADER_ROOT` moves
  * `/autograder` for tests), `GRADESCOPE.md` (the settings instructors must choose) and `kit/`: this
- * kit without `solutions/` and the batch's fixture submissions.
+ * kit without `solutions/`, the batch's fixture submissions and the fixture corpus.
  *
  * CPU: Gradescope gives a container half a CPU by default. The grader reads the container's CPU
  * quota; below two usable cores a speedup cannot be measured, so the speedup checks are `skipped`
@@ -26,6 +26,8 @@ import { kitFiles } from "./release.ts";
 export const NOT_BUNDLED: readonly string[] = [
   "solutions/",
   "grader/testdata/submissions/",
+  // Its passing fixtures are complete solutions, as release.ts's INSTRUCTOR_ONLY says.
+  "grader/testdata/corpus/",
   ".git/",
   ".parakit/",
   "gradebook/",

@@ -1,4 +1,4 @@
-import { equal, ok } from "node:assert/strict";
+import { deepEqual, equal, ok } from "node:assert/strict";
 import { unzipSync } from "fflate";
 import { dirname, join } from "node:path";
 import { gradescopeBundle, gradescopeMain } from "./gradescope_bundle.ts";
@@ -19,6 +19,8 @@ Deno.test("gradescopeBundle() holds the scripts, the guide and the kit, never th
   ok(entries.includes("kit/deno.lock"));
   equal(entries.filter((name) => name.startsWith("kit/solutions/")).length, 0);
   equal(entries.filter((name) => name.startsWith("kit/grader/testdata/submissions/")).length, 0);
+  // The corpus's passing fixtures are complete solutions too.
+  equal(entries.filter((name) => name.startsWith("kit/grader/testdata/corpus/")).length, 0);
   equal(files.length, entries.length - 3);
   const guide = new TextDecoder().decode(unzipSync(zip)["GRADESCOPE.md"]);
   ok(guide.includes("at least 2 CPUs"));
@@ -62,6 +64,23 @@ Deno.test("exerciseFolders() finds folders, a kit copy, one zip folder, or lays 
     equal((await found("zipped")).dir, "/zipped/my work/exercises");
     const loose = await found("loose");
     ok(loose.a && loose.b && loose.temporary);
+    // A linked exercises/ (to files the student did not write) is not taken for the student's.
+    await write("elsewhere/01_a/a.ts");
+    await Deno.mkdir(join(root, "linked", "top"), { recursive: true });
+    await Deno.symlink(join(root, "elsewhere"), join(root, "linked", "top", "exercises"));
+    const linked = await found("linked");
+    ok(!linked.a && linked.temporary, JSON.stringify(linked));
+    // Loose files follow ingestion's rules: a link or an oversized file is refused and reported.
+    await write("hostile/a.ts");
+    await Deno.symlink("/etc/hostname", join(root, "hostile", "b.ts"));
+    const hostile = await exerciseFolders(join(root, "hostile"), catalog);
+    try {
+      equal(await Deno.readTextFile(join(hostile.exercisesDir, "01_a", "a.ts")), "export {};\n");
+      equal(await Deno.lstat(join(hostile.exercisesDir, "02_b", "b.ts")).catch(() => null), null);
+      deepEqual(hostile.problems?.map((p) => [p.exercise, p.path]), [["02_b", "b.ts"]]);
+    } finally {
+      await hostile.cleanup();
+    }
   } finally {
     await Deno.remove(root, { recursive: true });
   }

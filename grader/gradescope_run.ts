@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { join } from "node:path";
+import { join, relative, sep } from "node:path";
 import { parseArgs } from "node:util";
 import { writeJsonWhole } from "./_atomic_write.ts";
 import { runnerGrader } from "./_batch_runner.ts";
@@ -20,6 +20,7 @@ import { type Catalog, loadCatalog } from "./catalog.ts";
 import type { ExerciseResult, StudentResult } from "./result.ts";
 import { type GradescopeResults, gradescopeResults } from "./report/gradescope.ts";
 import { usableCores } from "./timing.ts";
+import { copyStudentFiles, type IngestProblem } from "./sandbox/ingest.ts";
 
 const KIT_ROOT = decodeURIComponent(new URL("..", import.meta.url).pathname).replace(/\/$/, "");
 
@@ -39,7 +40,8 @@ export interface GradeSubmissionOptions {
  *
  * @param dir The submission folder.
  * @param catalog The catalog.
- * @returns The folder holding `<slug>/` folders, and a cleanup for a temporary one.
+ * @returns The folder holding `<slug>/` folders, and a cleanup for a temporary one (with the loose
+ * files it refused).
  *
  * @example Usage
  * ```ts
@@ -62,9 +64,18 @@ export interface GradeSubmissionOptions {
 export async function exerciseFolders(
   dir: string,
   catalog: Catalog,
-): Promise<{ exercisesDir: string; cleanup(): Promise<void> }> {
+): Promise<{ exercisesDir: string; problems?: IngestProblem[]; cleanup(): Promise<void> }> {
   const keep = { cleanup: () => Promise.resolve() };
-  const isDir = (path: string) => Deno.lstat(path).then((info) => info.isDirectory, () => false);
+  // Every component below the upload is lstat'ed (Deno.lstat checks only the last one): a linked
+  // `exercises/` or top folder is never taken for the student's folders.
+  const isDir = async (path: string) => {
+    let at = dir;
+    for (const part of relative(dir, path).split(sep).filter(Boolean)) {
+      at = join(at, part);
+      if (!await Deno.lstat(at).then((info) => info.isDirectory, () => false)) return false;
+    }
+    return true;
+  };
   const hasSlugs = async (path: string) => {
     for (const entry of catalog.exercises) if (await isDir(join(path, entry.slug))) return true;
     return false;
@@ -79,17 +90,18 @@ export async function exerciseFolders(
       if (await hasSlugs(candidate)) return { exercisesDir: candidate, ...keep };
     }
   }
-  // Loose files: each student file name belongs to one exercise.
+  // Loose files: each student file name belongs to one exercise; by ingestion's rules (no link,
+  // no oversized file), what is refused reported.
   const laidOut = await Deno.makeTempDir({ prefix: "parakit_submission_" });
+  const problems: IngestProblem[] = [];
   for (const entry of catalog.exercises) {
     await Deno.mkdir(join(laidOut, entry.slug));
-    for (const file of entry.files) {
-      const info = await Deno.lstat(join(dir, file)).catch(() => undefined);
-      if (info?.isFile) await Deno.copyFile(join(dir, file), join(laidOut, entry.slug, file));
-    }
+    const refused = await copyStudentFiles(dir, entry.files, join(laidOut, entry.slug));
+    problems.push(...refused.map((problem) => ({ ...problem, exercise: entry.slug })));
   }
   return {
     exercisesDir: laidOut,
+    problems,
     cleanup: () => Deno.remove(laidOut, { recursive: true }),
   };
 }
@@ -115,8 +127,9 @@ export async function gradeSubmission(
   const catalog = await loadCatalog(kitRoot);
   const cores = options.cores ?? await usableCores();
   const grader = runnerGrader({ kitRoot, cores, timeoutMs: options.timeoutMs });
-  const { exercisesDir, cleanup } = await exerciseFolders(dir, catalog);
-  const submission: Submission = { student: "submission", dir, exercisesDir };
+  const { exercisesDir, problems = [], cleanup } = await exerciseFolders(dir, catalog);
+  // Each exercise is ingested as it is checked (the runner); the loose files refused are reported.
+  const submission: Submission = { student: "submission", dir, exercisesDir, problems };
   const signal = new AbortController().signal;
   try {
     const results: ExerciseResult[] = [];

@@ -273,9 +273,16 @@ function studentTable(
         formatNumber(row.score)
       }</td><td class="num">${formatNumber(row.maxScore)}</td><td class="num">${
         share.toFixed(0)
-      }</td>${cells.join("")}</tr>${studentDetailRow(row, id, columns, figures[row.student])}`;
+      }</td>${cells.join("")}</tr>${
+        studentDetailRow(row, id, columns, ownFigure(figures, row.student))
+      }`;
   });
   return `<table id="students"><thead>${head}</thead><tbody>${rows.join("")}</tbody></table>`;
+}
+
+/** A student's figure: an own key only (a student id may be `constructor` or `__proto__`). */
+function ownFigure(figures: Readonly<Record<string, string>>, student: string): string | undefined {
+  return Object.hasOwn(figures, student) ? figures[student] : undefined;
 }
 
 function median(values: number[]): number | undefined {

@@ -1,6 +1,8 @@
 import { deepEqual, equal, match, ok } from "node:assert/strict";
 import { classReportHtml } from "./html.ts";
 import { notRunGroups } from "./_class_stats.ts";
+import { studentSweepFigures } from "./svg.ts";
+import { SWEEP_FIXTURE } from "./_sweep_fixture.ts";
 import {
   fakeCheck,
   fakeExercise,
@@ -295,4 +297,21 @@ Deno.test("classReportHtml() opens each student onto their checks, measurements 
   ok(!/[\u0000\u001b\u202e]/.test(html), "a raw control character reached the page");
   ok(!html.includes("<img src=x"));
   ok(html.includes('<input type="search" id="student-search"'));
+});
+
+Deno.test("classReportHtml() treats student ids named like Object's keys as ids, and escapes control characters in a student's sweep figure", async () => {
+  const gradebook = fakeGradebook();
+  gradebook.students[0]!.student = "constructor";
+  gradebook.students[1]!.student = "__proto__";
+  gradebook.students[2]!.student = "<img src=x onerror=alert(1)>\u001b[2J\u009b";
+  gradebook.students[2]!.exercises[1]!.sweep = SWEEP_FIXTURE;
+  const figures = await studentSweepFigures(gradebook);
+  deepEqual(Object.keys(figures), [gradebook.students[2]!.student]);
+  const html = await classReportHtml(gradebook, { studentFigures: figures });
+  ok(!html.includes("native code"), "constructor got Object's source as its figure");
+  ok(!html.includes("[object Object]"), "__proto__ got Object.prototype as its figure");
+  ok(!html.includes("<img src=x"));
+  ok(!html.includes("\u001b") && !html.includes("\u009b"));
+  // The honest figure is still there, its title escaped.
+  ok(html.includes("&lt;img src=x onerror=alert(1)&gt;\\x1b[2J\\x9b: 02_try_pymp1"));
 });

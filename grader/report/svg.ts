@@ -13,6 +13,7 @@ import { parse, View } from "vega";
 import { compile, type TopLevelSpec } from "vega-lite";
 import { amdahlSpeedup } from "../amdahl.ts";
 import type { Gradebook, Sweep } from "../result.ts";
+import { escapeControl } from "./_escape.ts";
 
 /** Size and titles shared by every chart of this module. */
 export interface ChartOptions {
@@ -82,7 +83,9 @@ function titleOf(
 }
 
 /**
- * Renders a Vega-Lite spec to a self-contained SVG string, headless.
+ * Renders a Vega-Lite spec to a self-contained SVG string, headless. Control characters in the
+ * spec's text (a title or label that holds a student id) come out as visible escapes, as in every
+ * renderer: the SVG is embedded in the class report and may be printed.
  *
  * @param spec The Vega-Lite spec; its data must be inline (`data: { values: [...] }`): nothing is
  * loaded.
@@ -113,7 +116,7 @@ export async function renderSvg(spec: TopLevelSpec): Promise<string> {
     });
   }
   try {
-    return await view.toSVG();
+    return escapeControl(await view.toSVG());
   } finally {
     view.finalize();
   }
@@ -435,7 +438,8 @@ export function sweepChartSvg(sweep: Sweep, options: ChartOptions = {}): Promise
  * ```
  */
 export async function studentSweepFigures(gradebook: Gradebook): Promise<Record<string, string>> {
-  const figures: Record<string, string> = {};
+  // No prototype: a student folder named `constructor` or `__proto__` is a key like any other.
+  const figures: Record<string, string> = Object.create(null);
   for (const student of gradebook.students) {
     const svgs: string[] = [];
     for (const exercise of student.exercises) {

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { join } from "node:path";
+import { basename, dirname, join, resolve, sep } from "node:path";
 
 /** The caps of one ingestion. */
 export interface IngestOptions {
@@ -21,6 +21,13 @@ export interface IngestOptions {
    * `DIR/<slug>/`, `"exercises"` for a copy of the kit (`DIR/exercises/<slug>/`). Default both.
    */
   layouts?: readonly string[];
+  /**
+   * Folders a student's folder that is itself a link may not lead into, at any hop: the batch
+   * gives the kit (its solutions and fixtures are the instructor's) and the folder of submissions
+   * (a classmate's work). An archive can unpack to such a link where the instructor meant a
+   * folder. Default none.
+   */
+  notInto?: readonly string[];
 }
 
 /** The default caps and layouts. */
@@ -70,13 +77,26 @@ export interface Ingested {
 /** How a path below the student's folder turned out. */
 type Found =
   | { kind: "missing" }
-  | { kind: "refused"; reason: string }
+  | { kind: "refused"; reason: string; at?: number }
   | { kind: "ok"; info: Deno.FileInfo };
 
 function refusal(info: Deno.FileInfo): string | undefined {
   if (info.isSymlink) return "is a link (links are never followed: submit the file itself)";
   if (info.isFile || info.isDirectory) return undefined;
   return "is not a regular file (a device, fifo or socket)";
+}
+
+/**
+ * A path that could not be looked at: missing when it is not there, refused when it is there but
+ * unreadable (a folder or file without read rights, as an archive can unpack it), so the student
+ * is told why instead of seeing the file as missing.
+ */
+function unreadable(error: unknown): { kind: "missing" } | { kind: "refused"; reason: string } {
+  if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory) {
+    return { kind: "missing" };
+  }
+  const name = error instanceof Error ? error.name : "Error";
+  return { kind: "refused", reason: `could not be read (${name}): check its permissions` };
 }
 
 /**
@@ -94,11 +114,12 @@ async function walk(
     let info: Deno.FileInfo;
     try {
       info = await Deno.lstat(path);
-    } catch {
-      return { kind: "missing" };
+    } catch (error) {
+      const found = unreadable(error);
+      return found.kind === "missing" ? found : { ...found, at: index };
     }
     const refused = refusal(info);
-    if (refused) return { kind: "refused", reason: refused };
+    if (refused) return { kind: "refused", reason: refused, at: index };
     const last = index === parts.length - 1;
     if (!last || want === "folder") {
       if (!info.isDirectory) return { kind: "missing" };
@@ -146,17 +167,8 @@ export async function findExerciseFolder(
     if (found.kind === "ok") return { folder: parts.join("/"), problems };
     if (found.kind === "refused") {
       // Name the component that was refused, not the path under it.
-      for (let n = 1; n <= parts.length; n++) {
-        const info = await Deno.lstat(join(dir, ...parts.slice(0, n))).catch(() => undefined);
-        if (info && refusal(info)) {
-          problems.push({
-            exercise: slug,
-            path: parts.slice(0, n).join("/"),
-            reason: found.reason,
-          });
-          break;
-        }
-      }
+      const path = parts.slice(0, (found.at ?? parts.length - 1) + 1).join("/");
+      problems.push({ exercise: slug, path, reason: found.reason });
     }
   }
   return { folder: undefined, problems };
@@ -233,9 +245,18 @@ export async function ingestSubmission(
   const problems: IngestProblem[] = [];
   const hash: string[] = [];
   let bytes = 0;
+  const into = await linkedInto(dir, options.notInto ?? []);
   try {
     for (const entry of entries) {
       await Deno.mkdir(join(root, entry.slug));
+      if (into !== undefined) {
+        problems.push({
+          exercise: entry.slug,
+          path: basename(dir),
+          reason: `is a link into ${into} (a student's folder must hold the student's own files)`,
+        });
+        continue;
+      }
       const found = await findExerciseFolder(dir, entry.slug, layouts);
       problems.push(...found.problems);
       if (found.folder === undefined) continue;
@@ -275,6 +296,43 @@ export async function ingestSubmission(
   };
 }
 
+/**
+ * Which of `folders` a student's folder that is itself a link leads into, or `undefined` when it
+ * is a real folder or leads elsewhere. Every hop of the link is checked where it lands (its
+ * folder's real path), and so is the end: `copier -> bob` is refused even when bob's folder is
+ * itself a link to a repo kept elsewhere, which is followed.
+ */
+async function linkedInto(dir: string, folders: readonly string[]): Promise<string | undefined> {
+  const info = await Deno.lstat(dir).catch(() => undefined);
+  if (!info?.isSymlink) return undefined;
+  const reals = await Promise.all(
+    folders.map(async (folder) => ({
+      folder,
+      real: await Deno.realPath(folder).catch(() => resolve(folder)),
+    })),
+  );
+  const into = (path: string) =>
+    reals.find(({ real }) =>
+      path === real || path.startsWith(real.endsWith(sep) ? real : real + sep)
+    )
+      ?.folder;
+  let path = resolve(dir);
+  // 40: the kernel's own limit on the links of one path.
+  for (let hop = 0; hop < 40; hop++) {
+    const link = await Deno.lstat(path).catch(() => undefined);
+    if (!link?.isSymlink) break;
+    const next = resolve(dirname(path), await Deno.readLink(path));
+    const parent = await Deno.realPath(dirname(next)).catch(() => undefined);
+    // A dangling link: nothing is found through it.
+    if (parent === undefined) return undefined;
+    path = join(parent, basename(next));
+    const found = into(path);
+    if (found !== undefined) return found;
+  }
+  const end = await Deno.realPath(dir).catch(() => undefined);
+  return end === undefined ? undefined : into(end);
+}
+
 /** Opens and reads one student file after `lstat`ing its every component. */
 async function takeFile(
   dir: string,
@@ -291,8 +349,8 @@ async function takeFile(
   let file: Deno.FsFile;
   try {
     file = await Deno.open(join(dir, path), { read: true });
-  } catch {
-    return { kind: "missing" };
+  } catch (error) {
+    return unreadable(error);
   }
   try {
     // The file opened must be the one lstat saw (nothing swapped in a link in between).

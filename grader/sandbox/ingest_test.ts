@@ -151,3 +151,76 @@ Deno.test("copyStudentFiles() copies no link, even from a folder that skipped in
     }
   });
 });
+
+Deno.test("ingestSubmission() refuses a student folder that is a link into the kit or a classmate's folder, and follows one that leads elsewhere", async () => {
+  await withDirs(async (dir, elsewhere) => {
+    const kit = `${dir}/kit`;
+    const submissions = `${dir}/submissions`;
+    await Deno.mkdir(`${kit}/solutions/01_a`, { recursive: true });
+    await Deno.writeTextFile(`${kit}/solutions/01_a/a.ts`, "export const solved = 1;");
+    await Deno.mkdir(`${submissions}/bob/01_a`, { recursive: true });
+    await Deno.writeTextFile(`${submissions}/bob/01_a/a.ts`, "export const bob = 1;");
+    // What an archive can unpack to: the student's folder itself a link.
+    await Deno.symlink(`${kit}/solutions`, `${submissions}/solver`);
+    await Deno.symlink("bob", `${submissions}/copier`);
+    await Deno.symlink("./submissions/bob/../copier", `${dir}/chain`);
+    await Deno.symlink(`${dir}/chain`, `${submissions}/chained`);
+    // The instructor's own link to a student repo kept elsewhere.
+    await Deno.symlink(elsewhere, `${submissions}/carol`);
+    const notInto = [kit, submissions];
+    for (
+      const [student, into] of [["solver", kit], ["copier", submissions], ["chained", submissions]]
+    ) {
+      await using copy = await ingestSubmission(`${submissions}/${student}`, [ENTRY], { notInto });
+      deepEqual(copy.problems.map((p) => [p.path, p.reason.startsWith(`is a link into ${into}`)]), [
+        [student, true],
+      ]);
+      equal(await taken(copy.root, "01_a/a.ts"), false);
+    }
+    await using carol = await ingestSubmission(`${submissions}/carol`, [ENTRY], { notInto });
+    deepEqual(carol.problems, []);
+    equal(await Deno.readTextFile(`${carol.root}/01_a/a.ts`), "export const stolen = 1;");
+    await using bob = await ingestSubmission(`${submissions}/bob`, [ENTRY], { notInto });
+    deepEqual(bob.problems, []);
+    equal(await Deno.readTextFile(`${bob.root}/01_a/a.ts`), "export const bob = 1;");
+  });
+});
+
+Deno.test({
+  name: "ingestSubmission() refuses an unreadable file or folder, naming it, beside a readable one",
+  // Root reads whatever the permissions say.
+  ignore: Deno.build.os === "windows" || Deno.uid() === 0,
+}, async () => {
+  await withDirs(async (dir) => {
+    await Deno.mkdir(`${dir}/01_a`);
+    await Deno.writeTextFile(`${dir}/01_a/a.ts`, "export const a = 1;");
+    await Deno.writeTextFile(`${dir}/01_a/b.ts`, "export const b = 1;");
+    await Deno.chmod(`${dir}/01_a/b.ts`, 0o000);
+    await Deno.mkdir(`${dir}/02_b`);
+    await Deno.chmod(`${dir}/02_b`, 0o000);
+    try {
+      await using copy = await ingestSubmission(dir, [ENTRY, { slug: "02_b", files: ["c.ts"] }]);
+      deepEqual(copy.problems.map((p) => p.path), ["01_a/b.ts", "02_b/c.ts"]);
+      ok(copy.problems.every((p) => p.reason.startsWith("could not be read")));
+      equal(await Deno.readTextFile(`${copy.root}/01_a/a.ts`), "export const a = 1;");
+    } finally {
+      await Deno.chmod(`${dir}/02_b`, 0o755);
+    }
+  });
+});
+
+Deno.test("ingestSubmission() takes a hard link as the student's file (it is one: the same inode), under the same caps", async () => {
+  await withDirs(async (dir, elsewhere) => {
+    // Git cannot store a hard link and tar makes them only between its own members: one that
+    // reaches outside the submission was made on the instructor's disk, so its content is taken
+    // as the student's; the caps still hold.
+    await Deno.writeTextFile(`${elsewhere}/big.ts`, "//".repeat(1000));
+    await Deno.mkdir(`${dir}/01_a`);
+    await Deno.link(`${elsewhere}/a.ts`, `${dir}/01_a/a.ts`);
+    await Deno.link(`${elsewhere}/big.ts`, `${dir}/01_a/b.ts`);
+    await using copy = await ingestSubmission(dir, [ENTRY], { fileBytes: 1000 });
+    equal(await Deno.readTextFile(`${copy.root}/01_a/a.ts`), "export const stolen = 1;");
+    deepEqual(copy.problems.map((p) => p.path), ["01_a/b.ts"]);
+    match(copy.problems[0]!.reason, /larger than the cap/);
+  });
+});
