@@ -183,6 +183,10 @@ const processUse = {
   joined: new Set<object>(),
   queueSharers: new Map<object, Set<object>>(),
   starting: undefined as object | undefined,
+  /** The Queues each started Process was given (for what a stalled call reports). */
+  queuesOf: new Map<object, Set<object>>(),
+  /** The Processes whose `join()` is being awaited now. */
+  joining: new Set<object>(),
 };
 let processesObserved = false;
 
@@ -206,9 +210,14 @@ async function observeProcesses(): Promise<void> {
     }
   };
   proto.join = async function (this: object, ...args: unknown[]) {
-    const result = await join.apply(this, args);
-    processUse.joined.add(this);
-    return result;
+    processUse.joining.add(this);
+    try {
+      const result = await join.apply(this, args);
+      processUse.joined.add(this);
+      return result;
+    } finally {
+      processUse.joining.delete(this);
+    }
   };
   for (const queue of [Queue?.prototype, SimpleQueue?.prototype]) {
     const share = queue?.[SHARE];
@@ -218,6 +227,9 @@ async function observeProcesses(): Promise<void> {
         const sharers = processUse.queueSharers.get(this) ?? new Set<object>();
         sharers.add(processUse.starting);
         processUse.queueSharers.set(this, sharers);
+        const queues = processUse.queuesOf.get(processUse.starting) ?? new Set<object>();
+        queues.add(this);
+        processUse.queuesOf.set(processUse.starting, queues);
       }
       return share.apply(this, args);
     };
@@ -227,6 +239,51 @@ async function observeProcesses(): Promise<void> {
 /** The ring's header words (`lib/_ring.ts`): bytes written (TAIL) and read (HEAD) so far. */
 const RING_HEAD = 2;
 const RING_TAIL = 3;
+/** More ring header words: bytes and items held now, the item limit and the data's size. */
+const RING_USED = 4;
+const RING_COUNT = 5;
+const RING_MAXSIZE = 10;
+const RING_CAPACITY = 11;
+/** A ring with less room than this holds no further number: it is full. */
+const RING_ROOM = 64;
+
+/** How full a Queue's ring is, read from its shared memory. */
+function ringState(queue: object): { items: number; full: boolean; empty: boolean } | undefined {
+  try {
+    const handle = (queue as Record<symbol, () => { state?: { buffer?: unknown } }>)[SHARE]!();
+    const buffer = handle.state?.buffer;
+    if (!(buffer instanceof SharedArrayBuffer)) return undefined;
+    const words = new Int32Array(buffer, 0, 12);
+    const items = Atomics.load(words, RING_COUNT);
+    const maxsize = Atomics.load(words, RING_MAXSIZE);
+    const room = Atomics.load(words, RING_CAPACITY) - Atomics.load(words, RING_USED);
+    return {
+      items,
+      full: (maxsize > 0 && items >= maxsize) || room < RING_ROOM,
+      empty: items === 0,
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The Processes of the current call that are still running, for a call that stalled: each one's
+ * name, whether the call waits in its `join()`, and the state of the Queues it was given.
+ */
+function stillRunning(): unknown[] {
+  const running: unknown[] = [];
+  for (const process of processUse.started) {
+    const alive = (process as { isAlive?: () => boolean }).isAlive?.();
+    if (alive !== true) continue;
+    const name = String((process as { name?: unknown }).name ?? "a Process").slice(0, 200);
+    const queues = [...processUse.queuesOf.get(process) ?? []].map(ringState)
+      .filter((state) => state !== undefined).slice(0, 16);
+    running.push({ name, joining: processUse.joining.has(process), queues });
+    if (running.length === 16) break;
+  }
+  return running;
+}
 
 /**
  * The bytes that went through a Queue's ring, read from its shared memory: the smaller of the bytes
@@ -269,6 +326,7 @@ function takeProcessUse(): {
   processUse.started = new Set();
   processUse.joined = new Set();
   processUse.queueSharers = new Map();
+  processUse.queuesOf = new Map();
   return use;
 }
 
@@ -397,6 +455,29 @@ async function run(op: StudentOp): Promise<Record<string, unknown>> {
       // The count is read by the harness from its own memory; this one is only for the record.
       return { value: readValue(counter), observed: { counter: uses } };
     }
+    case "histogram": {
+      await observeProcesses();
+      const fn = await exported(op.file, op.name) as (...args: unknown[]) => unknown;
+      if (typeof fn !== "function") {
+        throw Object.assign(new Error(`${op.file}: "${op.name}" is not a function`), {
+          missingExport: true,
+        });
+      }
+      // The histogram the harness made and reads itself; revived here as the lib's SharedArray.
+      const { reviveShared } = await import(new URL("_shareable.ts", libUrl).href) as {
+        reviveShared(value: unknown): Promise<unknown>;
+      };
+      if (op.histogram === undefined) throw new Error("the harness sent no histogram");
+      const histogram = await reviveShared(op.histogram);
+      const pool = await poolOf(op.pool);
+      // The bins are read by the harness from its own memory, not from what the call returns.
+      const { value: _value, ...reply } = await finishCall(
+        fn,
+        [[...op.values], histogram, pool],
+        pool,
+      );
+      return reply;
+    }
   }
 }
 
@@ -420,6 +501,12 @@ async function finishCall(
 }
 
 function answer(event: MessageEvent): void {
+  const probe = (event.data as { probe?: unknown })?.probe;
+  if (typeof probe === "number") {
+    // A call has stalled: say what is still running (this thread is free, so it awaits something).
+    send({ probe, running: stillRunning() });
+    return;
+  }
   const { id, op } = event.data as { id: number; op: StudentOp };
   run(op).then(
     (reply) => {
