@@ -310,9 +310,17 @@ async function answer(request: Request): Promise<Reply> {
   }
   const [message, seconds] = ran;
   const cpu = process.cpuUsage(cpuBefore);
-  // The student Worker's message is data: it cannot set what the harness observed itself.
-  const { id: _id, exit: _exit, trusted: _trusted, probe: _probe, running: _running, ...rest } =
-    message;
+  // The student Worker's message is data: it cannot set what the harness observed itself, nor
+  // say that the call stalled (only the harness's clock does).
+  const {
+    id: _id,
+    exit: _exit,
+    trusted: _trusted,
+    probe: _probe,
+    running: _running,
+    stalled: _stalled,
+    ...rest
+  } = message as WorkerMessage & { stalled?: unknown };
   if (rest.fault && request.kind === "student") {
     rest.fault = { file: request.op.file, export: request.op.name, ...rest.fault };
   }
