@@ -1,5 +1,5 @@
 /**
- * Part 4, asynchronous calls: blocks of work sent with `applyAsync` or `mapAsync`, their results
+ * Part 5, asynchronous calls: blocks of work sent with `applyAsync` or `mapAsync`, their results
  * gathered in callbacks.
  *
  * @module

@@ -16,6 +16,8 @@
  * @module
  */
 import { referenceCountPrimes } from "../reference/prime_count.ts";
+import { describeBalance, RecordingWitness, workerBalance } from "./_balance.ts";
+import { histogramCheck } from "./_histogram.ts";
 import { poolWork, random, SIZE_LADDER } from "./02_try_pymp1.ts";
 import type { Reply } from "../sandbox/sandbox.ts";
 import {
@@ -34,6 +36,12 @@ export const COUNTER_WORKERS = [2, 3, 4] as const;
 export const COUNTER_TIMES = 20_000;
 /** The limit timed by the speedup check: about 0.3 s serially here. */
 export const PRIME_LIMIT = 3_000_000;
+/**
+ * The items of the pipeline's second call: their squares take more than a Queue's 1 MiB buffer
+ * (13 bytes a number), so a pipeline that joins its processes before it reads the squares waits
+ * for ever: the consumer cannot put the rest, and the caller waits in its join().
+ */
+export const PIPELINE_FULL_ITEMS = 100_000;
 
 const WORDS = ["the", "The", "pool", "POOL", "worker", "lock", "queue", "Queue", "value", "sum"];
 
@@ -287,6 +295,7 @@ function workersOf(context: CheckContext): number {
 }
 
 const PRIMES = "countPrimes: correct";
+const PIPELINE = "pipeline: squares in order, processes joined";
 
 /** Exercise 3's checks, in order. */
 export const CHECKS: readonly CheckSpec[] = [
@@ -350,7 +359,7 @@ export const CHECKS: readonly CheckSpec[] = [
     },
   },
   {
-    name: "pipeline: squares in order, processes joined",
+    name: PIPELINE,
     points: 1,
     async run(context) {
       const items = Array.from({ length: 40 }, (_, i) => (i * 7 + context.seed) % 101 - 50);
@@ -380,6 +389,49 @@ export const CHECKS: readonly CheckSpec[] = [
         status: "passed",
         message:
           `${items.length} squares in order through Processes and a Queue; no process left running`,
+      };
+    },
+  },
+  {
+    name: "pipeline: reads before it joins (more items than a Queue holds)",
+    points: 1,
+    requires: [PIPELINE],
+    async run(context) {
+      const items = Array.from(
+        { length: PIPELINE_FULL_ITEMS },
+        (_, i) => (i * 13 + context.seed) % 2001 - 1000,
+      );
+      const sandbox = await context.sandbox();
+      context.progress(`pipeline(${items.length} items)`);
+      // A join before the read ends in the sandbox's timeout, which names what was still running.
+      const reply = await sandbox.student(
+        { op: "call", file: "pipeline.ts", name: "pipeline", args: [items] },
+        { timeoutMs: context.timeoutMs },
+      );
+      const answer = answerOf(reply);
+      if (!answer.ok) return answer.outcome;
+      const value = answer.value;
+      const wrong = !Array.isArray(value) || value.length !== items.length
+        ? -1
+        : items.findIndex((x, i) => value[i] !== x * x);
+      if (wrong !== -1 || !Array.isArray(value)) {
+        return {
+          status: "failed",
+          message: `pipeline(${items.length} items) returned ${
+            Array.isArray(value)
+              ? `${value.length} values${
+                wrong >= 0 ? `, ${show(value[wrong])} at index ${wrong}` : ""
+              }`
+              : show(value)
+          }, expected the ${items.length} squares in order`,
+        };
+      }
+      // The rings wrap at this size: their byte counters no longer say what went through (the
+      // 40-item check read them); the Processes and the Queue they shared still count.
+      return pipelineUse(reply.observed, 0) ?? leftRunning(reply) ?? {
+        status: "passed",
+        message:
+          `${items.length} squares in order, more than a Queue's buffer holds: read while the processes ran, joined after`,
       };
     },
   },
@@ -422,6 +474,11 @@ export const CHECKS: readonly CheckSpec[] = [
     },
   },
   {
+    name: "histogram: every value counted in a SharedArray, by several workers",
+    points: 1,
+    run: (context) => histogramCheck(context, workersOf(context)),
+  },
+  {
     name: PRIMES,
     points: 1,
     async run(context) {
@@ -459,11 +516,13 @@ export const CHECKS: readonly CheckSpec[] = [
     points: 1,
     timed: true,
     requires: [PRIMES],
-    run(context) {
+    async run(context) {
       // Each pair counts below its own limit (the same on both sides), drawn from the seed and of a
       // size that changes from pair to pair: a count remembered from an earlier call is wrong.
       const next = random(context.seed ^ 0x9e3779b9);
-      return measureSpeedup(context, {
+      // The witness keeps what the OS saw of each worker thread, to show how evenly they worked.
+      const witness = new RecordingWitness();
+      const outcome = await measureSpeedup({ ...context, witness }, {
         args: (index) => [
           Math.round(
             PRIME_LIMIT * SIZE_LADDER[index % SIZE_LADDER.length]! * (0.95 + 0.1 * next()),
@@ -487,6 +546,13 @@ export const CHECKS: readonly CheckSpec[] = [
         tooFast: "the primes were not all tested; test every number in the pool's tasks",
         advice: primesAdvice,
       });
+      if (outcome.status === "skipped") return outcome;
+      // The advice of a slow run may have said it already, from the last call alone.
+      if (/did \d+% of the CPU work/.test(outcome.message)) return outcome;
+      const balance = describeBalance(workerBalance(witness.usages, workersOf(context)));
+      if (balance === "") return outcome;
+      const end = /[.!?]$/.test(outcome.message) ? "" : ".";
+      return { ...outcome, message: `${outcome.message}${end}${balance}` };
     },
   },
 ];

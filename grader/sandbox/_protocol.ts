@@ -40,6 +40,21 @@ export const StudentOpSchema = z.discriminatedUnion("op", [
     workers: z.number().int().positive(),
     times: z.number().int().nonnegative(),
   }),
+  /**
+   * Calls the exported `name` of `file` (`fillHistogram(values, histogram, pool)`) with a shared
+   * `SharedArray("i", bins)` (and its lock) that the harness made and reads itself, and a pool of
+   * `pool` workers; the value is the bins, read from the harness's own memory.
+   */
+  z.object({
+    op: z.literal("histogram"),
+    /** Set by the harness only: the histogram it made, as the lib's shared handle. */
+    histogram: z.unknown().optional(),
+    file: z.string(),
+    name: z.string(),
+    values: z.array(z.number().int().nonnegative()),
+    bins: z.number().int().positive(),
+    pool: z.number().int().positive(),
+  }),
 ]);
 /** An operation run in the restricted student Worker. */
 export type StudentOp = z.infer<typeof StudentOpSchema>;
@@ -56,7 +71,16 @@ export type ReferenceOp = z.infer<typeof ReferenceOpSchema>;
 
 /** A request from the grader to the harness. */
 export const RequestSchema = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("student"), id: z.number().int(), op: StudentOpSchema }),
+  z.object({
+    kind: z.literal("student"),
+    id: z.number().int(),
+    op: StudentOpSchema,
+    /**
+     * When the call has not answered after this many milliseconds, the harness asks the student
+     * Worker's driver what is still running and replies with {@linkcode StalledSchema} instead.
+     */
+    stallMs: z.number().int().positive().optional(),
+  }),
   z.object({ kind: z.literal("reference"), id: z.number().int(), op: ReferenceOpSchema }),
 ]);
 /** A request from the grader to the harness. */
@@ -106,9 +130,49 @@ export const TrustedSchema = z.object({
     grain: z.number().int().positive().optional(),
     intermediate: z.boolean(),
   }).optional(),
+  /**
+   * Exercise 3's histogram, made by the harness in shared memory it reads itself: the bins after
+   * the call, and what a trusted watcher thread saw while the call ran (`owners`: how many
+   * different threads it saw holding the histogram's lock; `changes`: how often it saw the total
+   * change).
+   */
+  histogram: z.object({
+    bins: z.array(z.number()),
+    owners: z.number().int().nonnegative(),
+    changes: z.number().int().nonnegative(),
+  }).optional(),
 });
 /** What the harness saw itself. */
 export type Trusted = z.infer<typeof TrustedSchema>;
+
+/** One lib Process the driver saw still running when a call stalled. */
+export const StalledProcessSchema = z.object({
+  /** The Process's name (`"Process-4"`, or the name the code gave it). */
+  name: z.string().max(200),
+  /** Whether the call was waiting in this Process's `join()`. */
+  joining: z.boolean(),
+  /** The Queues it was given: how many items each held and whether it was full or empty. */
+  queues: z.array(z.object({
+    items: z.number().int().nonnegative(),
+    full: z.boolean(),
+    empty: z.boolean(),
+  })).max(16),
+});
+/** One lib Process the driver saw still running when a call stalled. */
+export type StalledProcess = z.infer<typeof StalledProcessSchema>;
+
+/**
+ * What was still running when a student call did not answer in time: the harness's `answered`
+ * says whether the student Worker's driver answered the probe at all (it cannot while the calling
+ * thread itself is blocked or spinning); `processes` is the driver's account, data from the
+ * student's isolate that only shapes the message (the status is the harness's clock's).
+ */
+export const StalledSchema = z.object({
+  answered: z.boolean(),
+  processes: z.array(StalledProcessSchema).max(16).optional(),
+});
+/** What was still running when a student call did not answer in time. */
+export type Stalled = z.infer<typeof StalledSchema>;
 
 /** What the harness answers to one request. */
 export const ReplySchema = z.object({
@@ -135,6 +199,8 @@ export const ReplySchema = z.object({
   observed: z.record(z.string(), z.unknown()).optional(),
   /** What the harness observed itself ({@linkcode TrustedSchema}); everything else is untrusted. */
   trusted: TrustedSchema.optional(),
+  /** The call did not answer within its `stallMs`: what was still running (the sandbox ends). */
+  stalled: StalledSchema.optional(),
 });
 /** What the harness answers to one request. */
 export type Reply = z.infer<typeof ReplySchema>;

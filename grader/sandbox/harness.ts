@@ -14,8 +14,9 @@
  * @module
  */
 import process from "node:process";
-import type { Fault, Reply, Request, StudentOp, Trusted } from "./_protocol.ts";
+import type { Fault, Reply, Request, Stalled, StudentOp, Trusted } from "./_protocol.ts";
 import type { CounterWatch } from "./counter_watch.ts";
+import { histogramRun } from "./histogram_run.ts";
 import {
   decodeWire,
   encodeWire,
@@ -35,7 +36,12 @@ interface WorkerMessage {
   activeChildren?: number;
   exit?: number;
   trusted?: unknown;
+  probe?: number;
+  running?: unknown;
 }
+
+/** How long a stalled call's driver has to say what is still running, in milliseconds. */
+const PROBE_WAIT_MS = 300;
 
 const config = JSON.parse(await new Response(Deno.stdin.readable).text()) as HarnessConfig;
 const conn = await Deno.connect({ hostname: "127.0.0.1", port: config.port });
@@ -58,6 +64,8 @@ class Peer {
   #channel: Channel | undefined;
   #pending: ((message: WorkerMessage) => void) | undefined;
   #pendingId: number | undefined;
+  #probe: { id: number; resolve: (running: unknown) => void } | undefined;
+  #probes = 0;
 
   constructor(make: () => Started) {
     this.#make = make;
@@ -77,6 +85,11 @@ class Peer {
           },
         });
         this.#discard();
+        return;
+      }
+      if (this.#probe && message?.probe === this.#probe.id) {
+        this.#probe.resolve(message.running);
+        this.#probe = undefined;
         return;
       }
       // A message that does not answer the pending request is ignored: it cannot end the timed
@@ -115,6 +128,31 @@ class Peer {
     if (this.#channel instanceof MessagePort) this.#channel.close();
     this.#worker = undefined;
     this.#channel = undefined;
+  }
+
+  /**
+   * Asks the driver what is still running (while a call is pending) and resolves with its answer,
+   * or with `undefined` when it does not answer within {@linkcode PROBE_WAIT_MS}: its thread is
+   * blocked or spinning.
+   */
+  probe(): Promise<unknown> {
+    const channel = this.#channel;
+    if (!channel) return Promise.resolve(undefined);
+    const id = ++this.#probes;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.#probe = undefined;
+        resolve(undefined);
+      }, PROBE_WAIT_MS);
+      this.#probe = {
+        id,
+        resolve: (running) => {
+          clearTimeout(timer);
+          resolve(running);
+        },
+      };
+      channel.postMessage({ probe: id });
+    });
   }
 
   /** Sends one request and resolves with the reply and the round trip in seconds. */
@@ -229,17 +267,60 @@ async function counterRun(op: StudentOp & { op: "counter" }): Promise<CounterRun
   };
 }
 
+/**
+ * Runs a student call; when it has not answered after `stallMs`, asks the driver what is still
+ * running and resolves with that instead (the grader then ends the sandbox).
+ */
+async function runStudent(
+  id: number,
+  op: unknown,
+  stallMs: number | undefined,
+): Promise<[WorkerMessage, number] | Stalled> {
+  const call = student.run({ id, op });
+  if (stallMs === undefined) return await call;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const stalled = new Promise<"stalled">((resolve) => {
+    timer = setTimeout(() => resolve("stalled"), stallMs);
+  });
+  const first = await Promise.race([call, stalled]);
+  clearTimeout(timer);
+  if (first !== "stalled") return first;
+  const running = await student.probe();
+  if (running === undefined) return { answered: false };
+  return { answered: true, processes: running as Stalled["processes"] };
+}
+
 async function answer(request: Request): Promise<Reply> {
   const peer = request.kind === "student" ? student : reference;
   const counter = request.kind === "student" && request.op.op === "counter"
     ? await counterRun(request.op)
     : undefined;
-  const op = counter?.op ?? request.op;
+  const histogram = request.kind === "student" && request.op.op === "histogram"
+    ? await histogramRun(request.op, config.libUrl)
+    : undefined;
+  const op = counter?.op ?? histogram?.op ?? request.op;
   const cpuBefore = process.cpuUsage();
-  const [message, seconds] = await peer.run({ id: request.id, op });
+  const stallMs = request.kind === "student" ? request.stallMs : undefined;
+  const ran = request.kind === "student"
+    ? await runStudent(request.id, op, stallMs)
+    : await peer.run({ id: request.id, op });
+  if (!Array.isArray(ran)) {
+    // The grader validates and caps the driver's account: here it only travels.
+    return { id: request.id, seconds: (stallMs ?? 0) / 1000, stalled: ran };
+  }
+  const [message, seconds] = ran;
   const cpu = process.cpuUsage(cpuBefore);
-  // The student Worker's message is data: it cannot set what the harness observed itself.
-  const { id: _id, exit: _exit, trusted: _trusted, ...rest } = message;
+  // The student Worker's message is data: it cannot set what the harness observed itself, nor
+  // say that the call stalled (only the harness's clock does).
+  const {
+    id: _id,
+    exit: _exit,
+    trusted: _trusted,
+    probe: _probe,
+    running: _running,
+    stalled: _stalled,
+    ...rest
+  } = message as WorkerMessage & { stalled?: unknown };
   if (rest.fault && request.kind === "student") {
     rest.fault = { file: request.op.file, export: request.op.name, ...rest.fault };
   }
@@ -247,6 +328,10 @@ async function answer(request: Request): Promise<Reply> {
   if (counter) {
     trusted.counter = await counter.finish();
     if (!rest.fault) rest.value = trusted.counter.value;
+  }
+  if (histogram) {
+    trusted.histogram = await histogram.finish();
+    if (!rest.fault) rest.value = trusted.histogram.bins;
   }
   return { id: request.id, seconds, ...rest, trusted };
 }

@@ -19,6 +19,7 @@ import { decodeWire, type HarnessConfig, readLines, writeLine } from "./_wire.ts
 import type { ReferenceUsage } from "../timing.ts";
 import { copyStudentFiles } from "./ingest.ts";
 import { pinned } from "./cpu_sets.ts";
+import { describeStall } from "./stall.ts";
 
 export type { Fault, ReferenceOp, Reply, StudentOp };
 
@@ -157,6 +158,11 @@ export const SANDBOX_DEFAULTS = {
 const HARNESS_DIR = new URL(".", import.meta.url);
 const REFERENCE_DIR = new URL("../reference/", import.meta.url);
 const MEMORY_POLL_MS = 50;
+/**
+ * How long after a student call's limit the grader waits for the harness's account of what is
+ * still running (`Reply.stalled`) before it ends the sandbox without one.
+ */
+const STALL_GRACE_MS = 1500;
 
 /** Keeps the first bytes of a stream, counts the rest. */
 class CappedText {
@@ -547,20 +553,27 @@ export class Sandbox {
     } as { id: number; startCpu?: number; limitSeconds: number };
     this.#charge = charge;
     cpuSeconds(this.#process.pid).then((cpu) => charge.startCpu = cpu);
+    const late = (stalled?: Reply["stalled"]) =>
+      new SandboxFailure(
+        "timeout",
+        `${what} did not finish within ${formatSeconds(timeoutMs / 1000)}${describeStall(stalled)}`,
+      );
+    // A student call stalls at its limit: the harness then says what was still running.
+    const student = kind === "student";
     return new Promise<Reply>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.#fail(
-          new SandboxFailure(
-            "timeout",
-            `${what} did not finish within ${
-              formatSeconds(timeoutMs / 1000)
-            } (an endless loop, a deadlock or a promise that never resolves?)`,
-          ),
-        );
-      }, timeoutMs);
+      const timer = setTimeout(
+        () => this.#fail(late()),
+        student ? timeoutMs + STALL_GRACE_MS : timeoutMs,
+      );
       this.#pending.set(id, {
         resolve: (reply) => {
           clearTimeout(timer);
+          if (reply.stalled) {
+            const failure = late(reply.stalled);
+            this.#fail(failure);
+            reject(failure);
+            return;
+          }
           this.#current = undefined;
           if (this.#charge === charge) this.#charge = undefined;
           resolve(reply);
@@ -570,7 +583,8 @@ export class Sandbox {
           reject(error);
         },
       });
-      writeLine(this.#conn, { kind, id, op }).catch(() => {});
+      writeLine(this.#conn, { kind, id, op, ...(student ? { stallMs: timeoutMs } : {}) })
+        .catch(() => {});
     });
   }
 

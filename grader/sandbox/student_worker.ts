@@ -11,6 +11,7 @@
  * @module
  */
 import type { Fault, StudentOp } from "./_protocol.ts";
+import { observeProcesses, stillRunning, takeProcessUse } from "./_process_use.ts";
 
 /** The parts of the lib this driver uses, typed loosely: the lib is the workspace's copy. */
 interface Lib {
@@ -170,108 +171,6 @@ async function startManager(): Promise<LibManager> {
   return manager;
 }
 
-/** The lib's `SHARE` symbol (`lib/_shareable.ts`), called when an object is sent to a worker. */
-const SHARE = Symbol.for("parakit.share");
-
-/**
- * What exercise 3's calls did with the lib's Processes and Queues, counted by wrappers put on the
- * lib's prototypes before any student file is imported: Processes started and joined, and for
- * each Queue, the started Processes it was sent to.
- */
-const processUse = {
-  started: new Set<object>(),
-  joined: new Set<object>(),
-  queueSharers: new Map<object, Set<object>>(),
-  starting: undefined as object | undefined,
-};
-let processesObserved = false;
-
-/** Wraps the lib's Process start/join and Queue sharing once, to count them (exercise 3). */
-async function observeProcesses(): Promise<void> {
-  if (processesObserved) return;
-  processesObserved = true;
-  const { Process, Queue, SimpleQueue } = await lib();
-  const proto = Process?.prototype;
-  const start = proto?.start;
-  const join = proto?.join;
-  if (!proto || typeof start !== "function" || typeof join !== "function") return;
-  proto.start = function (this: object, ...args: unknown[]) {
-    processUse.starting = this;
-    try {
-      const result = start.apply(this, args);
-      processUse.started.add(this);
-      return result;
-    } finally {
-      processUse.starting = undefined;
-    }
-  };
-  proto.join = async function (this: object, ...args: unknown[]) {
-    const result = await join.apply(this, args);
-    processUse.joined.add(this);
-    return result;
-  };
-  for (const queue of [Queue?.prototype, SimpleQueue?.prototype]) {
-    const share = queue?.[SHARE];
-    if (!queue || typeof share !== "function") continue;
-    queue[SHARE] = function (this: object, ...args: unknown[]) {
-      if (processUse.starting) {
-        const sharers = processUse.queueSharers.get(this) ?? new Set<object>();
-        sharers.add(processUse.starting);
-        processUse.queueSharers.set(this, sharers);
-      }
-      return share.apply(this, args);
-    };
-  }
-}
-
-/** The ring's header words (`lib/_ring.ts`): bytes written (TAIL) and read (HEAD) so far. */
-const RING_HEAD = 2;
-const RING_TAIL = 3;
-
-/**
- * The bytes that went through a Queue's ring, read from its shared memory: the smaller of the bytes
- * written and the bytes taken (a ring of 1 MiB does not wrap for the pipeline's few items).
- */
-function ringTraffic(queue: object): number {
-  try {
-    const handle = (queue as Record<symbol, () => { state?: { buffer?: unknown } }>)[SHARE]!();
-    const buffer = handle.state?.buffer;
-    if (!(buffer instanceof SharedArrayBuffer)) return 0;
-    const words = new Int32Array(buffer, 0, 4);
-    return Math.min(Atomics.load(words, RING_HEAD), Atomics.load(words, RING_TAIL));
-  } catch {
-    return 0;
-  }
-}
-
-/** The counts of {@linkcode processUse} since the last call, then cleared. */
-function takeProcessUse(): {
-  started: number;
-  joined: number;
-  queueSharers: number;
-  queueBytes: number;
-} {
-  const started = processUse.started;
-  let queueSharers = 0;
-  let queueBytes = 0;
-  for (const [queue, sharers] of processUse.queueSharers) {
-    const count = [...sharers].filter((p) => started.has(p)).length;
-    queueSharers = Math.max(queueSharers, count);
-    // What a Queue shared by two started Processes carried: items that flowed between them.
-    if (count >= 2) queueBytes = Math.max(queueBytes, ringTraffic(queue));
-  }
-  const use = {
-    started: started.size,
-    joined: [...processUse.joined].filter((p) => started.has(p)).length,
-    queueSharers,
-    queueBytes,
-  };
-  processUse.started = new Set();
-  processUse.joined = new Set();
-  processUse.queueSharers = new Map();
-  return use;
-}
-
 /** The dict methods that write. */
 const DICT_WRITES = ["set", "update", "increment", "incrementMany", "setDefault", "pop", "delete"];
 
@@ -330,7 +229,7 @@ async function run(op: StudentOp): Promise<Record<string, unknown>> {
     case "get":
       return { value: await exported(op.file, op.name) };
     case "call": {
-      await observeProcesses();
+      observeProcesses(await lib());
       const fn = await exported(op.file, op.name) as (...args: unknown[]) => unknown;
       if (typeof fn !== "function") {
         throw Object.assign(new Error(`${op.file}: "${op.name}" is not a function`), {
@@ -397,6 +296,29 @@ async function run(op: StudentOp): Promise<Record<string, unknown>> {
       // The count is read by the harness from its own memory; this one is only for the record.
       return { value: readValue(counter), observed: { counter: uses } };
     }
+    case "histogram": {
+      observeProcesses(await lib());
+      const fn = await exported(op.file, op.name) as (...args: unknown[]) => unknown;
+      if (typeof fn !== "function") {
+        throw Object.assign(new Error(`${op.file}: "${op.name}" is not a function`), {
+          missingExport: true,
+        });
+      }
+      // The histogram the harness made and reads itself; revived here as the lib's SharedArray.
+      const { reviveShared } = await import(new URL("_shareable.ts", libUrl).href) as {
+        reviveShared(value: unknown): Promise<unknown>;
+      };
+      if (op.histogram === undefined) throw new Error("the harness sent no histogram");
+      const histogram = await reviveShared(op.histogram);
+      const pool = await poolOf(op.pool);
+      // The bins are read by the harness from its own memory, not from what the call returns.
+      const { value: _value, ...reply } = await finishCall(
+        fn,
+        [[...op.values], histogram, pool],
+        pool,
+      );
+      return reply;
+    }
   }
 }
 
@@ -420,6 +342,12 @@ async function finishCall(
 }
 
 function answer(event: MessageEvent): void {
+  const probe = (event.data as { probe?: unknown })?.probe;
+  if (typeof probe === "number") {
+    // A call has stalled: say what is still running (this thread is free, so it awaits something).
+    send({ probe, running: stillRunning() });
+    return;
+  }
   const { id, op } = event.data as { id: number; op: StudentOp };
   run(op).then(
     (reply) => {

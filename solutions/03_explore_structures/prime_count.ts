@@ -1,5 +1,5 @@
 /**
- * Part 4, asynchronous calls: the primes below a limit, counted in blocks sent with `applyAsync`,
+ * Part 5, asynchronous calls: the primes below a limit, counted in blocks sent with `applyAsync`,
  * each block's count added in its callback.
  *
  * @module
