@@ -16,11 +16,11 @@ import {
 } from "./catalog.ts";
 import { renderJson } from "./report/json.ts";
 import { renderExercise, useColor } from "./report/terminal.ts";
-import { progressPath, readProgress, recordProgress } from "./progress.ts";
-import { watchFolder } from "./watch.ts";
+import { progressPath, readProgress, recordProgress } from "./student/progress.ts";
+import { watchFolder } from "./student/watch.ts";
 import type { ExerciseResult } from "./result.ts";
 import { checkExercise, type CheckExerciseOptions, KIT_ROOT, type Source } from "./runner.ts";
-import { checkWithSweep, SWEEP_TARGETS, sweepCommand } from "./sweep.ts";
+import { checkWithSweep, SWEEP_TARGETS, sweepCommand } from "./measure/sweep.ts";
 
 /** The exit codes of the contract. */
 export const EXIT = { passed: 0, failed: 1, usage: 2, internal: 3 } as const;

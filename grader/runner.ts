@@ -27,7 +27,7 @@ import {
   type IngestProblem,
   ingestSubmission,
 } from "./sandbox/ingest.ts";
-import { usableCores } from "./timing.ts";
+import { usableCores } from "./measure/timing.ts";
 
 /** Each exercise's checks, by folder name. */
 export const CHECKS_BY_SLUG: Readonly<Record<string, readonly CheckSpec[]>> = {

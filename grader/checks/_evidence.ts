@@ -2,7 +2,7 @@
  * What the operating system's accounting says about a student's timed calls, judged against the
  * grader's reference: was the work done (CPU time about the reference's, growing with the work),
  * and was it done on several threads at once (CPU ÷ wall above 1)? These figures come from the
- * harness's own isolate and from /proc (`grader/witness.ts`), never from the student's isolate,
+ * harness's own isolate and from /proc (`grader/sandbox/witness.ts`), never from the student's isolate,
  * and CPU time is what the machine's load changes least: a busy machine stretches wall time, not
  * the CPU time a computation needs.
  *

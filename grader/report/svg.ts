@@ -11,7 +11,7 @@
  */
 import { parse, View } from "vega";
 import { compile, type TopLevelSpec } from "vega-lite";
-import { amdahlSpeedup } from "../amdahl.ts";
+import { amdahlSpeedup } from "../measure/amdahl.ts";
 import type { Gradebook, Sweep } from "../result.ts";
 
 /** Size and titles shared by every chart of this module. */

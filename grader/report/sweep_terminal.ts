@@ -10,7 +10,7 @@
  */
 // @ts-types="@types/asciichart"
 import * as asciichart from "asciichart";
-import { amdahlSpeedup } from "../amdahl.ts";
+import { amdahlSpeedup } from "../measure/amdahl.ts";
 import type { Sweep, SweepPoint } from "../result.ts";
 import { formatSeconds } from "../sandbox/sandbox.ts";
 

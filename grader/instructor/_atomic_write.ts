@@ -8,7 +8,7 @@
 import writeFileAtomic from "write-file-atomic";
 import { Buffer } from "node:buffer";
 import { dirname } from "node:path";
-import { escapeJson } from "./report/_escape.ts";
+import { escapeJson } from "../report/_escape.ts";
 
 /**
  * Writes text or bytes to a file whole, creating its folder when missing.

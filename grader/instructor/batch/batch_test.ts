@@ -9,13 +9,13 @@ import {
   gradeMain,
   SAVED_FILE,
 } from "./batch.ts";
-import { exerciseStatus, GradebookSchema, RESULT_VERSION } from "./result.ts";
-import { GradescopeResultsSchema } from "./report/gradescope.ts";
-import type { CatalogEntry } from "./catalog.ts";
-import { KIT_ROOT, sourceDir } from "./runner.ts";
-import type { CheckResult, ExerciseResult } from "./result.ts";
+import { exerciseStatus, GradebookSchema, RESULT_VERSION } from "../../result.ts";
+import { GradescopeResultsSchema } from "../../report/gradescope.ts";
+import type { CatalogEntry } from "../../catalog.ts";
+import { KIT_ROOT, sourceDir } from "../../runner.ts";
+import type { CheckResult, ExerciseResult } from "../../result.ts";
 
-const FIXTURES = new URL("./testdata/submissions/", import.meta.url).pathname;
+const FIXTURES = new URL("../../testdata/submissions/", import.meta.url).pathname;
 const STUDENTS = [
   "Zoë van der Berg",
   "bob_wrong",
@@ -363,7 +363,7 @@ Deno.test("gradeBatch() refuses a missing folder and a folder without submission
   }
 });
 
-const SOLUTIONS = new URL("../solutions/", import.meta.url).pathname;
+const SOLUTIONS = new URL("../../../solutions/", import.meta.url).pathname;
 const HAS_SOLUTIONS = await Deno.stat(SOLUTIONS).then(() => true, () => false);
 
 Deno.test({

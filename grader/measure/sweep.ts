@@ -12,14 +12,14 @@
  */
 import { isDeepStrictEqual } from "node:util";
 import { fitAmdahl, type FitAmdahlOptions } from "./amdahl.ts";
-import type { CatalogEntry } from "./catalog.ts";
-import { poolWork, TIMED_RANGE as SUM_TIMED_RANGE } from "./checks/02_try_pymp1.ts";
-import { PRIME_LIMIT } from "./checks/03_explore_structures.ts";
-import { BUSY_LOAD_PER_CORE, currentLoad, show } from "./checks/check.ts";
-import { sweepChartSvg } from "./report/svg.ts";
-import { renderSweepTerminal } from "./report/sweep_terminal.ts";
-import type { ExerciseResult, Sweep, SweepPoint } from "./result.ts";
-import { CHECKS_BY_SLUG, KIT_ROOT, type Source, sourceDir } from "./runner.ts";
+import type { CatalogEntry } from "../catalog.ts";
+import { poolWork, TIMED_RANGE as SUM_TIMED_RANGE } from "../checks/02_try_pymp1.ts";
+import { PRIME_LIMIT } from "../checks/03_explore_structures.ts";
+import { BUSY_LOAD_PER_CORE, currentLoad, show } from "../checks/check.ts";
+import { sweepChartSvg } from "../report/svg.ts";
+import { renderSweepTerminal } from "../report/sweep_terminal.ts";
+import type { ExerciseResult, Sweep, SweepPoint } from "../result.ts";
+import { CHECKS_BY_SLUG, KIT_ROOT, type Source, sourceDir } from "../runner.ts";
 import {
   describeFault,
   type ReferenceOp,
@@ -28,7 +28,7 @@ import {
   SandboxFailure,
   type SandboxOptions,
   type StudentOp,
-} from "./sandbox/sandbox.ts";
+} from "../sandbox/sandbox.ts";
 import {
   COMPARE_DEFAULTS,
   ReferenceDisturbedError,

@@ -8,7 +8,7 @@
 import cliProgress from "cli-progress";
 import process from "node:process";
 import type { BatchEvent } from "./batch.ts";
-import { escapeId } from "./report/_escape.ts";
+import { escapeId } from "../../report/_escape.ts";
 
 /** Renders batch events; `stop()` ends the bar before the summary is printed. */
 export interface BatchProgress {
@@ -27,7 +27,7 @@ export interface BatchProgress {
  *
  * @example Usage
  * ```ts
- * import { batchProgress } from "./_batch_progress.ts";
+ * import { batchProgress } from "./_progress.ts";
  * import { deepEqual } from "node:assert/strict";
  *
  * const lines: string[] = [];

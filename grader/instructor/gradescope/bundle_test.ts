@@ -1,12 +1,15 @@
 import { equal, ok } from "node:assert/strict";
 import { unzipSync } from "fflate";
 import { dirname, join } from "node:path";
-import { gradescopeBundle, gradescopeMain } from "./gradescope_bundle.ts";
-import { exerciseFolders } from "./gradescope_run.ts";
-import { parseCatalog } from "./catalog.ts";
-import { GradescopeResultsSchema } from "./report/gradescope.ts";
+import { gradescopeBundle, gradescopeMain } from "./bundle.ts";
+import { exerciseFolders } from "./run.ts";
+import { parseCatalog } from "../../catalog.ts";
+import { GradescopeResultsSchema } from "../../report/gradescope.ts";
 
-const KIT_ROOT = decodeURIComponent(new URL("..", import.meta.url).pathname).replace(/\/$/, "");
+const KIT_ROOT = decodeURIComponent(new URL("../../..", import.meta.url).pathname).replace(
+  /\/$/,
+  "",
+);
 const SOLUTIONS = join(KIT_ROOT, "solutions");
 const HAS_SOLUTIONS = await Deno.stat(SOLUTIONS).then(() => true, () => false);
 
@@ -15,7 +18,7 @@ Deno.test("gradescopeBundle() holds the scripts, the guide and the kit, never th
   const entries = Object.keys(unzipSync(zip));
   for (const name of ["setup.sh", "run_autograder", "GRADESCOPE.md"]) ok(entries.includes(name));
   ok(entries.includes("kit/exercises/catalog.json"));
-  ok(entries.includes("kit/grader/gradescope_run.ts"));
+  ok(entries.includes("kit/grader/instructor/gradescope/run.ts"));
   ok(entries.includes("kit/deno.lock"));
   equal(entries.filter((name) => name.startsWith("kit/solutions/")).length, 0);
   equal(entries.filter((name) => name.startsWith("kit/grader/testdata/submissions/")).length, 0);

@@ -18,9 +18,9 @@
 import { strToU8, type Zippable, zipSync } from "fflate";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { writeWhole } from "./_atomic_write.ts";
-import { DENO_VERSION } from "./_deno_version.ts";
-import { kitFiles } from "./release.ts";
+import { writeWhole } from "../_atomic_write.ts";
+import { DENO_VERSION } from "../_deno_version.ts";
+import { kitFiles } from "../release.ts";
 
 /** Paths of the kit left out of the bundle (a path ending in `/` is a folder). */
 export const NOT_BUNDLED: readonly string[] = [
@@ -50,7 +50,7 @@ fi
 deno --version
 cd kit
 deno install
-deno cache grader/gradescope_run.ts
+deno cache grader/instructor/gradescope/run.ts
 `;
 
 /** `run_autograder`: run per submission; grades it into `results/results.json`. */
@@ -64,7 +64,7 @@ mkdir -p "$ROOT/results"
 cd "$ROOT/source/kit"
 args=("$ROOT/submission" "$ROOT/results/results.json")
 if [ -n "\${PARAKIT_CORES:-}" ]; then args+=(--cores "$PARAKIT_CORES"); fi
-exec deno run --allow-all grader/gradescope_run.ts "\${args[@]}"
+exec deno run --allow-all grader/instructor/gradescope/run.ts "\${args[@]}"
 `;
 
 /** `GRADESCOPE.md`: what the instructor sets on Gradescope. */
@@ -89,7 +89,10 @@ and the machine and thresholds it was measured with.
 /** Exit codes of `deno task gradescope`. */
 export const GRADESCOPE_EXIT = { ok: 0, usage: 2, failed: 3 } as const;
 
-const KIT_ROOT = decodeURIComponent(new URL("..", import.meta.url).pathname).replace(/\/$/, "");
+const KIT_ROOT = decodeURIComponent(new URL("../../..", import.meta.url).pathname).replace(
+  /\/$/,
+  "",
+);
 const EXECUTABLE = 0o755;
 /** The zip "made by" system for Unix (APPNOTE 4.4.2.2), so that unzip restores file modes. */
 const UNIX = 3;
@@ -108,7 +111,7 @@ export interface GradescopeBundleOptions {
  *
  * @example Usage
  * ```ts
- * import { gradescopeBundle } from "./gradescope_bundle.ts";
+ * import { gradescopeBundle } from "./bundle.ts";
  * import { unzipSync } from "fflate";
  * import { ok } from "node:assert/strict";
  *
@@ -158,7 +161,7 @@ function unixMode(mode: number): number {
  *
  * @example Usage
  * ```ts
- * import { gradescopeMain } from "./gradescope_bundle.ts";
+ * import { gradescopeMain } from "./bundle.ts";
  * import { equal } from "node:assert/strict";
  *
  * equal(await gradescopeMain(["bundle.tar"]), 2);

@@ -8,11 +8,11 @@
  * @module
  */
 import type { ExerciseGrader, Submission } from "./batch.ts";
-import type { CatalogEntry } from "./catalog.ts";
-import { checkExercise, CHECKS_BY_SLUG } from "./runner.ts";
-import { type CheckResult, type ExerciseResult, exerciseStatus } from "./result.ts";
-import { SandboxFailure } from "./sandbox/sandbox.ts";
-import { SweepAnswerError, withSweep } from "./sweep.ts";
+import type { CatalogEntry } from "../../catalog.ts";
+import { checkExercise, CHECKS_BY_SLUG } from "../../runner.ts";
+import { type CheckResult, type ExerciseResult, exerciseStatus } from "../../result.ts";
+import { SandboxFailure } from "../../sandbox/sandbox.ts";
+import { SweepAnswerError, withSweep } from "../../measure/sweep.ts";
 
 /** Limits of the batch's sandbox runs. */
 export interface RunnerGraderOptions {
@@ -40,7 +40,7 @@ export interface RunnerGraderOptions {
  *
  * @example Usage
  * ```ts ignore
- * import { runnerGrader } from "./_batch_runner.ts";
+ * import { runnerGrader } from "./_runner.ts";
  * const grader = runnerGrader({ kitRoot: ".", timeoutMs: 2_000 });
  * const result = await grader.correctness(entry, submission, new AbortController().signal);
  * ```

@@ -1,5 +1,5 @@
 import { equal, match, ok, throws } from "node:assert/strict";
-import { projectionLine } from "./_batch_projection.ts";
+import { projectionLine } from "./_projection.ts";
 
 Deno.test("projectionLine() gives the rate and the class's time on this machine", () => {
   const line = projectionLine({ graded: 8, totalSeconds: 74.6 }, 2)!;

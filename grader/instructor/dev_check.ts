@@ -10,9 +10,9 @@
  * @module
  */
 import { join } from "node:path";
-import { type Catalog, type CatalogEntry, loadCatalog } from "./catalog.ts";
-import type { ExerciseResult } from "./result.ts";
-import { checkExercise } from "./runner.ts";
+import { type Catalog, type CatalogEntry, loadCatalog } from "../catalog.ts";
+import type { ExerciseResult } from "../result.ts";
+import { checkExercise } from "../runner.ts";
 
 /** One finding of the check. */
 export interface Finding {
@@ -45,7 +45,7 @@ export interface DevCheckOptions {
   onFinding?: (finding: Finding) => void;
 }
 
-const KIT_ROOT = decodeURIComponent(new URL("..", import.meta.url).pathname).replace(/\/$/, "");
+const KIT_ROOT = decodeURIComponent(new URL("../..", import.meta.url).pathname).replace(/\/$/, "");
 const TODO = "// TODO:";
 const SLUG = /^\d{2}_[a-z0-9_]+$/;
 

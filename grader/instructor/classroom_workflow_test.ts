@@ -1,13 +1,13 @@
 import { deepEqual, equal, match, ok, throws } from "node:assert/strict";
 import { parse } from "yaml";
-import { loadCatalog, parseCatalog } from "./catalog.ts";
+import { loadCatalog, parseCatalog } from "../catalog.ts";
 import { CLASSROOM_ACTIONS, classroomSteps, classroomWorkflow } from "./classroom_workflow.ts";
 import { DENO_VERSION } from "./_deno_version.ts";
-import { CHECKS as CHECKS_01 } from "./checks/01_guess_run_times.ts";
-import { CHECKS as CHECKS_02 } from "./checks/02_try_pymp1.ts";
-import { CHECKS as CHECKS_03 } from "./checks/03_explore_structures.ts";
+import { CHECKS as CHECKS_01 } from "../checks/01_guess_run_times.ts";
+import { CHECKS as CHECKS_02 } from "../checks/02_try_pymp1.ts";
+import { CHECKS as CHECKS_03 } from "../checks/03_explore_structures.ts";
 
-const KIT_ROOT = decodeURIComponent(new URL("..", import.meta.url).pathname).replace(/\/$/, "");
+const KIT_ROOT = decodeURIComponent(new URL("../..", import.meta.url).pathname).replace(/\/$/, "");
 
 interface Step {
   name: string;

@@ -35,7 +35,7 @@ const DEFAULTS = { classSize: 300, limitMinutes: 60 } as const;
  *
  * @example Usage
  * ```ts
- * import { projectionLine } from "./_batch_projection.ts";
+ * import { projectionLine } from "./_projection.ts";
  * import { equal } from "node:assert/strict";
  *
  * equal(

@@ -18,16 +18,16 @@
 import { z } from "zod";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { type Catalog, type CatalogEntry, CatalogError, loadCatalog } from "./catalog.ts";
-import { batchProgress } from "./_batch_progress.ts";
-import { runnerGrader } from "./_batch_runner.ts";
-import { projectionLine } from "./_batch_projection.ts";
-import { machine } from "./runner.ts";
-import { usableCores } from "./timing.ts";
-import { type IngestProblem, ingestSubmission } from "./sandbox/ingest.ts";
-import { allowedCpus } from "./sandbox/cpu_sets.ts";
-import { Budget, Lanes } from "./_batch_lanes.ts";
-import { escapeControl, escapeId } from "./report/_escape.ts";
+import { type Catalog, type CatalogEntry, CatalogError, loadCatalog } from "../../catalog.ts";
+import { batchProgress } from "./_progress.ts";
+import { runnerGrader } from "./_runner.ts";
+import { projectionLine } from "./_projection.ts";
+import { machine } from "../../runner.ts";
+import { usableCores } from "../../measure/timing.ts";
+import { type IngestProblem, ingestSubmission } from "../../sandbox/ingest.ts";
+import { allowedCpus } from "../../sandbox/cpu_sets.ts";
+import { Budget, Lanes } from "./_lanes.ts";
+import { escapeControl, escapeId } from "../../report/_escape.ts";
 import {
   capResult,
   capText,
@@ -41,12 +41,12 @@ import {
   type StudentResult,
   StudentResultSchema,
   TEXT_CAPS,
-} from "./result.ts";
-import { writeJsonWhole, writeWhole } from "./_atomic_write.ts";
-import { gradebookCsv } from "./report/csv.ts";
-import { gradescopeResults } from "./report/gradescope.ts";
-import { type BatchTiming, classReportHtml } from "./report/html.ts";
-import { studentSweepFigures } from "./report/svg.ts";
+} from "../../result.ts";
+import { writeJsonWhole, writeWhole } from "../_atomic_write.ts";
+import { gradebookCsv } from "../../report/csv.ts";
+import { gradescopeResults } from "../../report/gradescope.ts";
+import { type BatchTiming, classReportHtml } from "../../report/html.ts";
+import { studentSweepFigures } from "../../report/svg.ts";
 
 /** One student's submission folder. */
 export interface Submission {
@@ -221,7 +221,10 @@ const SavedStudentSchema = z.object({
 });
 type SavedStudent = z.infer<typeof SavedStudentSchema>;
 
-const KIT_ROOT = decodeURIComponent(new URL("..", import.meta.url).pathname).replace(/\/$/, "");
+const KIT_ROOT = decodeURIComponent(new URL("../../..", import.meta.url).pathname).replace(
+  /\/$/,
+  "",
+);
 
 /**
  * Lists the submission folders of DIR, sorted by student id; hidden folders and plain files are
@@ -289,7 +292,7 @@ function compareIds(a: string, b: string): number {
  * @example Usage
  * ```ts
  * import { submissionFingerprint } from "./batch.ts";
- * import { parseCatalog } from "./catalog.ts";
+ * import { parseCatalog } from "../../catalog.ts";
  * import { equal, notEqual } from "node:assert/strict";
  *
  * const catalog = parseCatalog({

@@ -11,7 +11,7 @@ import {
   ReleaseTargetError,
 } from "./release.ts";
 
-const KIT_ROOT = decodeURIComponent(new URL("..", import.meta.url).pathname).replace(/\/$/, "");
+const KIT_ROOT = decodeURIComponent(new URL("../..", import.meta.url).pathname).replace(/\/$/, "");
 
 Deno.test("isShipped() keeps the student's kit and drops solutions, instructor tools and local state", () => {
   ok(isShipped("exercises/02_try_pymp1/parallel_sum.ts"));
@@ -34,7 +34,7 @@ async function fakeKit(): Promise<string> {
       "Grade with `deno task grade DIR`.\n<!-- /instructor-only -->\n\nRun `deno task watch`.\n",
     "exercises/01_x/a.ts": "export const a = 1;\n",
     "solutions/01_x/a.ts": "export const a = 2;\n",
-    "grader/release.ts": "// instructor\n",
+    "grader/instructor/release.ts": "// instructor\n",
     "grader/cli.ts": "// student\n",
     ".parakit/progress.json": "{}",
   };

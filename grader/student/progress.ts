@@ -6,7 +6,7 @@
  * @module
  */
 import { z } from "zod";
-import { ExerciseStatusSchema } from "./result.ts";
+import { ExerciseStatusSchema } from "../result.ts";
 
 /** The last result of one exercise. */
 export const ProgressEntrySchema = z.object({

@@ -14,8 +14,8 @@
  *
  * @module
  */
-import type { AmdahlFit } from "./result.ts";
-import { formatSeconds } from "./sandbox/sandbox.ts";
+import type { AmdahlFit } from "../result.ts";
+import { formatSeconds } from "../sandbox/sandbox.ts";
 
 /** One measured step of a sweep, as the fit needs it. */
 export interface SpeedupPoint {

@@ -5,9 +5,9 @@
 import { deepEqual, equal, match, ok } from "node:assert/strict";
 import { join } from "node:path";
 import { type BatchEvent, gradeBatch } from "./batch.ts";
-import { INGEST_CHECK, KIT_ROOT } from "./runner.ts";
-import type { StudentResult } from "./result.ts";
-import { TEXT_CAPS } from "./result.ts";
+import { INGEST_CHECK, KIT_ROOT } from "../../runner.ts";
+import type { StudentResult } from "../../result.ts";
+import { TEXT_CAPS } from "../../result.ts";
 
 const CORPUS = join(KIT_ROOT, "grader", "testdata", "corpus");
 const HAS_CORPUS = await Deno.stat(CORPUS).then(() => true, () => false);

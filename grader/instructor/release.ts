@@ -10,7 +10,7 @@
  */
 import { dirname, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { loadCatalog } from "./catalog.ts";
+import { loadCatalog } from "../catalog.ts";
 import { classroomWorkflow, WORKFLOW_PATH } from "./classroom_workflow.ts";
 
 /**
@@ -21,23 +21,23 @@ import { classroomWorkflow, WORKFLOW_PATH } from "./classroom_workflow.ts";
  */
 export const INSTRUCTOR_ONLY: readonly string[] = [
   "solutions/",
-  "grader/batch.ts",
-  "grader/batch_test.ts",
-  "grader/_batch_runner.ts",
-  "grader/_batch_progress.ts",
-  "grader/_batch_projection.ts",
-  "grader/_batch_projection_test.ts",
-  "grader/_atomic_write.ts",
-  "grader/release.ts",
-  "grader/release_test.ts",
-  "grader/classroom_workflow.ts",
-  "grader/classroom_workflow_test.ts",
-  "grader/_deno_version.ts",
-  "grader/dev_check.ts",
-  "grader/dev_check_test.ts",
-  "grader/gradescope_bundle.ts",
-  "grader/gradescope_bundle_test.ts",
-  "grader/gradescope_run.ts",
+  "grader/instructor/batch/batch.ts",
+  "grader/instructor/batch/batch_test.ts",
+  "grader/instructor/batch/_runner.ts",
+  "grader/instructor/batch/_progress.ts",
+  "grader/instructor/batch/_projection.ts",
+  "grader/instructor/batch/_projection_test.ts",
+  "grader/instructor/_atomic_write.ts",
+  "grader/instructor/release.ts",
+  "grader/instructor/release_test.ts",
+  "grader/instructor/classroom_workflow.ts",
+  "grader/instructor/classroom_workflow_test.ts",
+  "grader/instructor/_deno_version.ts",
+  "grader/instructor/dev_check.ts",
+  "grader/instructor/dev_check_test.ts",
+  "grader/instructor/gradescope/bundle.ts",
+  "grader/instructor/gradescope/bundle_test.ts",
+  "grader/instructor/gradescope/run.ts",
   "grader/report/csv.ts",
   "grader/report/csv_test.ts",
   "grader/report/gradescope.ts",
@@ -97,7 +97,7 @@ export interface ReleaseSummary {
   missingTasks: string[];
 }
 
-const KIT_ROOT = decodeURIComponent(new URL("..", import.meta.url).pathname).replace(/\/$/, "");
+const KIT_ROOT = decodeURIComponent(new URL("../..", import.meta.url).pathname).replace(/\/$/, "");
 
 /**
  * Whether a kit path is shipped to students.
@@ -112,7 +112,7 @@ const KIT_ROOT = decodeURIComponent(new URL("..", import.meta.url).pathname).rep
  *
  * equal(isShipped("exercises/01_guess_run_times/sum_range.ts"), true);
  * equal(isShipped("solutions/01_guess_run_times/sum_range.ts"), false);
- * equal(isShipped("grader/dev_check.ts"), false);
+ * equal(isShipped("grader/instructor/dev_check.ts"), false);
  * ```
  */
 export function isShipped(path: string): boolean {
@@ -208,7 +208,7 @@ async function checkTarget(target: string): Promise<void> {
  * import { kitFiles } from "./release.ts";
  * import { ok } from "node:assert/strict";
  *
- * const files = await kitFiles(new URL("..", import.meta.url).pathname);
+ * const files = await kitFiles(new URL("../..", import.meta.url).pathname);
  * ok(files.includes("exercises/catalog.json"));
  * ```
  */

@@ -1,8 +1,13 @@
 import { deepEqual, equal, ok } from "node:assert/strict";
 import { join } from "node:path";
 import { devCheck, type DevChecker, type Finding } from "./dev_check.ts";
-import type { CatalogEntry } from "./catalog.ts";
-import { type CheckResult, type ExerciseResult, exerciseStatus, RESULT_VERSION } from "./result.ts";
+import type { CatalogEntry } from "../catalog.ts";
+import {
+  type CheckResult,
+  type ExerciseResult,
+  exerciseStatus,
+  RESULT_VERSION,
+} from "../result.ts";
 
 const CATALOG = {
   version: 1,

@@ -6,8 +6,8 @@
  * @module
  */
 import { Semaphore } from "async-mutex";
-import { formatSeconds, SandboxFailure } from "./sandbox/sandbox.ts";
-import { laneCpus } from "./sandbox/cpu_sets.ts";
+import { formatSeconds, SandboxFailure } from "../../sandbox/sandbox.ts";
+import { laneCpus } from "../../sandbox/cpu_sets.ts";
 
 /**
  * One submission's wall budget over the batch: charged only while one of its runs holds a lane
@@ -16,7 +16,7 @@ import { laneCpus } from "./sandbox/cpu_sets.ts";
  *
  * @example Usage
  * ```ts
- * import { Budget } from "./_batch_lanes.ts";
+ * import { Budget } from "./_lanes.ts";
  * import { equal } from "node:assert/strict";
  *
  * const budget = new Budget(0.05);
@@ -86,7 +86,7 @@ export class Budget {
  *
  * @example Usage
  * ```ts
- * import { Lanes } from "./_batch_lanes.ts";
+ * import { Lanes } from "./_lanes.ts";
  * import { deepEqual } from "node:assert/strict";
  *
  * const lanes = new Lanes(2, [0, 1, 2, 3]);

@@ -1,6 +1,6 @@
 /**
  * Grades one Gradescope submission into Gradescope's `results.json`; the bundle's `run_autograder`
- * calls it as `deno run -A grader/gradescope_run.ts SUBMISSION RESULTS [--cores N]`.
+ * calls it as `deno run -A grader/instructor/gradescope/run.ts SUBMISSION RESULTS [--cores N]`.
  *
  * A submission may be the exercise folders, a copy of the kit (`exercises/`), either of those inside
  * one top folder (an uploaded zip), or the student files uploaded loose (Gradescope puts single
@@ -13,15 +13,18 @@
  */
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { writeJsonWhole } from "./_atomic_write.ts";
-import { runnerGrader } from "./_batch_runner.ts";
-import type { Submission } from "./batch.ts";
-import { type Catalog, loadCatalog } from "./catalog.ts";
-import type { ExerciseResult, StudentResult } from "./result.ts";
-import { type GradescopeResults, gradescopeResults } from "./report/gradescope.ts";
-import { usableCores } from "./timing.ts";
+import { writeJsonWhole } from "../_atomic_write.ts";
+import { runnerGrader } from "../batch/_runner.ts";
+import type { Submission } from "../batch/batch.ts";
+import { type Catalog, loadCatalog } from "../../catalog.ts";
+import type { ExerciseResult, StudentResult } from "../../result.ts";
+import { type GradescopeResults, gradescopeResults } from "../../report/gradescope.ts";
+import { usableCores } from "../../measure/timing.ts";
 
-const KIT_ROOT = decodeURIComponent(new URL("..", import.meta.url).pathname).replace(/\/$/, "");
+const KIT_ROOT = decodeURIComponent(new URL("../../..", import.meta.url).pathname).replace(
+  /\/$/,
+  "",
+);
 
 /** Options for {@linkcode gradeSubmission}. */
 export interface GradeSubmissionOptions {
@@ -43,8 +46,8 @@ export interface GradeSubmissionOptions {
  *
  * @example Usage
  * ```ts
- * import { exerciseFolders } from "./gradescope_run.ts";
- * import { parseCatalog } from "./catalog.ts";
+ * import { exerciseFolders } from "./run.ts";
+ * import { parseCatalog } from "../../catalog.ts";
  * import { ok } from "node:assert/strict";
  *
  * const catalog = parseCatalog({
@@ -103,7 +106,7 @@ export async function exerciseFolders(
  *
  * @example Usage
  * ```ts ignore
- * import { gradeSubmission } from "./gradescope_run.ts";
+ * import { gradeSubmission } from "./run.ts";
  * const row = await gradeSubmission("/autograder/submission", { cores: 2 });
  * ```
  */
@@ -159,7 +162,7 @@ function failedResults(error: unknown): GradescopeResults {
  *
  * @example Usage
  * ```ts
- * import { gradescopeRunMain } from "./gradescope_run.ts";
+ * import { gradescopeRunMain } from "./run.ts";
  * import { equal } from "node:assert/strict";
  *
  * equal(await gradescopeRunMain(["only-one-argument"]), 2);

@@ -17,9 +17,9 @@
  * @module
  */
 import { Document } from "yaml";
-import type { Catalog, CatalogEntry } from "./catalog.ts";
+import type { Catalog, CatalogEntry } from "../catalog.ts";
 import { DENO_VERSION } from "./_deno_version.ts";
-import { CHECKS_BY_SLUG } from "./runner.ts";
+import { CHECKS_BY_SLUG } from "../runner.ts";
 
 /** Where the workflow lives in the student kit. */
 export const WORKFLOW_PATH = ".github/workflows/classroom.yml";
@@ -70,10 +70,10 @@ const DEFAULTS = { denoVersion: DENO_VERSION, timeoutMinutes: 10 } as const;
  * @example Usage
  * ```ts
  * import { exercisePoints } from "./classroom_workflow.ts";
- * import { loadCatalog } from "./catalog.ts";
+ * import { loadCatalog } from "../catalog.ts";
  * import { ok } from "node:assert/strict";
  *
- * const catalog = await loadCatalog(new URL("..", import.meta.url).pathname);
+ * const catalog = await loadCatalog(new URL("../..", import.meta.url).pathname);
  * ok(exercisePoints(catalog.exercises[0]!) > 0);
  * ```
  */
@@ -99,7 +99,7 @@ export function exercisePoints(entry: CatalogEntry): number {
  * @example Usage
  * ```ts
  * import { classroomSteps } from "./classroom_workflow.ts";
- * import { parseCatalog } from "./catalog.ts";
+ * import { parseCatalog } from "../catalog.ts";
  * import { deepEqual } from "node:assert/strict";
  *
  * const catalog = parseCatalog({
@@ -147,11 +147,11 @@ export function classroomSteps(
  * @example Usage
  * ```ts
  * import { classroomWorkflow } from "./classroom_workflow.ts";
- * import { loadCatalog } from "./catalog.ts";
+ * import { loadCatalog } from "../catalog.ts";
  * import { parse } from "yaml";
  * import { equal } from "node:assert/strict";
  *
- * const catalog = await loadCatalog(new URL("..", import.meta.url).pathname);
+ * const catalog = await loadCatalog(new URL("../..", import.meta.url).pathname);
  * const workflow = parse(classroomWorkflow(catalog));
  * equal(workflow.name, "Autograding Tests");
  * ```

@@ -1,6 +1,6 @@
 import { deepEqual, equal, ok, rejects, throws } from "node:assert/strict";
-import { TIMED_RANGE } from "./checks/02_try_pymp1.ts";
-import { main } from "./cli.ts";
+import { TIMED_RANGE } from "../checks/02_try_pymp1.ts";
+import { main } from "../cli.ts";
 import {
   canSweep,
   runSweep,
@@ -14,7 +14,7 @@ import {
   withSweep,
   writeSweepSvg,
 } from "./sweep.ts";
-import type { Reply } from "./sandbox/sandbox.ts";
+import type { Reply } from "../sandbox/sandbox.ts";
 
 /** A fake clock: Amdahl's law with serial fraction `f` on `cores`, and a log of what ran. */
 function amdahlSubject(f: number, cores: number, log: string[] = []): SweepSubject {
