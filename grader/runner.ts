@@ -6,6 +6,7 @@
  * @module
  */
 import type { CatalogEntry } from "./catalog.ts";
+import { KIT_ROOT } from "./_kit_root.ts";
 import { CHECKS as CHECKS_01 } from "./checks/01_guess_run_times.ts";
 import { CHECKS as CHECKS_02 } from "./checks/02_try_pymp1.ts";
 import { CHECKS as CHECKS_03 } from "./checks/03_explore_structures.ts";
@@ -104,9 +105,8 @@ export interface CheckExerciseOptions {
 /** The name of the check that reports what ingestion refused (links, devices, oversized files). */
 export const INGEST_CHECK = "the submitted files are the student's own";
 
-/** The kit this grader belongs to. */
-export const KIT_ROOT: string = decodeURIComponent(new URL("..", import.meta.url).pathname)
-  .replace(/\/$/, "");
+/** The kit this grader belongs to (kept here for the runner's callers). */
+export { KIT_ROOT };
 
 /**
  * Finds the folder that holds an exercise's student files.

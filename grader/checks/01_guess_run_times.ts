@@ -6,7 +6,8 @@
  * @module
  */
 import { closedFormSum } from "../reference/sum_range.ts";
-import { formatSeconds, STEADY_JIT_FLAGS } from "../sandbox/sandbox.ts";
+import { formatSeconds } from "../_format.ts";
+import { STEADY_JIT_FLAGS } from "../sandbox/sandbox.ts";
 import { answerOf, type CheckContext, type CheckSpec, type Outcome, show } from "./check.ts";
 
 const GUESSES = [

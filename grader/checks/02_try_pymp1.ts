@@ -7,7 +7,8 @@
  *
  * @module
  */
-import { formatSeconds, type Reply } from "../sandbox/sandbox.ts";
+import { formatSeconds } from "../_format.ts";
+import type { Reply } from "../sandbox/sandbox.ts";
 import { Witness } from "../sandbox/witness.ts";
 import { DISTURBED_CORES, MIN_PARALLELISM, MIN_WORK_SHARE } from "./_evidence.ts";
 import { diagnoseSum } from "./01_guess_run_times.ts";

@@ -9,6 +9,7 @@
  * @module
  */
 import jstat from "jstat";
+import { median } from "../measure/statistics.ts";
 
 /** The student's call used less CPU than this share of the reference's: the work was not done. */
 export const MIN_WORK_SHARE = 0.5;
@@ -31,13 +32,6 @@ export interface PairEvidence {
   studentWall: number;
   /** Whether the rest of the machine was busy during the student's call. */
   studentDisturbed: boolean;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  if (sorted.length === 0) return NaN;
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 /**

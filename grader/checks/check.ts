@@ -5,10 +5,10 @@
  * @module
  */
 import type { CheckStatus, Measurements } from "../result.ts";
+import { formatSeconds } from "../_format.ts";
 import {
   describeFault,
   type Fault,
-  formatSeconds,
   type ReferenceOp,
   type Reply,
   type Sandbox,

@@ -6,8 +6,7 @@ import { DENO_VERSION } from "./_deno_version.ts";
 import { CHECKS as CHECKS_01 } from "../checks/01_guess_run_times.ts";
 import { CHECKS as CHECKS_02 } from "../checks/02_try_pymp1.ts";
 import { CHECKS as CHECKS_03 } from "../checks/03_explore_structures.ts";
-
-const KIT_ROOT = decodeURIComponent(new URL("../..", import.meta.url).pathname).replace(/\/$/, "");
+import { KIT_ROOT } from "../_kit_root.ts";
 
 interface Step {
   name: string;

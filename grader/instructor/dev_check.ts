@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { type Catalog, type CatalogEntry, loadCatalog } from "../catalog.ts";
 import type { ExerciseResult } from "../result.ts";
 import { checkExercise } from "../runner.ts";
+import { KIT_ROOT } from "../_kit_root.ts";
 
 /** One finding of the check. */
 export interface Finding {
@@ -45,7 +46,6 @@ export interface DevCheckOptions {
   onFinding?: (finding: Finding) => void;
 }
 
-const KIT_ROOT = decodeURIComponent(new URL("../..", import.meta.url).pathname).replace(/\/$/, "");
 const TODO = "// TODO:";
 const SLUG = /^\d{2}_[a-z0-9_]+$/;
 

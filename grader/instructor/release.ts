@@ -12,6 +12,7 @@ import { dirname, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { loadCatalog } from "../catalog.ts";
 import { classroomWorkflow, WORKFLOW_PATH } from "./classroom_workflow.ts";
+import { KIT_ROOT } from "../_kit_root.ts";
 
 /**
  * Paths of the instructor's kit that a student kit never holds: the hidden solutions, the tools
@@ -96,8 +97,6 @@ export interface ReleaseSummary {
   /** Tasks the released README mentions that the released `deno.json` lacks. */
   missingTasks: string[];
 }
-
-const KIT_ROOT = decodeURIComponent(new URL("../..", import.meta.url).pathname).replace(/\/$/, "");
 
 /**
  * Whether a kit path is shipped to students.

@@ -10,8 +10,7 @@ import {
   releaseMain,
   ReleaseTargetError,
 } from "./release.ts";
-
-const KIT_ROOT = decodeURIComponent(new URL("../..", import.meta.url).pathname).replace(/\/$/, "");
+import { KIT_ROOT } from "../_kit_root.ts";
 
 Deno.test("isShipped() keeps the student's kit and drops solutions, instructor tools and local state", () => {
   ok(isShipped("exercises/02_try_pymp1/parallel_sum.ts"));

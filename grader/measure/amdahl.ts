@@ -15,7 +15,7 @@
  * @module
  */
 import type { AmdahlFit } from "../result.ts";
-import { formatSeconds } from "../sandbox/sandbox.ts";
+import { formatSeconds } from "../_format.ts";
 
 /** One measured step of a sweep, as the fit needs it. */
 export interface SpeedupPoint {

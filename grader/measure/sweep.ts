@@ -36,6 +36,7 @@ import {
   timeReference,
   usableCores,
 } from "./timing.ts";
+import { median } from "./statistics.ts";
 
 /** One timed call of the student's code, with what its pool did when the pool reports it. */
 export interface CandidateRun {
@@ -264,12 +265,6 @@ export async function runSweep(
     inconclusive,
     ...(options.load === undefined ? {} : { load: options.load }),
   };
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 function seconds(value: number, what: string): number {

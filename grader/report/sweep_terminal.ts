@@ -12,7 +12,7 @@
 import * as asciichart from "asciichart";
 import { amdahlSpeedup } from "../measure/amdahl.ts";
 import type { Sweep, SweepPoint } from "../result.ts";
-import { formatSeconds } from "../sandbox/sandbox.ts";
+import { formatSeconds } from "../_format.ts";
 
 /** Options of {@linkcode renderSweepTerminal}. */
 export interface SweepTerminalOptions {

@@ -6,7 +6,8 @@
  * @module
  */
 import { Semaphore } from "async-mutex";
-import { formatSeconds, SandboxFailure } from "../../sandbox/sandbox.ts";
+import { formatSeconds } from "../../_format.ts";
+import { SandboxFailure } from "../../sandbox/sandbox.ts";
 import { laneCpus } from "../../sandbox/cpu_sets.ts";
 
 /**

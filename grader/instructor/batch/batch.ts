@@ -47,6 +47,7 @@ import { gradebookCsv } from "../../report/csv.ts";
 import { gradescopeResults } from "../../report/gradescope.ts";
 import { type BatchTiming, classReportHtml } from "../../report/html.ts";
 import { studentSweepFigures } from "../../report/svg.ts";
+import { KIT_ROOT } from "../../_kit_root.ts";
 
 /** One student's submission folder. */
 export interface Submission {
@@ -221,10 +222,6 @@ const SavedStudentSchema = z.object({
 });
 type SavedStudent = z.infer<typeof SavedStudentSchema>;
 
-const KIT_ROOT = decodeURIComponent(new URL("../../..", import.meta.url).pathname).replace(
-  /\/$/,
-  "",
-);
 
 /**
  * Lists the submission folders of DIR, sorted by student id; hidden folders and plain files are

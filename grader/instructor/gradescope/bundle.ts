@@ -21,6 +21,7 @@ import { parseArgs } from "node:util";
 import { writeWhole } from "../_atomic_write.ts";
 import { DENO_VERSION } from "../_deno_version.ts";
 import { kitFiles } from "../release.ts";
+import { KIT_ROOT } from "../../_kit_root.ts";
 
 /** Paths of the kit left out of the bundle (a path ending in `/` is a folder). */
 export const NOT_BUNDLED: readonly string[] = [
@@ -89,10 +90,6 @@ and the machine and thresholds it was measured with.
 /** Exit codes of `deno task gradescope`. */
 export const GRADESCOPE_EXIT = { ok: 0, usage: 2, failed: 3 } as const;
 
-const KIT_ROOT = decodeURIComponent(new URL("../../..", import.meta.url).pathname).replace(
-  /\/$/,
-  "",
-);
 const EXECUTABLE = 0o755;
 /** The zip "made by" system for Unix (APPNOTE 4.4.2.2), so that unzip restores file modes. */
 const UNIX = 3;

@@ -5,11 +5,8 @@ import { gradescopeBundle, gradescopeMain } from "./bundle.ts";
 import { exerciseFolders } from "./run.ts";
 import { parseCatalog } from "../../catalog.ts";
 import { GradescopeResultsSchema } from "../../report/gradescope.ts";
+import { KIT_ROOT } from "../../_kit_root.ts";
 
-const KIT_ROOT = decodeURIComponent(new URL("../../..", import.meta.url).pathname).replace(
-  /\/$/,
-  "",
-);
 const SOLUTIONS = join(KIT_ROOT, "solutions");
 const HAS_SOLUTIONS = await Deno.stat(SOLUTIONS).then(() => true, () => false);
 

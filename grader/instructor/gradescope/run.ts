@@ -20,11 +20,7 @@ import { type Catalog, loadCatalog } from "../../catalog.ts";
 import type { ExerciseResult, StudentResult } from "../../result.ts";
 import { type GradescopeResults, gradescopeResults } from "../../report/gradescope.ts";
 import { usableCores } from "../../measure/timing.ts";
-
-const KIT_ROOT = decodeURIComponent(new URL("../../..", import.meta.url).pathname).replace(
-  /\/$/,
-  "",
-);
+import { KIT_ROOT } from "../../_kit_root.ts";
 
 /** Options for {@linkcode gradeSubmission}. */
 export interface GradeSubmissionOptions {
