@@ -7,7 +7,7 @@
 // @ts-types="@types/cli-progress"
 import cliProgress from "cli-progress";
 import process from "node:process";
-import type { BatchEvent } from "./batch.ts";
+import type { BatchEvent } from "./_types.ts";
 import { escapeId } from "../../report/_escape.ts";
 
 /** Renders batch events; `stop()` ends the bar before the summary is printed. */

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { ExerciseGrader, Submission } from "./batch.ts";
+import type { ExerciseGrader, Submission } from "./_types.ts";
 import type { CatalogEntry } from "../../catalog.ts";
 import { checkExercise, CHECKS_BY_SLUG } from "../../runner.ts";
 import { type CheckResult, type ExerciseResult, exerciseStatus } from "../../result.ts";
