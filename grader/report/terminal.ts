@@ -112,15 +112,14 @@ export function speedupBar(
   return bar;
 }
 
-function timingLine(m: Measurements, color: boolean): string | undefined {
+function timingLine(m: Measurements, status: CheckStatus, color: boolean): string | undefined {
   if (m.speedup === undefined || m.threshold === undefined) return undefined;
   const scale = Math.max(m.threshold * 1.5, m.speedup * 1.1, m.cores ?? 0);
   const bar = speedupBar(m.speedup, { threshold: m.threshold, full: scale });
-  const ok = m.speedup >= m.threshold;
   const times = m.referenceSeconds !== undefined && m.seconds !== undefined
     ? `  serial ${formatSeconds(m.referenceSeconds)} · yours ${formatSeconds(m.seconds)}`
     : "";
-  return `      ${paint(color, ok ? "green" : "red", bar)} ${
+  return `      ${paint(color, STYLES[status], bar)} ${
     m.speedup.toFixed(2)
   }× (needs ${m.threshold}×${m.workers ? `, ${m.workers} workers` : ""}${
     m.cores ? `, ${m.cores} cores` : ""
@@ -134,7 +133,9 @@ function checkLines(check: CheckResult, color: boolean): string[] {
     : ` ${paint(color, STYLES[check.status], check.status)}`;
   const lines = [`  ${mark} ${check.name}${status}`];
   if (check.message) lines.push(`      ${paint(color, "dim", escapeControl(check.message))}`);
-  const timing = check.measurements ? timingLine(check.measurements, color) : undefined;
+  const timing = check.measurements
+    ? timingLine(check.measurements, check.status, color)
+    : undefined;
   if (timing) lines.push(timing);
   return lines;
 }
