@@ -7,9 +7,7 @@
  */
 import type { CatalogEntry } from "./catalog.ts";
 import { KIT_ROOT } from "./_kit_root.ts";
-import { CHECKS as CHECKS_01 } from "./checks/01_guess_run_times.ts";
-import { CHECKS as CHECKS_02 } from "./checks/02_try_pymp1.ts";
-import { CHECKS as CHECKS_03 } from "./checks/03_explore_structures.ts";
+import { CHECKS_BY_SLUG } from "./checks/mod.ts";
 import { type CheckContext, type CheckSpec, loadAverage, type Outcome } from "./checks/check.ts";
 import {
   capResult,
@@ -30,12 +28,8 @@ import {
 } from "./sandbox/ingest.ts";
 import { usableCores } from "./measure/timing.ts";
 
-/** Each exercise's checks, by folder name. */
-export const CHECKS_BY_SLUG: Readonly<Record<string, readonly CheckSpec[]>> = {
-  "01_guess_run_times": CHECKS_01,
-  "02_try_pymp1": CHECKS_02,
-  "03_explore_structures": CHECKS_03,
-};
+/** Each exercise's checks, by folder name (the list lives in `checks/mod.ts`). */
+export { CHECKS_BY_SLUG };
 
 /**
  * Where the student files come from: the kit's `exercises/`, its hidden `solutions/`, or a

@@ -11,7 +11,7 @@ import { formatSeconds } from "../_format.ts";
 import type { Reply } from "../sandbox/sandbox.ts";
 import { Witness } from "../sandbox/witness.ts";
 import { DISTURBED_CORES, MIN_PARALLELISM, MIN_WORK_SHARE } from "./_evidence.ts";
-import { diagnoseSum } from "./01_guess_run_times.ts";
+import { diagnoseSum, type PoolWork, poolWork, random, SIZE_LADDER } from "./_shared.ts";
 import {
   answerOf,
   type CheckContext,
@@ -31,35 +31,8 @@ export const TIMED_RANGE = [1, 300_000_001] as const;
 export const STATS_RANGE = [1, 130_000_001] as const;
 /** How often the pool check runs the call before it says the work ran on too few threads. */
 export const POOL_TRIES = 3;
-/** A timed pair's size, as a share of the timed range's: pairs cycle through these (±5%). */
-export const SIZE_LADDER = [0.75, 1, 1.25] as const;
 /** The round trip of one task on the lib Pool here, in seconds (measured: ≈ 60 µs). */
 const DISPATCH_SECONDS = 60e-6;
-
-/**
- * A small seeded generator (mulberry32), so a run's random inputs can be replayed.
- *
- * @param seed The seed.
- * @returns A function giving numbers in [0, 1).
- *
- * @example Usage
- * ```ts
- * import { random } from "./02_try_pymp1.ts";
- * import { equal } from "node:assert/strict";
- *
- * equal(random(3)(), random(3)());
- * ```
- */
-export function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * The random ranges of a run: four of up to 2e7 numbers anywhere around zero, one of 1.5e8
@@ -90,77 +63,6 @@ export function randomRanges(seed: number): [number, number][] {
   const far = 1_000_000_000_000 + Math.floor(next() * 1_000_000_000_000);
   ranges.push([far, far + 2_000_000]);
   return ranges;
-}
-
-/** What the pool did during one call, read from the lib Pool's `stats()` before and after. */
-export interface PoolWork {
-  /** Tasks run. */
-  tasks: number;
-  /** Tasks run by each worker. */
-  perWorker: number[];
-  /** Busy time summed over the workers, in seconds. */
-  busySeconds: number;
-}
-
-/** One worker's counters in a `stats()` snapshot, validated. */
-interface WorkerCounters {
-  tasks: number;
-  busyMs: number;
-}
-
-/** A count or a duration the grader can trust: a finite number, not below zero. */
-function isCount(value: unknown): value is number {
-  return typeof value === "number" && Number.isFinite(value) && value >= 0;
-}
-
-/** The counters of a `stats()` snapshot, or `undefined` when any of them is not a finite count. */
-function countersOf(snapshot: unknown): WorkerCounters[] | undefined {
-  const perWorker = (snapshot as { perWorker?: unknown } | null | undefined)?.perWorker;
-  if (!Array.isArray(perWorker)) return undefined;
-  const counters: WorkerCounters[] = [];
-  for (const worker of perWorker) {
-    if (typeof worker !== "object" || worker === null) return undefined;
-    const { tasks = 0, busyMs = 0 } = worker as { tasks?: unknown; busyMs?: unknown };
-    if (!isCount(tasks) || !isCount(busyMs)) return undefined;
-    counters.push({ tasks, busyMs });
-  }
-  return counters;
-}
-
-/**
- * Reads what the pool did between two `stats()` snapshots of the lib Pool (`perWorker` lists every
- * worker the pool started, oldest first, so the snapshots line up by index). Every counter must be
- * a finite number not below zero, and none may go down.
- *
- * @param before The snapshot before the call.
- * @param after The snapshot after it.
- * @returns The work; `undefined` when the pool gives no statistics (no `perWorker` after the call);
- * `"unreadable"` when the snapshots hold anything but finite, non-decreasing counts.
- *
- * @example Usage
- * ```ts
- * import { poolWork } from "./02_try_pymp1.ts";
- * import { deepEqual, equal } from "node:assert/strict";
- *
- * const before = { perWorker: [{ tasks: 1, busyMs: 10 }, { tasks: 0, busyMs: 0 }] };
- * const after = { perWorker: [{ tasks: 3, busyMs: 110 }, { tasks: 2, busyMs: 120 }] };
- * deepEqual(poolWork(before, after), { tasks: 4, perWorker: [2, 2], busySeconds: 0.22 });
- * equal(poolWork(before, { perWorker: [null] }), "unreadable");
- * ```
- */
-export function poolWork(before: unknown, after: unknown): PoolWork | "unreadable" | undefined {
-  if (!Array.isArray((after as { perWorker?: unknown } | null | undefined)?.perWorker)) {
-    return undefined;
-  }
-  const now = countersOf(after);
-  const prior = before === undefined ? [] : countersOf(before);
-  if (!now || !prior || prior.length > now.length) return "unreadable";
-  const perWorker = now.map((worker, i) => worker.tasks - (prior[i]?.tasks ?? 0));
-  const busy = now.map((worker, i) => worker.busyMs - (prior[i]?.busyMs ?? 0));
-  if (perWorker.some((n) => n < 0) || busy.some((ms) => ms < 0)) return "unreadable";
-  const tasks = perWorker.reduce((sum, n) => sum + n, 0);
-  const busyMs = busy.reduce((sum, ms) => sum + ms, 0);
-  return { tasks, perWorker, busySeconds: Math.round(busyMs) / 1000 };
 }
 
 function workers(context: CheckContext): number {

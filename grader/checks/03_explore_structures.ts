@@ -16,7 +16,7 @@
  * @module
  */
 import { referenceCountPrimes } from "../reference/prime_count.ts";
-import { poolWork, random, SIZE_LADDER } from "./02_try_pymp1.ts";
+import { poolWork, random, SIZE_LADDER } from "./_shared.ts";
 import type { Reply } from "../sandbox/sandbox.ts";
 import {
   answerOf,

@@ -13,7 +13,8 @@
 import { isDeepStrictEqual } from "node:util";
 import { fitAmdahl, type FitAmdahlOptions } from "./amdahl.ts";
 import type { CatalogEntry } from "../catalog.ts";
-import { poolWork, TIMED_RANGE as SUM_TIMED_RANGE } from "../checks/02_try_pymp1.ts";
+import { poolWork } from "../checks/_shared.ts";
+import { TIMED_RANGE as SUM_TIMED_RANGE } from "../checks/02_try_pymp1.ts";
 import { PRIME_LIMIT } from "../checks/03_explore_structures.ts";
 import { BUSY_LOAD_PER_CORE, currentLoad, show } from "../checks/check.ts";
 import { sweepChartSvg } from "../report/svg.ts";
@@ -35,6 +36,7 @@ import {
   summarizePairs,
   timeReference,
   usableCores,
+  warmUp,
 } from "./timing.ts";
 import { median } from "./statistics.ts";
 
@@ -100,9 +102,6 @@ export const SWEEP_DEFAULTS: Readonly<SweepCounts> = Object.freeze({
   maxWarmup: 8,
   oversubscribe: true,
 });
-
-/** Warm-up goes on while the student's time drops below this share of the call before. */
-const STILL_WARMING = 0.9;
 
 /** Up to this many workers a sweep takes every count; above it, about one step per half again. */
 const EVERY_COUNT_UP_TO = 8;
@@ -220,12 +219,7 @@ export async function runSweep(
   }
 
   for (const workers of steps) {
-    let before = Infinity;
-    for (let round = 0; round < maxWarmup; round++) {
-      const [, candidate] = await pair(workers, false);
-      if (round + 1 >= warmup && candidate >= STILL_WARMING * before) break;
-      before = candidate;
-    }
+    await warmUp(async () => (await pair(workers, false))[1], { warmup, maxWarmup });
   }
   let pending = steps;
   for (let round = 0; round <= retries && pending.length > 0; round++) {

@@ -33,7 +33,38 @@ export interface CompareOptions {
 }
 
 /** A warm-up pair whose candidate time is at least this share of the previous one ends warm-up. */
-const STILL_WARMING = 0.9;
+export const STILL_WARMING = 0.9;
+
+/**
+ * Runs unmeasured pairs until the candidate is warm: at least `warmup` pairs, then more (up to
+ * `maxWarmup`) while its time still drops below {@linkcode STILL_WARMING} of the pair before. The
+ * speedup check and the sweep warm up the same way.
+ *
+ * @param pair Runs one pair and returns the candidate's seconds.
+ * @param counts The fewest and the most warm-up pairs.
+ * @returns How many pairs were run.
+ *
+ * @example Usage
+ * ```ts
+ * import { warmUp } from "./timing.ts";
+ * import { equal } from "node:assert/strict";
+ *
+ * const times = [3, 2, 1.95, 1.9];
+ * equal(await warmUp(() => Promise.resolve(times.shift()!), { warmup: 1, maxWarmup: 4 }), 3);
+ * ```
+ */
+export async function warmUp(
+  pair: () => Promise<number>,
+  counts: { warmup: number; maxWarmup: number },
+): Promise<number> {
+  let before = Infinity;
+  for (let i = 0; i < counts.maxWarmup; i++) {
+    const seconds = await pair();
+    if (i + 1 >= counts.warmup && seconds >= STILL_WARMING * before) return i + 1;
+    before = seconds;
+  }
+  return counts.maxWarmup;
+}
 
 /** The defaults of {@linkcode CompareOptions}. */
 export const COMPARE_DEFAULTS = { warmup: 1, pairs: 5, maxSpread: 0.35, retries: 2 } as const;
@@ -198,14 +229,11 @@ export async function compareInterleaved(
   }
   const total = maxWarmup + pairs * (1 + retries);
   let index = 0;
-  let before = Infinity;
-  for (let i = 0; i < maxWarmup; i++) {
+  await warmUp(async () => {
     options.onPair?.(index++, total);
     await reference();
-    const seconds = await candidate();
-    if (i + 1 >= warmup && seconds >= STILL_WARMING * before) break;
-    before = seconds;
-  }
+    return await candidate();
+  }, { warmup, maxWarmup });
   const samples: [number, number][] = [];
   let summary = summarizePairs([]);
   let verdict: TimingVerdict = "inconclusive";
