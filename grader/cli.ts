@@ -7,6 +7,8 @@
  * @module
  */
 import { parseArgs } from "node:util";
+import { EXIT } from "./_exit.ts";
+import { INSTRUCTOR_COMMANDS, runInstructorCommand } from "./_instructor_commands.ts";
 import {
   type Catalog,
   type CatalogEntry,
@@ -22,8 +24,8 @@ import type { ExerciseResult } from "./result.ts";
 import { checkExercise, type CheckExerciseOptions, KIT_ROOT, type Source } from "./runner.ts";
 import { checkWithSweep, SWEEP_TARGETS, sweepCommand } from "./measure/sweep.ts";
 
-/** The exit codes of the contract. */
-export const EXIT = { passed: 0, failed: 1, usage: 2, internal: 3 } as const;
+/** The exit codes of the contract: one table for every command (grader/_exit.ts). */
+export { EXIT };
 
 /** A user's mistake: one line on stderr, exit code 2, no stack trace. */
 export class UsageError extends Error {
@@ -238,6 +240,10 @@ export async function main(args: readonly string[], options: MainOptions = {}): 
   const io = options.io ?? TERMINAL_IO;
   const kitRoot = options.kitRoot ?? KIT_ROOT;
   try {
+    const [first, ...rest] = args;
+    if (first !== undefined && Object.hasOwn(INSTRUCTOR_COMMANDS, first)) {
+      return await runInstructorCommand(first, rest, { err: io.err });
+    }
     let parsed;
     try {
       parsed = parseArgs({

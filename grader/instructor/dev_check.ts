@@ -290,7 +290,3 @@ export async function devCheckMain(_args: string[]): Promise<number> {
   );
   return problems === 0 ? 0 : 1;
 }
-
-if (import.meta.main) {
-  Deno.exit(await devCheckMain(Deno.args));
-}

@@ -13,6 +13,7 @@ import { parseArgs } from "node:util";
 import { loadCatalog } from "../catalog.ts";
 import { classroomWorkflow, WORKFLOW_PATH } from "./classroom_workflow.ts";
 import { KIT_ROOT } from "../_kit_root.ts";
+import { EXIT } from "../_exit.ts";
 
 /**
  * Paths of the instructor's kit that a student kit never holds: the hidden solutions, the tools
@@ -22,23 +23,7 @@ import { KIT_ROOT } from "../_kit_root.ts";
  */
 export const INSTRUCTOR_ONLY: readonly string[] = [
   "solutions/",
-  "grader/instructor/batch/batch.ts",
-  "grader/instructor/batch/batch_test.ts",
-  "grader/instructor/batch/_runner.ts",
-  "grader/instructor/batch/_progress.ts",
-  "grader/instructor/batch/_projection.ts",
-  "grader/instructor/batch/_projection_test.ts",
-  "grader/instructor/_atomic_write.ts",
-  "grader/instructor/release.ts",
-  "grader/instructor/release_test.ts",
-  "grader/instructor/classroom_workflow.ts",
-  "grader/instructor/classroom_workflow_test.ts",
-  "grader/instructor/_deno_version.ts",
-  "grader/instructor/dev_check.ts",
-  "grader/instructor/dev_check_test.ts",
-  "grader/instructor/gradescope/bundle.ts",
-  "grader/instructor/gradescope/bundle_test.ts",
-  "grader/instructor/gradescope/run.ts",
+  "grader/instructor/",
   "grader/report/csv.ts",
   "grader/report/csv_test.ts",
   "grader/report/gradescope.ts",
@@ -69,7 +54,7 @@ export const INSTRUCTOR_TASKS: readonly string[] = ["grade", "release", "dev:che
 export const README_MARKERS = ["<!-- instructor-only -->", "<!-- /instructor-only -->"] as const;
 
 /** Exit codes of `deno task release` (CONTRACT.md). */
-export const RELEASE_EXIT = { ok: 0, usage: 2, failed: 3 } as const;
+export const RELEASE_EXIT = { ok: EXIT.passed, usage: EXIT.usage, failed: EXIT.internal } as const;
 
 /** Raised when OUT cannot be used (exit code 2). */
 export class ReleaseTargetError extends Error {
@@ -333,8 +318,4 @@ export async function releaseMain(args: string[]): Promise<number> {
     console.error(`error: the release failed: ${(error as Error)?.stack ?? error}`);
     return RELEASE_EXIT.failed;
   }
-}
-
-if (import.meta.main) {
-  Deno.exit(await releaseMain(Deno.args));
 }

@@ -137,6 +137,10 @@ Deno.test("release() of this kit stands alone: no solutions, its commands work, 
     const list = await run(out, "task", "-q", "list");
     equal(list.code, 0, list.stderr);
     ok(list.stdout.includes("01_guess_run_times") || list.stdout.includes("Guess"), list.stdout);
+    ok(summary.files.every((path) => !path.startsWith("grader/instructor/")));
+    const grade = await run(out, "run", "--allow-all", "grader/cli.ts", "grade", "submissions");
+    equal(grade.code, 2);
+    ok(/deno task grade is not in the student kit/.test(grade.stderr), grade.stderr);
   } finally {
     await Deno.remove(join(out, ".."), { recursive: true });
   }

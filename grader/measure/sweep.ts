@@ -39,6 +39,7 @@ import {
   warmUp,
 } from "./timing.ts";
 import { median } from "./statistics.ts";
+import { EXIT } from "../_exit.ts";
 
 /** One timed call of the student's code, with what its pool did when the pool reports it. */
 export interface CandidateRun {
@@ -638,7 +639,7 @@ function clearProgress(io: SweepIo): void {
 }
 
 /** The exit codes of `deno task sweep N`. */
-export const SWEEP_EXIT = { swept: 0, studentFailed: 1 } as const;
+export const SWEEP_EXIT = { swept: EXIT.passed, studentFailed: EXIT.failed } as const;
 
 /**
  * `deno task sweep N [--solution] [--json]`: sweeps one exercise, prints the terminal chart and

@@ -49,6 +49,7 @@ import { type BatchTiming, classReportHtml } from "../../report/html.ts";
 import { studentSweepFigures } from "../../report/svg.ts";
 import { KIT_ROOT } from "../../_kit_root.ts";
 import type { BatchEvent, ExerciseGrader, Submission } from "./_types.ts";
+import { EXIT } from "../../_exit.ts";
 
 export type { BatchEvent, ExerciseGrader, Submission } from "./_types.ts";
 
@@ -564,7 +565,12 @@ function studentRow(student: string, exercises: ExerciseResult[]): StudentResult
 }
 
 /** Exit codes of `deno task grade` (CONTRACT.md). */
-export const GRADE_EXIT = { ok: 0, usage: 2, graderFailed: 3, interrupted: 130 } as const;
+export const GRADE_EXIT = {
+  ok: EXIT.passed,
+  usage: EXIT.usage,
+  graderFailed: EXIT.internal,
+  interrupted: EXIT.interrupted,
+} as const;
 
 const USAGE =
   "deno task grade DIR [--out OUT] [--force] [--retime] [--jobs N] [--timeout SECONDS] " +
@@ -739,8 +745,4 @@ function printSummary(summary: BatchSummary): void {
     `wrote ${join(summary.out, "gradebook.csv")}, gradebook.json, report.html and ` +
       `<student>/results.json`,
   );
-}
-
-if (import.meta.main) {
-  Deno.exit(await gradeMain(Deno.args));
 }

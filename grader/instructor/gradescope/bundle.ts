@@ -22,6 +22,7 @@ import { writeWhole } from "../_atomic_write.ts";
 import { DENO_VERSION } from "../_deno_version.ts";
 import { kitFiles } from "../release.ts";
 import { KIT_ROOT } from "../../_kit_root.ts";
+import { EXIT } from "../../_exit.ts";
 
 /** Paths of the kit left out of the bundle (a path ending in `/` is a folder). */
 export const NOT_BUNDLED: readonly string[] = [
@@ -51,7 +52,7 @@ fi
 deno --version
 cd kit
 deno install
-deno cache grader/instructor/gradescope/run.ts
+deno cache grader/cli.ts grader/instructor/gradescope/run.ts
 `;
 
 /** `run_autograder`: run per submission; grades it into `results/results.json`. */
@@ -65,7 +66,7 @@ mkdir -p "$ROOT/results"
 cd "$ROOT/source/kit"
 args=("$ROOT/submission" "$ROOT/results/results.json")
 if [ -n "\${PARAKIT_CORES:-}" ]; then args+=(--cores "$PARAKIT_CORES"); fi
-exec deno run --allow-all grader/instructor/gradescope/run.ts "\${args[@]}"
+exec deno run --allow-all grader/cli.ts gradescope-run "\${args[@]}"
 `;
 
 /** `GRADESCOPE.md`: what the instructor sets on Gradescope. */
@@ -88,7 +89,11 @@ and the machine and thresholds it was measured with.
 `;
 
 /** Exit codes of `deno task gradescope`. */
-export const GRADESCOPE_EXIT = { ok: 0, usage: 2, failed: 3 } as const;
+export const GRADESCOPE_EXIT = {
+  ok: EXIT.passed,
+  usage: EXIT.usage,
+  failed: EXIT.internal,
+} as const;
 
 const EXECUTABLE = 0o755;
 /** The zip "made by" system for Unix (APPNOTE 4.4.2.2), so that unzip restores file modes. */
@@ -191,8 +196,4 @@ export async function gradescopeMain(args: string[]): Promise<number> {
     console.error(`error: the bundle failed: ${(error as Error)?.stack ?? error}`);
     return GRADESCOPE_EXIT.failed;
   }
-}
-
-if (import.meta.main) {
-  Deno.exit(await gradescopeMain(Deno.args));
 }

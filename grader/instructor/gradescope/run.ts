@@ -165,7 +165,7 @@ function failedResults(error: unknown): GradescopeResults {
  * ```
  */
 export async function gradescopeRunMain(args: string[]): Promise<number> {
-  const usage = "gradescope_run.ts SUBMISSION RESULTS [--cores N] [--timeout SECONDS]";
+  const usage = "grader/cli.ts gradescope-run SUBMISSION RESULTS [--cores N] [--timeout SECONDS]";
   let parsed;
   try {
     parsed = parseArgs({
@@ -201,8 +201,4 @@ export async function gradescopeRunMain(args: string[]): Promise<number> {
     console.error(`error: the autograder failed: ${(error as Error)?.stack ?? error}`);
     return 3;
   }
-}
-
-if (import.meta.main) {
-  Deno.exit(await gradescopeRunMain(Deno.args));
 }
