@@ -22,7 +22,8 @@ import { progressPath, readProgress, recordProgress } from "./student/progress.t
 import { watchFolder } from "./student/watch.ts";
 import type { ExerciseResult } from "./result.ts";
 import { checkExercise, type CheckExerciseOptions, KIT_ROOT, type Source } from "./runner.ts";
-import { checkWithSweep, SWEEP_TARGETS, sweepCommand } from "./measure/sweep.ts";
+import { SWEEP_TARGETS } from "./measure/sweep_exercise.ts";
+import { checkWithSweep, sweepCommand } from "./student/sweep.ts";
 
 /** The exit codes of the contract: one table for every command (grader/_exit.ts). */
 export { EXIT };

@@ -1,19 +1,16 @@
 import { deepEqual, equal, ok, rejects, throws } from "node:assert/strict";
 import { TIMED_RANGE } from "../checks/02_try_pymp1.ts";
 import { main } from "../cli.ts";
+import { runSweep, sweepSteps, type SweepSubject } from "./sweep.ts";
 import {
   canSweep,
-  runSweep,
   sandboxSubject,
   SWEEP_TARGETS,
   SweepAnswerError,
   sweepExercise,
-  sweepSteps,
-  type SweepSubject,
-  sweepSvgPath,
   withSweep,
-  writeSweepSvg,
-} from "./sweep.ts";
+} from "./sweep_exercise.ts";
+import { sweepSvgPath, writeSweepSvg } from "../student/sweep.ts";
 import type { Reply } from "../sandbox/sandbox.ts";
 
 /** A fake clock: Amdahl's law with serial fraction `f` on `cores`, and a log of what ran. */

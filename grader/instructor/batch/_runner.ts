@@ -12,7 +12,7 @@ import type { CatalogEntry } from "../../catalog.ts";
 import { checkExercise, CHECKS_BY_SLUG } from "../../runner.ts";
 import { type CheckResult, type ExerciseResult, exerciseStatus } from "../../result.ts";
 import { SandboxFailure } from "../../sandbox/sandbox.ts";
-import { SweepAnswerError, withSweep } from "../../measure/sweep.ts";
+import { SweepAnswerError, withSweep } from "../../measure/sweep_exercise.ts";
 
 /** Limits of the batch's sandbox runs. */
 export interface RunnerGraderOptions {
