@@ -19,8 +19,8 @@ import {
   referenceDisturbed,
   ReferenceDisturbedError,
   type ReferenceUsage,
-  speedupThreshold,
-} from "../measure/timing.ts";
+} from "../measure/reference_guard.ts";
+import { speedupThreshold } from "../measure/timing.ts";
 import { type CallUsage, Witness } from "../sandbox/witness.ts";
 import {
   judgePairs,

@@ -22,7 +22,8 @@ import {
   type SandboxOptions,
   type StudentOp,
 } from "../sandbox/sandbox.ts";
-import { ReferenceDisturbedError, timeReference, usableCores } from "./timing.ts";
+import { ReferenceDisturbedError, timeReference } from "./reference_guard.ts";
+import { usableCores } from "./timing.ts";
 import { runSweep, type SweepOptions, type SweepSubject } from "./sweep.ts";
 
 /** What to time for one exercise: the grader's serial reference and the student's parallel call. */

@@ -2,13 +2,11 @@ import { deepEqual, equal, rejects } from "node:assert/strict";
 import {
   compareInterleaved,
   decide,
-  referenceDisturbed,
-  ReferenceDisturbedError,
   speedupThreshold,
   summarizePairs,
-  timeReference,
   usableCores,
 } from "./timing.ts";
+import { referenceDisturbed, ReferenceDisturbedError, timeReference } from "./reference_guard.ts";
 
 /** Replays fixed times, recording the order in which the two sides ran. */
 function replay(times: number[], log: string[], side: string): () => Promise<number> {

@@ -17,7 +17,7 @@ import {
   type StudentOp,
 } from "./_protocol.ts";
 import { decodeWire, type HarnessConfig, readLines, writeLine } from "./_wire.ts";
-import type { ReferenceUsage } from "../measure/timing.ts";
+import type { ReferenceUsage } from "./witness.ts";
 import { copyStudentFiles } from "./ingest.ts";
 import { pinned } from "./cpu_sets.ts";
 

@@ -12,6 +12,14 @@
  */
 import { cpus } from "node:os";
 
+/** What the grader saw of the sandbox process while its reference ran. */
+export interface ReferenceUsage {
+  /** The process's CPU time (user + system, every thread) over the call, in seconds. */
+  cpuSeconds: number;
+  /** The wall time over which that CPU time was counted, in seconds. */
+  wallSeconds: number;
+}
+
 /** Linux's `USER_HZ`: /proc reports CPU times in ticks of 1/100 s on every architecture. */
 export const CLOCK_TICKS_PER_SECOND = 100;
 
