@@ -15,6 +15,59 @@ const SERIES = {
   code: "your code",
 } as const;
 
+/** The chart's data: the ideal and fitted lines at every worker count, and the measured points. */
+function sweepSeries(sweep: Sweep) {
+  const maxWorkers = Math.max(...sweep.points.map((point) => point.workers));
+  const lines: { workers: number; speedup: number; series: string }[] = [];
+  const fitSeries = sweep.fit === undefined
+    ? undefined
+    : `Amdahl fit (f ≈ ${PERCENT.format(sweep.fit.serialFraction)})`;
+  for (let workers = 1; workers <= maxWorkers; workers++) {
+    const processors = Math.min(workers, sweep.cores);
+    lines.push({ workers, speedup: processors, series: SERIES.ideal });
+    if (sweep.fit !== undefined && fitSeries !== undefined) {
+      lines.push({
+        workers,
+        speedup: amdahlSpeedup(sweep.fit.serialFraction, processors),
+        series: fitSeries,
+      });
+    }
+  }
+  const points = [...sweep.points]
+    .sort((a, b) => a.workers - b.workers)
+    .map((point) => ({
+      workers: point.workers,
+      speedup: point.speedup,
+      series: SERIES.code,
+      step: point.inconclusive ? "inconclusive" : "measured",
+    }));
+  return { maxWorkers, lines, points, fitSeries };
+}
+
+/** The colour encoding: grey ideal, orange fit (when there is one), blue measured. */
+function seriesColor(fitSeries: string | undefined) {
+  const domain: string[] = [SERIES.ideal];
+  const range: string[] = ["#888888"];
+  if (fitSeries !== undefined) {
+    domain.push(fitSeries);
+    range.push("#f58518");
+  }
+  domain.push(SERIES.code);
+  range.push("#4c78a8");
+  return {
+    field: "series",
+    type: "nominal" as const,
+    title: null,
+    scale: { domain, range },
+    legend: {
+      orient: "bottom" as const,
+      direction: "vertical" as const,
+      labelLimit: 0,
+      symbolType: "stroke",
+    },
+  };
+}
+
 /**
  * Draws a scaling sweep: the student's speedup against workers (points joined by a line, hollow
  * where a step was inconclusive), the ideal line (linear up to the cores, flat past them), the
@@ -45,50 +98,8 @@ export function sweepChartSvg(sweep: Sweep, options: ChartOptions = {}): Promise
   if (sweep.points.length === 0) {
     throw new RangeError("Cannot draw sweep chart: the sweep has no points");
   }
-  const maxWorkers = Math.max(...sweep.points.map((point) => point.workers));
-  const lines: { workers: number; speedup: number; series: string }[] = [];
-  const fitSeries = sweep.fit === undefined
-    ? undefined
-    : `Amdahl fit (f ≈ ${PERCENT.format(sweep.fit.serialFraction)})`;
-  for (let workers = 1; workers <= maxWorkers; workers++) {
-    const processors = Math.min(workers, sweep.cores);
-    lines.push({ workers, speedup: processors, series: SERIES.ideal });
-    if (sweep.fit !== undefined && fitSeries !== undefined) {
-      lines.push({
-        workers,
-        speedup: amdahlSpeedup(sweep.fit.serialFraction, processors),
-        series: fitSeries,
-      });
-    }
-  }
-  const points = [...sweep.points]
-    .sort((a, b) => a.workers - b.workers)
-    .map((point) => ({
-      workers: point.workers,
-      speedup: point.speedup,
-      series: SERIES.code,
-      step: point.inconclusive ? "inconclusive" : "measured",
-    }));
-  const domain: string[] = [SERIES.ideal];
-  const range: string[] = ["#888888"];
-  if (fitSeries !== undefined) {
-    domain.push(fitSeries);
-    range.push("#f58518");
-  }
-  domain.push(SERIES.code);
-  range.push("#4c78a8");
-  const color = {
-    field: "series",
-    type: "nominal" as const,
-    title: null,
-    scale: { domain, range },
-    legend: {
-      orient: "bottom" as const,
-      direction: "vertical" as const,
-      labelLimit: 0,
-      symbolType: "stroke",
-    },
-  };
+  const { maxWorkers, lines, points, fitSeries } = sweepSeries(sweep);
+  const color = seriesColor(fitSeries);
   const x = {
     field: "workers",
     type: "quantitative" as const,
