@@ -12,6 +12,9 @@
  * `p = cores`. The fit uses only the steps with at most `cores` workers (Amdahl's regime); the
  * oversubscribed step only tells whether extra workers make things worse.
  *
+ * One algorithm (the least-squares fit, Karp–Flatt and the overhead rule that reads them), kept
+ * whole past 300 lines.
+ *
  * @module
  */
 import type { AmdahlFit } from "../result.ts";
