@@ -8,6 +8,8 @@
  * @module
  */
 import { parseArgs } from "node:util";
+import { EXIT } from "./_exit.ts";
+import { INSTRUCTOR_COMMANDS, runInstructorCommand } from "./_instructor_commands.ts";
 import {
   type Catalog,
   type CatalogEntry,
@@ -18,14 +20,15 @@ import {
 import { kitRequirement, tooOld } from "./deno_version.ts";
 import { renderJson } from "./report/json.ts";
 import { renderExercise, useColor } from "./report/terminal.ts";
-import { progressPath, readProgress, recordProgress } from "./progress.ts";
-import { watchFolder } from "./watch.ts";
+import { progressPath, readProgress, recordProgress } from "./student/progress.ts";
+import { watchFolder } from "./student/watch.ts";
 import type { ExerciseResult } from "./result.ts";
 import { checkExercise, type CheckExerciseOptions, KIT_ROOT, type Source } from "./runner.ts";
-import { checkWithSweep, SWEEP_TARGETS, sweepCommand } from "./sweep.ts";
+import { SWEEP_TARGETS } from "./measure/sweep_exercise.ts";
+import { checkWithSweep, sweepCommand } from "./student/sweep.ts";
 
-/** The exit codes of the contract. */
-export const EXIT = { passed: 0, failed: 1, usage: 2, internal: 3 } as const;
+/** The exit codes of the contract: one table for every command (grader/_exit.ts). */
+export { EXIT };
 
 /** A user's mistake: one line on stderr, exit code 2, no stack trace. */
 export class UsageError extends Error {
@@ -303,6 +306,10 @@ export async function main(args: readonly string[], options: MainOptions = {}): 
     // Before anything else: an older Deno fails in ways that look like the student's fault.
     const old = tooOld(options.denoVersion ?? Deno.version.deno, await kitRequirement());
     if (old) throw new UsageError(old);
+    const [first, ...rest] = args;
+    if (first !== undefined && Object.hasOwn(INSTRUCTOR_COMMANDS, first)) {
+      return await runInstructorCommand(first, rest, { err: io.err });
+    }
     let parsed;
     try {
       parsed = parseArgs({

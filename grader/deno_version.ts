@@ -5,8 +5,16 @@
  * releases fail in ways that look like the student's fault (on Deno 2.8.1, exercise 3's
  * `wordCount()` solution times out), so they are refused before anything runs.
  *
+ * `DENO_VERSION` is the tested one, for what installs Deno where the kit grades (the GitHub
+ * Classroom workflow, the Gradescope bundle's `setup.sh`; `.ci/run` and the README say the same,
+ * and a test holds them to it).
+ *
  * @module
  */
+import config from "../deno.json" with { type: "json" };
+
+/** The Deno version the kit is tested with and installs where it grades (`parakit.testedDeno`). */
+export const DENO_VERSION: string = config.parakit.testedDeno;
 
 /** The kit's Deno requirement. */
 export interface DenoRequirement {

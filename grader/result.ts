@@ -215,7 +215,7 @@ export const SweepPointSchema = z.object({
 /** One step of a scaling sweep. */
 export type SweepPoint = z.infer<typeof SweepPointSchema>;
 
-/** Amdahl's law fitted to a sweep (`grader/amdahl.ts`). */
+/** Amdahl's law fitted to a sweep (`grader/measure/amdahl.ts`). */
 export const AmdahlFitSchema = z.object({
   /** The serial fraction f, by least squares on 1/speedup, clamped to [0, 1]. */
   serialFraction: z.number().min(0).max(1),

@@ -6,9 +6,8 @@
  * @module
  */
 import type { CatalogEntry } from "./catalog.ts";
-import { CHECKS as CHECKS_01 } from "./checks/01_guess_run_times.ts";
-import { CHECKS as CHECKS_02 } from "./checks/02_try_pymp1.ts";
-import { CHECKS as CHECKS_03 } from "./checks/03_explore_structures.ts";
+import { KIT_ROOT } from "./_kit_root.ts";
+import { CHECKS_BY_SLUG } from "./checks/mod.ts";
 import { type CheckContext, type CheckSpec, loadAverage, type Outcome } from "./checks/check.ts";
 import {
   capResult,
@@ -27,15 +26,16 @@ import {
   type IngestProblem,
   ingestSubmission,
 } from "./sandbox/ingest.ts";
-import { usableCores } from "./timing.ts";
-import { repeatedError, TYPE_CHECK_NAME, typeCheck, typeCheckResults } from "./typecheck.ts";
+import { usableCores } from "./measure/timing.ts";
+import {
+  repeatedError,
+  TYPE_CHECK_NAME,
+  typeCheck,
+  typeCheckResults,
+} from "./sandbox/typecheck.ts";
 
-/** Each exercise's checks, by folder name. */
-export const CHECKS_BY_SLUG: Readonly<Record<string, readonly CheckSpec[]>> = {
-  "01_guess_run_times": CHECKS_01,
-  "02_try_pymp1": CHECKS_02,
-  "03_explore_structures": CHECKS_03,
-};
+/** Each exercise's checks, by folder name (the list lives in `checks/mod.ts`). */
+export { CHECKS_BY_SLUG };
 
 /**
  * Where the student files come from: the kit's `exercises/`, its hidden `solutions/`, or a
@@ -100,16 +100,15 @@ export interface CheckExerciseOptions {
   previous?: ExerciseResult;
   /** The cores the sandboxes are pinned to (the batch's lane). Default: not pinned. */
   cpus?: readonly number[];
-  /** Whether the student files are type-checked first (`grader/typecheck.ts`). Default `true`. */
+  /** Whether the student files are type-checked first (`grader/sandbox/typecheck.ts`). Default `true`. */
   typeCheck?: boolean;
 }
 
 /** The name of the check that reports what ingestion refused (links, devices, oversized files). */
 export const INGEST_CHECK = "the submitted files are the student's own";
 
-/** The kit this grader belongs to. */
-export const KIT_ROOT: string = decodeURIComponent(new URL("..", import.meta.url).pathname)
-  .replace(/\/$/, "");
+/** The kit this grader belongs to (kept here for the runner's callers). */
+export { KIT_ROOT };
 
 /**
  * Finds the folder that holds an exercise's student files.

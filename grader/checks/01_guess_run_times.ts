@@ -5,9 +5,10 @@
  *
  * @module
  */
-import { closedFormSum } from "../reference/sum_range.ts";
-import { formatSeconds, STEADY_JIT_FLAGS } from "../sandbox/sandbox.ts";
+import { formatSeconds } from "../_format.ts";
+import { STEADY_JIT_FLAGS } from "../sandbox/sandbox.ts";
 import { answerOf, type CheckContext, type CheckSpec, type Outcome, show } from "./check.ts";
+import { diagnoseSum } from "./_shared.ts";
 
 const GUESSES = [
   ["serial", "the serial sum"],
@@ -171,56 +172,6 @@ function guessCheck(key: (typeof GUESSES)[number][0], label: string): CheckSpec 
       };
     },
   };
-}
-
-/**
- * Explains a wrong sum of [lo, hi): a number instead of a bigint, the wrong end of the range, or
- * the precision a `number` total loses past 2^53.
- *
- * @param range The range as [lo, hi): `lo` included, `hi` excluded.
- * @param value What the student's code returned.
- * @returns `undefined` when the value is right, else the message.
- *
- * @example Usage
- * ```ts
- * import { diagnoseSum } from "./01_guess_run_times.ts";
- * import { equal, match } from "node:assert/strict";
- *
- * equal(diagnoseSum([1, 11], 55n), undefined);
- * match(diagnoseSum([1, 11], 66n)!, /includes hi/);
- * ```
- */
-export function diagnoseSum(
-  range: readonly [number, number],
-  value: unknown,
-): string | undefined {
-  const [lo, hi] = range;
-  const expected = closedFormSum(lo, hi);
-  const call = `sumRange(${lo}, ${hi})`;
-  if (typeof value !== "bigint") {
-    return `${call} returned ${
-      show(value)
-    }: it must return a bigint (the total of [1, 1e9) does not fit a number exactly): write 0n, BigInt(x)`;
-  }
-  if (value === expected) return undefined;
-  if (hi > lo && value === closedFormSum(lo, hi + 1)) {
-    return `${call} returned ${value}n, which includes hi: [lo, hi) stops just before hi (the Python original's serial code sums [1, ulim) but its parallel code [1, ulim]: which did you follow?)`;
-  }
-  if (hi > lo && value === closedFormSum(lo + 1, hi)) {
-    return `${call} returned ${value}n, which leaves out lo: [lo, hi) starts at lo itself`;
-  }
-  if (hi > lo && value === closedFormSum(lo, hi - 1)) {
-    return `${call} returned ${value}n, which stops one number early: [lo, hi) ends at hi - 1 inclusive`;
-  }
-  if (hi <= lo) return `${call} returned ${value}n: an empty range (hi <= lo) sums to 0n`;
-  const diff = value - expected;
-  const abs = expected < 0n ? -expected : expected;
-  if (abs > BigInt(Number.MAX_SAFE_INTEGER) && (diff < 0n ? -diff : diff) < abs / 1_000_000n) {
-    const largest = Math.max(Math.abs(lo), Math.abs(hi), 1);
-    const block = Math.floor(Number.MAX_SAFE_INTEGER / largest);
-    return `${call} is off by ${diff}: the total passes Number.MAX_SAFE_INTEGER (2^53 - 1), where a number total silently loses precision; sum blocks as numbers and add the block sums as bigint, keeping each block's own sum below 2^53 (with numbers as large as ${largest}, at most ${block} numbers a block)`;
-  }
-  return `${call} returned ${value}n, expected ${expected}n`;
 }
 
 function sumCheck(

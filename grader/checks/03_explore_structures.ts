@@ -18,7 +18,7 @@
 import { referenceCountPrimes } from "../reference/prime_count.ts";
 import { describeBalance, RecordingWitness, workerBalance } from "./_balance.ts";
 import { histogramCheck } from "./_histogram.ts";
-import { poolWork, random, SIZE_LADDER } from "./02_try_pymp1.ts";
+import { poolWork, random, SIZE_LADDER } from "./_shared.ts";
 import type { Reply } from "../sandbox/sandbox.ts";
 import {
   answerOf,

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { type CallUsage, Witness } from "../witness.ts";
+import { type CallUsage, Witness } from "../sandbox/witness.ts";
 
 /**
  * A busiest worker above this many times an even share is reported as an imbalance. Measured here

@@ -2,13 +2,14 @@
  * What the operating system's accounting says about a student's timed calls, judged against the
  * grader's reference: was the work done (CPU time about the reference's, growing with the work),
  * and was it done on several threads at once (CPU ÷ wall above 1)? These figures come from the
- * harness's own isolate and from /proc (`grader/witness.ts`), never from the student's isolate,
+ * harness's own isolate and from /proc (`grader/sandbox/witness.ts`), never from the student's isolate,
  * and CPU time is what the machine's load changes least: a busy machine stretches wall time, not
  * the CPU time a computation needs.
  *
  * @module
  */
 import jstat from "jstat";
+import { median } from "../measure/statistics.ts";
 
 /** The student's call used less CPU than this share of the reference's: the work was not done. */
 export const MIN_WORK_SHARE = 0.5;
@@ -31,13 +32,6 @@ export interface PairEvidence {
   studentWall: number;
   /** Whether the rest of the machine was busy during the student's call. */
   studentDisturbed: boolean;
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  if (sorted.length === 0) return NaN;
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 /**

@@ -5,10 +5,10 @@
  * @module
  */
 import type { CheckStatus, Measurements } from "../result.ts";
+import { formatSeconds } from "../_format.ts";
 import {
   describeFault,
   type Fault,
-  formatSeconds,
   type ReferenceOp,
   type Reply,
   type Sandbox,
@@ -19,16 +19,16 @@ import {
   referenceDisturbed,
   ReferenceDisturbedError,
   type ReferenceUsage,
-  speedupThreshold,
-} from "../timing.ts";
-import { type CallUsage, Witness } from "../witness.ts";
+} from "../measure/reference_guard.ts";
+import { speedupThreshold } from "../measure/timing.ts";
+import { type CallUsage, Witness } from "../sandbox/witness.ts";
 import {
   judgePairs,
   MAX_PAIRS,
   MIN_PAIRS,
   type SpeedupInterval,
   type TimedPair,
-} from "../speedup_interval.ts";
+} from "../measure/speedup_interval.ts";
 import {
   DISTURBED_CORES,
   judgeWork,
@@ -335,10 +335,10 @@ async function timedReference(
 /**
  * The speedup check of a parallel exercise. On one core `skipped`. Otherwise warm-up pairs, then
  * timed pairs (the grader's reference, then the student's call, each with new arguments), each
- * answer verified and each call witnessed from outside (`grader/witness.ts`): the student's CPU
+ * answer verified and each call witnessed from outside (`grader/sandbox/witness.ts`): the student's CPU
  * time and CPU ÷ wall, and the CPU the rest of the machine used. After {@linkcode MIN_PAIRS} pairs
  * and after each pair from then on, the verdict is decided when it is clear
- * (`grader/speedup_interval.ts`): `passed` when the speedup's interval lies above the threshold and
+ * (`grader/measure/speedup_interval.ts`): `passed` when the speedup's interval lies above the threshold and
  * the work was done on several threads (`_evidence.ts`); `failed` when the interval of the
  * undisturbed pairs lies below it, when the work was not done, or when it ran on one thread on a
  * quiet machine; `inconclusive` after {@linkcode MAX_PAIRS} pairs without a clear verdict.

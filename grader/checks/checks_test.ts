@@ -1,6 +1,6 @@
 import { deepEqual, equal, match } from "node:assert/strict";
-import { diagnoseSum } from "./01_guess_run_times.ts";
-import { granularityAdvice, poolWork, randomRanges } from "./02_try_pymp1.ts";
+import { diagnoseSum, poolWork } from "./_shared.ts";
+import { granularityAdvice, randomRanges } from "./02_try_pymp1.ts";
 import { countWords, wordTexts } from "./03_explore_structures.ts";
 import { faultOutcome } from "./check.ts";
 

@@ -4,9 +4,9 @@
 import { deepEqual, equal, match, notEqual, ok } from "node:assert/strict";
 import { type CheckContext, measureSpeedup, type SpeedupPlan } from "./check.ts";
 import type { ReferenceOp, Sandbox, StudentOp } from "../sandbox/sandbox.ts";
-import { Witness, type WitnessReaders } from "../witness.ts";
+import { Witness, type WitnessReaders } from "../sandbox/witness.ts";
 import { MeasurementsSchema } from "../result.ts";
-import { MAX_PAIRS } from "../speedup_interval.ts";
+import { MAX_PAIRS } from "../measure/speedup_interval.ts";
 
 /** How the simulated student's call behaves in pair `index` for an input of relative `size`. */
 interface StudentModel {

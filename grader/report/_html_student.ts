@@ -10,6 +10,7 @@
 import escapeHtml from "escape-html";
 import type { CheckResult, ExerciseResult, Measurements, StudentResult } from "../result.ts";
 import { escapeControl } from "./_escape.ts";
+import { formatSeconds } from "../_format.ts";
 
 /** Characters of one exercise's output shown in the page; the rest is in results.json. */
 export const OUTPUT_CAP = 4000;
@@ -61,8 +62,8 @@ export function measurementText(measurements: Measurements | undefined): string 
   }
   if (m.seconds !== undefined) {
     parts.push(
-      `${seconds(m.seconds)}${
-        m.referenceSeconds !== undefined ? ` vs ${seconds(m.referenceSeconds)} serial` : ""
+      `${formatSeconds(m.seconds)}${
+        m.referenceSeconds !== undefined ? ` vs ${formatSeconds(m.referenceSeconds)} serial` : ""
       }`,
     );
   }
@@ -71,14 +72,8 @@ export function measurementText(measurements: Measurements | undefined): string 
   if (m.pairs !== undefined) parts.push(`${m.pairs} pairs`);
   if (m.spread !== undefined) parts.push(`spread ${(m.spread * 100).toFixed(0)}%`);
   if (m.tasks !== undefined) parts.push(`${m.tasks} tasks`);
-  if (m.taskSeconds !== undefined) parts.push(`${seconds(m.taskSeconds)} a task`);
+  if (m.taskSeconds !== undefined) parts.push(`${formatSeconds(m.taskSeconds)} a task`);
   return parts.join(" · ");
-}
-
-function seconds(value: number): string {
-  if (value >= 1) return `${value.toFixed(2)} s`;
-  if (value >= 0.001) return `${(value * 1000).toFixed(1)} ms`;
-  return `${(value * 1e6).toFixed(0)} µs`;
 }
 
 function score(value: number): string {

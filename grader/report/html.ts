@@ -26,6 +26,7 @@ import { speedupHistogramSvg, splitSpeedups } from "./_html_chart.ts";
 import { HTML_STYLE } from "./_html_style.ts";
 import { escapeText, searchText, STUDENT_SCRIPT, studentDetailRow } from "./_html_student.ts";
 import { machineText } from "./gradescope.ts";
+import { median as medianOf } from "../measure/statistics.ts";
 
 /** How a batch spent its time, as shown at the top of the report. */
 export interface BatchTiming {
@@ -286,10 +287,7 @@ function ownFigure(figures: Readonly<Record<string, string>>, student: string): 
 }
 
 function median(values: number[]): number | undefined {
-  if (values.length === 0) return undefined;
-  const sorted = values.toSorted((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1]! + sorted[middle]!) / 2;
+  return values.length === 0 ? undefined : medianOf(values);
 }
 
 function formatNumber(value: number): string {

@@ -10,9 +10,9 @@
  */
 // @ts-types="@types/asciichart"
 import * as asciichart from "asciichart";
-import { amdahlSpeedup } from "../amdahl.ts";
+import { amdahlSpeedup } from "../measure/amdahl.ts";
 import type { Sweep, SweepPoint } from "../result.ts";
-import { formatSeconds } from "../sandbox/sandbox.ts";
+import { formatSeconds } from "../_format.ts";
 
 /** Options of {@linkcode renderSweepTerminal}. */
 export interface SweepTerminalOptions {
@@ -148,26 +148,7 @@ export function renderSweepTerminal(sweep: Sweep, options: SweepTerminalOptions 
     ? asciichart.plot(series, { ...config, colors: palette })
     : overlay(series.map((one, i) => asciichart.plot(one, { ...config, symbols: glyphs[i]! })));
 
-  // asciichart puts the y axis ("┤" or "┼") at the same column on every row.
-  const firstRow = chart.split("\n")[0]!;
-  const axisColumn = [...firstRow].findIndex((char) => char === "┤" || char === "┼");
-  const origin = axisColumn + 1;
-  const columnOf = (workers: number): number => Math.round(((workers - 1) / span) * (columns - 1));
-  const ticks = Array.from(
-    { length: origin + columns },
-    (_, i): string => (i < axisColumn ? " " : "─"),
-  );
-  ticks[axisColumn] = "└";
-  const labels = Array.from({ length: origin + columns + 4 }, () => " ");
-  let free = 0;
-  for (const point of points) {
-    const column = origin + columnOf(point.workers);
-    ticks[column] = "┬";
-    const label = String(point.workers);
-    if (column < free) continue; // Too close to the previous label: the tick alone marks it.
-    for (let i = 0; i < label.length; i++) labels[column + i] = label[i]!;
-    free = column + label.length + 1;
-  }
+  const { ticks, labels } = xAxis(chart, points, columns, span);
   const marks = sweep.fit === undefined ? [PLAIN_MARKS[0], PLAIN_MARKS[2]] : PLAIN_MARKS;
   const names = [
     "ideal",
@@ -190,21 +171,52 @@ export function renderSweepTerminal(sweep: Sweep, options: SweepTerminalOptions 
     ...stepLines(sweep, points),
   ];
   if (sweep.fit !== undefined) lines.push("", sweep.fit.message);
-  if (sweep.inconclusive) {
-    const noisy = points.some((point) => point.inconclusive);
-    const why = [
-      ...(noisy ? ["some steps varied too much"] : []),
-      ...(sweep.load !== undefined && !noisy
-        ? [`the machine was busy before the sweep began (${sweep.load.toFixed(1)} cores in use)`]
-        : []),
-    ];
-    lines.push(
-      `Inconclusive: ${
-        why.join("; ") || "the machine was too noisy"
-      }: read the fit as a rough guide only, and sweep again when the machine is quieter.`,
-    );
-  }
+  if (sweep.inconclusive) lines.push(inconclusiveLine(sweep, points));
   return lines.join("\n");
+}
+
+/** The x axis under an asciichart plot: a tick per measured worker count, and their labels. */
+function xAxis(
+  chart: string,
+  points: readonly SweepPoint[],
+  columns: number,
+  span: number,
+): { ticks: string[]; labels: string[] } {
+  // asciichart puts the y axis ("┤" or "┼") at the same column on every row.
+  const firstRow = chart.split("\n")[0]!;
+  const axisColumn = [...firstRow].findIndex((char) => char === "┤" || char === "┼");
+  const origin = axisColumn + 1;
+  const columnOf = (workers: number): number => Math.round(((workers - 1) / span) * (columns - 1));
+  const ticks = Array.from(
+    { length: origin + columns },
+    (_, i): string => (i < axisColumn ? " " : "─"),
+  );
+  ticks[axisColumn] = "└";
+  const labels = Array.from({ length: origin + columns + 4 }, () => " ");
+  let free = 0;
+  for (const point of points) {
+    const column = origin + columnOf(point.workers);
+    ticks[column] = "┬";
+    const label = String(point.workers);
+    if (column < free) continue; // Too close to the previous label: the tick alone marks it.
+    for (let i = 0; i < label.length; i++) labels[column + i] = label[i]!;
+    free = column + label.length + 1;
+  }
+  return { ticks, labels };
+}
+
+/** Why an inconclusive sweep is one, and how to read it. */
+function inconclusiveLine(sweep: Sweep, points: readonly SweepPoint[]): string {
+  const noisy = points.some((point) => point.inconclusive);
+  const why = [
+    ...(noisy ? ["some steps varied too much"] : []),
+    ...(sweep.load !== undefined && !noisy
+      ? [`the machine was busy before the sweep began (${sweep.load.toFixed(1)} cores in use)`]
+      : []),
+  ];
+  return `Inconclusive: ${
+    why.join("; ") || "the machine was too noisy"
+  }: read the fit as a rough guide only, and sweep again when the machine is quieter.`;
 }
 
 function stepLines(sweep: Sweep, points: readonly SweepPoint[]): string[] {

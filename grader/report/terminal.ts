@@ -10,6 +10,7 @@ import { styleText } from "node:util";
 import type { CheckResult, CheckStatus, ExerciseResult, Measurements } from "../result.ts";
 import { renderSweepTerminal } from "./sweep_terminal.ts";
 import { escapeControl } from "./_escape.ts";
+import { formatSeconds } from "../_format.ts";
 
 /** Options of {@linkcode renderExercise}. */
 export interface TerminalOptions {
@@ -109,20 +110,14 @@ export function speedupBar(
   return bar;
 }
 
-function seconds(value: number): string {
-  if (value >= 1) return `${value.toFixed(2)} s`;
-  return `${(value * 1000).toFixed(value >= 0.01 ? 0 : 1)} ms`;
-}
-
-function timingLine(m: Measurements, color: boolean): string | undefined {
+function timingLine(m: Measurements, status: CheckStatus, color: boolean): string | undefined {
   if (m.speedup === undefined || m.threshold === undefined) return undefined;
   const scale = Math.max(m.threshold * 1.5, m.speedup * 1.1, m.cores ?? 0);
   const bar = speedupBar(m.speedup, { threshold: m.threshold, full: scale });
-  const ok = m.speedup >= m.threshold;
   const times = m.referenceSeconds !== undefined && m.seconds !== undefined
-    ? `  serial ${seconds(m.referenceSeconds)} · yours ${seconds(m.seconds)}`
+    ? `  serial ${formatSeconds(m.referenceSeconds)} · yours ${formatSeconds(m.seconds)}`
     : "";
-  return `      ${paint(color, ok ? "green" : "red", bar)} ${
+  return `      ${paint(color, STYLES[status], bar)} ${
     m.speedup.toFixed(2)
   }× (needs ${m.threshold}×${m.workers ? `, ${m.workers} workers` : ""}${
     m.cores ? `, ${m.cores} cores` : ""
@@ -136,7 +131,9 @@ function checkLines(check: CheckResult, color: boolean): string[] {
     : ` ${paint(color, STYLES[check.status], check.status)}`;
   const lines = [`  ${mark} ${check.name}${status}`];
   if (check.message) lines.push(`      ${paint(color, "dim", escapeControl(check.message))}`);
-  const timing = check.measurements ? timingLine(check.measurements, color) : undefined;
+  const timing = check.measurements
+    ? timingLine(check.measurements, check.status, color)
+    : undefined;
   if (timing) lines.push(timing);
   return lines;
 }
@@ -179,7 +176,7 @@ export function renderExercise(result: ExerciseResult, options: TerminalOptions 
     : paint(color, result.status === "inconclusive" ? "yellow" : "red", result.status);
   lines.push(
     `  ${verdict} · ${result.score}/${result.maxScore} points · ${
-      seconds(result.seconds)
+      formatSeconds(result.seconds)
     } · ${result.machine.cores} cores`,
   );
   if (result.sweep) {

@@ -1,4 +1,5 @@
 import { equal, match, ok } from "node:assert/strict";
+import { styleText } from "node:util";
 import type { ExerciseResult } from "../result.ts";
 import { renderExercise, speedupBar } from "./terminal.ts";
 
@@ -54,4 +55,21 @@ Deno.test("speedupBar() fills up to the speedup and marks the threshold", () => 
   equal(bar[15], "│");
   equal(bar[29], "█");
   equal(speedupBar(0, { threshold: 1, full: 2 }).replaceAll("·", "").replace("│", ""), "");
+});
+
+Deno.test("renderExercise() colours the speedup bar by the check's status, not by the speedup", () => {
+  const [exact, faster] = RESULT.checks;
+  const impossible: ExerciseResult = {
+    ...RESULT,
+    checks: [exact!, {
+      ...faster!,
+      message: "9.00× is more than 2 cores can give: the work was skipped",
+      measurements: { ...faster!.measurements, speedup: 9 },
+    }],
+  };
+  const line = renderExercise(impossible, { color: true }).split("\n")
+    .find((text) => text.includes("(needs 1.4×"));
+  ok(line !== undefined);
+  ok(line.includes(styleText("red", "█", { validateStream: false }).split("█")[0]!));
+  ok(!line.includes(styleText("green", "█", { validateStream: false }).split("█")[0]!));
 });

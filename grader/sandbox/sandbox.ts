@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { formatSeconds } from "../_format.ts";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import {
   type Fault,
@@ -16,7 +17,7 @@ import {
   type StudentOp,
 } from "./_protocol.ts";
 import { decodeWire, type HarnessConfig, readLines, writeLine } from "./_wire.ts";
-import type { ReferenceUsage } from "../timing.ts";
+import type { ReferenceUsage } from "./witness.ts";
 import { copyStudentFiles } from "./ingest.ts";
 import { pinned } from "./cpu_sets.ts";
 import { describeStall } from "./stall.ts";
@@ -755,27 +756,6 @@ async function readLine(conn: Deno.Conn): Promise<string> {
     bytes.push(one[0]!);
   }
   throw new Error("line too long");
-}
-
-/**
- * Formats seconds for messages: `1.5 s`, `250 ms`.
- *
- * @param seconds The duration.
- * @returns The text.
- *
- * @example Usage
- * ```ts
- * import { formatSeconds } from "./sandbox.ts";
- * import { equal } from "node:assert/strict";
- *
- * equal(formatSeconds(1.5), "1.5 s");
- * equal(formatSeconds(0.25), "250 ms");
- * ```
- */
-export function formatSeconds(seconds: number): string {
-  if (seconds >= 1) return `${Number(seconds.toFixed(seconds >= 10 ? 1 : 2))} s`;
-  if (seconds >= 0.001) return `${Number((seconds * 1000).toFixed(seconds >= 0.01 ? 0 : 1))} ms`;
-  return `${Number((seconds * 1e6).toFixed(0))} µs`;
 }
 
 /**
