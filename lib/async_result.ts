@@ -204,13 +204,15 @@ export class AsyncResult<T> {
    *
    * @param options A timeout and an abort signal for the wait.
    * @returns The call's result.
-   * @throws {TimeoutError} If `timeout` milliseconds pass first.
-   * @throws {RangeError} If `timeout` is negative or not a number.
+   * @throws {TimeoutError} If `timeout` milliseconds pass first (a negative one acts as 0, as in
+   * Python).
+   * @throws {TypeError} If `timeout` is not a number.
+   * @throws {RangeError} If `timeout` is NaN.
    * @throws {unknown} The call's error, or the signal's reason.
    */
   get(options: GetOptions = {}): Promise<T> {
-    const { timeout, signal } = options;
-    checkTimeout(timeout, "get result");
+    const { signal } = options;
+    const timeout = checkTimeout(options.timeout, "get result");
     const outcome = this.#outcome;
     if (outcome !== undefined) {
       return outcome.ok ? Promise.resolve(outcome.value) : Promise.reject(outcome.error);
@@ -247,12 +249,13 @@ export class AsyncResult<T> {
    * Waits until the result is ready, or until `timeout` milliseconds have passed; never rejects.
    *
    * @param options The most milliseconds to wait.
-   * @returns A promise that resolves once ready or timed out (check `ready()` to tell which).
-   * @throws {RangeError} If `timeout` is negative or not a number.
+   * @returns A promise that resolves once ready or timed out (check `ready()` to tell which); a
+   * negative timeout acts as 0, as in Python.
+   * @throws {TypeError} If `timeout` is not a number.
+   * @throws {RangeError} If `timeout` is NaN.
    */
   wait(options: WaitOptions = {}): Promise<void> {
-    const { timeout } = options;
-    checkTimeout(timeout, "wait for result");
+    const timeout = checkTimeout(options.timeout, "wait for result");
     if (this.#outcome !== undefined) return Promise.resolve();
     return new Promise<void>((resolve) => {
       let stopTimer: (() => void) | undefined;
@@ -292,13 +295,20 @@ export class AsyncResult<T> {
   }
 }
 
-function checkTimeout(timeout: number | undefined, caller: string): void {
-  if (timeout === undefined) return;
-  if (typeof timeout !== "number" || !(timeout >= 0)) {
-    throw new RangeError(
-      `Cannot ${caller}: timeout must be a number of milliseconds >= 0: received ${timeout}`,
+// As in Python, whose AsyncResult waits on a threading.Event: a negative timeout acts as 0.
+function checkTimeout(timeout: number | undefined, caller: string): number | undefined {
+  if (timeout === undefined) return undefined;
+  if (typeof timeout !== "number") {
+    throw new TypeError(
+      `Cannot ${caller}: timeout must be a number of milliseconds: received ${typeof timeout}`,
     );
   }
+  if (Number.isNaN(timeout)) {
+    throw new RangeError(
+      `Cannot ${caller}: timeout must be a number of milliseconds: received NaN`,
+    );
+  }
+  return Math.max(0, timeout);
 }
 
 /**

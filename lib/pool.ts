@@ -192,7 +192,7 @@ export class Pool implements AsyncDisposable {
     args: NoInfer<A>,
     options: ApplyOptions = {},
   ): Promise<R> {
-    return await this.applyAsync(task, args, options).get();
+    return await this.#applyAsync(task, args, options, "apply").get();
   }
 
   /**
@@ -226,15 +226,25 @@ export class Pool implements AsyncDisposable {
     args: NoInfer<A>,
     options: ApplyAsyncOptions<R> = {},
   ): AsyncResult<R> {
-    assertTask(task, "applyAsync");
+    return this.#applyAsync(task, args, options, "applyAsync");
+  }
+
+  // `caller` names the public method in error messages (`apply` runs on this too).
+  #applyAsync<A extends readonly unknown[], R>(
+    task: Task<A, R>,
+    args: NoInfer<A>,
+    options: ApplyAsyncOptions<R>,
+    caller: string,
+  ): AsyncResult<R> {
+    assertTask(task, caller);
     if (!Array.isArray(args)) {
       throw new TypeError(
-        `Cannot applyAsync: args must be an array of arguments: received ${typeof args}`,
+        `Cannot ${caller}: args must be an array of arguments: received ${typeof args}`,
       );
     }
     const { signal, transfer } = options;
-    if (transfer !== undefined) checkTransfer(transfer, "applyAsync");
-    this.#assertAccepting("applyAsync");
+    if (transfer !== undefined) checkTransfer(transfer, caller);
+    this.#assertAccepting(caller);
     const [result, settle] = createAsyncResult<R>(options);
     if (signal?.aborted) {
       settle.reject(signal.reason);
@@ -277,7 +287,7 @@ export class Pool implements AsyncDisposable {
     iterable: Iterable<NoInfer<T>>,
     options: MapOptions = {},
   ): Promise<R[]> {
-    return await this.mapAsync(task, iterable, options).get();
+    return await this.#mapAsync<R>(task, iterable, options, false, "map").get();
   }
 
   /**
@@ -345,7 +355,7 @@ export class Pool implements AsyncDisposable {
     iterable: Iterable<NoInfer<A>>,
     options: MapOptions = {},
   ): Promise<R[]> {
-    return await this.starmapAsync(task, iterable, options).get();
+    return await this.#mapAsync<R>(task, iterable, options, true, "starmap").get();
   }
 
   /**

@@ -40,7 +40,7 @@ Deno.test("Pool.map() rejects a chunksize that is not a positive integer", async
   await using pool = new Pool({ processes: 1 });
   await rejects(pool.map(tasks.square, [1], { chunksize: 0 }), {
     name: "RangeError",
-    message: "Cannot mapAsync: chunksize must be a positive integer: received 0",
+    message: "Cannot map: chunksize must be a positive integer: received 0",
   });
   throws(() => pool.imap(tasks.square, [1], { bufferSize: 1.5 }), RangeError);
 });
@@ -52,7 +52,7 @@ Deno.test("Pool.starmap() and Pool.apply() pass each argument list", async () =>
   deepEqual(await pool.starmapAsync(tasks.add, [[5, 5]]).get(), [10]);
   await rejects(pool.starmap(tasks.add, [5 as unknown as [number, number]]), {
     name: "TypeError",
-    message: "Cannot starmapAsync: each item must be an array of arguments: received number",
+    message: "Cannot starmap: each item must be an array of arguments: received number",
   });
 });
 
@@ -79,7 +79,32 @@ Deno.test("AsyncResult.get() times out while not ready and the task goes on", as
   await result.wait();
   equal(result.ready(), true);
   equal(await result.get({ timeout: 0 }), 7);
-  throws(() => result.get({ timeout: -1 }), RangeError);
+  equal(await result.get({ timeout: -1 }), 7);
+  throws(() => result.get({ timeout: NaN }), RangeError);
+});
+
+Deno.test("AsyncResult.get() and wait() take a negative timeout as 0, as Python's threading waits do (_TestPool.test_async_timeout)", async () => {
+  await using pool = new Pool({ processes: 1 });
+  const result = pool.applyAsync(tasks.slowIdentity, [3, 200]);
+  await rejects(result.get({ timeout: -5 }), TimeoutError);
+  await result.wait({ timeout: -5 });
+  equal(result.ready(), false);
+  equal(await result.get(), 3);
+});
+
+Deno.test("Pool.map(), starmap() and apply() name themselves in their errors, not their async forms", async () => {
+  await using pool = new Pool({ processes: 1 });
+  const misspelt = (tasks as Record<string, unknown>).sqaure as typeof tasks.square;
+  await rejects(pool.map(misspelt, [1]), {
+    name: "TypeError",
+    message: /^Cannot map: expected a task/,
+  });
+  await rejects(pool.starmap(misspelt, [[1]]), { name: "TypeError", message: /^Cannot starmap: / });
+  await rejects(pool.apply(misspelt, [1]), { name: "TypeError", message: /^Cannot apply: / });
+  throws(() => pool.applyAsync(misspelt, [1]), {
+    name: "TypeError",
+    message: /^Cannot applyAsync: /,
+  });
 });
 
 Deno.test("AsyncResult.get() and wait() wait for the result with a timeout of Infinity or past 2^31 ms", async () => {
@@ -500,7 +525,7 @@ Deno.test("Pool.applyAsync() rejects a transfer list that is not an array of Arr
   });
   await rejects(pool.apply(tasks.byteLength, [view.buffer], { transfer: view.buffer as never }), {
     name: "TypeError",
-    message: "Cannot applyAsync: transfer must be an array of ArrayBuffers: received ArrayBuffer",
+    message: "Cannot apply: transfer must be an array of ArrayBuffers: received ArrayBuffer",
   });
   equal(view.byteLength, 8, "nothing was moved");
   equal(pool.stats().tasksSubmitted, 0);
