@@ -9,14 +9,20 @@ import { Event } from "./event.ts";
 import { Lock } from "./lock.ts";
 import { TimeoutError } from "./timeout.ts";
 import { processTasks } from "./testdata/shared_tasks.ts";
+import { answerTasks, HAS_ANSWERS } from "./testdata/answers.ts";
 import { tasks } from "./testdata/tasks.ts";
 import { within } from "./testdata/deadline.ts";
 
-Deno.test("Process: a producer and a consumer joined by Queues deliver every item in order", async () => {
+Deno.test({
+  name: "Process: a producer and a consumer joined by Queues deliver every item in order",
+  // Its consumer is exercise 3's, word for word: instructor's kit only.
+  ignore: !HAS_ANSWERS,
+}, async () => {
+  const { squareAll } = await answerTasks();
   const input = new Queue<number | null>({ maxsize: 2 });
   const output = new Queue<number | null>();
   const items = Array.from({ length: 200 }, (_, i) => i);
-  const consumer = new Process(processTasks.squareAll, [input, output], { name: "consumer" });
+  const consumer = new Process(squareAll, [input, output], { name: "consumer" });
   const producer = new Process(processTasks.feed, [input, items]);
   equal(consumer.isAlive(), false);
   equal(consumer.exitCode, null);

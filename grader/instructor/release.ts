@@ -39,6 +39,8 @@ export const INSTRUCTOR_ONLY: readonly string[] = [
   "grader/testdata/corpus/",
   // The library's benchmarks: the exact parallel sum is exercise 2's answer.
   "bench/",
+  // lib tests' tasks that are exercise 3's answers word for word (testdata/answers.ts loads them).
+  "lib/testdata/answer_tasks.ts",
 ];
 
 /** Paths never shipped: version control, local progress, gradebooks, installed packages. */

@@ -24,6 +24,10 @@ Deno.test("isShipped() keeps the student's kit and drops solutions, instructor t
   // Benchmarks that hold an answer (the exact parallel sum) stay with the instructor.
   ok(!isShipped("bench/pool_exact_sum.ts"));
   ok(!isShipped("bench/_tasks.ts"));
+  // So do lib test tasks that are exercise 3's answers word for word; their loader ships.
+  ok(!isShipped("lib/testdata/answer_tasks.ts"));
+  ok(isShipped("lib/testdata/answers.ts"));
+  ok(isShipped("lib/testdata/shared_tasks.ts"));
 });
 
 async function fakeKit(): Promise<string> {

@@ -39,14 +39,6 @@ async function addLockedAsync(counter: RawValue<"i">, lock: Lock, times: number)
   return times;
 }
 
-function addWithValueLock(counter: Value<"i">, times: number): number {
-  for (let i = 0; i < times; i++) {
-    using _ = counter.getLock().hold();
-    counter.value += 1;
-  }
-  return times;
-}
-
 function addAtomic(counter: RawValue<"i">, times: number): number {
   for (let i = 0; i < times; i++) counter.add(1);
   return times;
@@ -180,7 +172,6 @@ export const tasks = defineTasks(import.meta.url, {
   holdRLockUntil,
   addLocked,
   addLockedAsync,
-  addWithValueLock,
   addAtomic,
   tryLock,
   releaseOther,
@@ -322,15 +313,6 @@ function sendBig(end: Connection<string>, size: number): string {
 
 export const pipeTasks = defineTasks(import.meta.url, { echoDouble, sendAll, sendBig });
 
-function squareAll(input: Queue<number | null>, output: Queue<number | null>): void {
-  for (;;) {
-    const item = input.get({ timeout: 30_000 });
-    if (item === null) break;
-    output.put(item * item);
-  }
-  output.put(null);
-}
-
 function feed(input: Queue<number | null>, items: number[]): void {
   for (const item of items) input.put(item);
   input.put(null);
@@ -366,23 +348,12 @@ function reportSelf(queue: Queue<ProcessInfo>): void {
 export const processTasks = defineTasks(import.meta.url, {
   echoOnce,
   reportSelf,
-  squareAll,
   feed,
   exitWith,
   fail,
   waitForever,
   lockAndFail,
 });
-
-/** Counts the words of some texts locally, then merges them in one atomic call. */
-function countWords(counts: DictProxy<string, number>, texts: string[]): number {
-  const local: Record<string, number> = {};
-  for (const text of texts) {
-    for (const word of text.split(/\s+/).filter(Boolean)) local[word] = (local[word] ?? 0) + 1;
-  }
-  counts.incrementMany(local);
-  return Object.keys(local).length;
-}
 
 function incrementTimes(counts: DictProxy<string, number>, key: string, times: number): number {
   for (let i = 0; i < times; i++) counts.increment(key);
@@ -442,7 +413,6 @@ async function askForTooMuch(parts: number, size: number): Promise<[string, numb
 }
 
 export const managerTasks = defineTasks(import.meta.url, {
-  countWords,
   incrementTimes,
   addUnderLock,
   appendAll,
