@@ -225,6 +225,28 @@ export async function checkExercise(
 
   let sandbox: Sandbox | undefined;
   const casualties: Casualties = new Map();
+  const open = (which: readonly CheckSpec[]) =>
+    Sandbox.open({
+      kitRoot,
+      slug: entry.slug,
+      sourceDir: dir,
+      files: entry.files,
+      memoryMb: options.memoryMb,
+      heapMb: options.heapMb,
+      outputBytes: options.outputBytes,
+      signal: options.signal,
+      casualties,
+      pools: poolsOf(which, cores),
+      ...(options.cpus ? { cpus: options.cpus } : {}),
+    });
+  const timedSpecs = timed ? specs.filter((spec) => spec.timed) : [];
+  const untimedSpecs = specs.filter((spec) => !spec.timed);
+  // The timed checks' fresh sandbox opens now, beside the correctness checks: its start-up and its
+  // pools' warm-up (about a second of waiting, see SandboxOptions.pools) overlap their work.
+  let spare: Promise<Sandbox> | undefined = timedSpecs.length > 0 && !previous
+    ? open(timedSpecs)
+    : undefined;
+  spare?.catch(() => {});
   let output = previous?.output ?? "";
   const collect = async () => {
     if (!sandbox) return;
@@ -271,22 +293,17 @@ export async function checkExercise(
       report();
       // A timed check gets a fresh sandbox: the correctness checks' inputs (numbers near 1e12, say)
       // leave type feedback in the student's workers that can slow their code down by half.
-      if (spec.timed && timed) await collect();
+      const fresh = spec.timed && timed;
+      if (fresh) await collect();
       const outcome = await runOne(spec, {
         sandbox: async () => {
           if (sandbox?.failure) await collect();
-          sandbox ??= await Sandbox.open({
-            kitRoot,
-            slug: entry.slug,
-            sourceDir: dir,
-            files: entry.files,
-            memoryMb: options.memoryMb,
-            heapMb: options.heapMb,
-            outputBytes: options.outputBytes,
-            signal: options.signal,
-            casualties,
-            ...(options.cpus ? { cpus: options.cpus } : {}),
-          });
+          if (!sandbox && fresh && spare) {
+            const ready = spare;
+            spare = undefined;
+            sandbox = await ready;
+          }
+          sandbox ??= await open(fresh ? timedSpecs : untimedSpecs);
           return sandbox;
         },
         kitRoot,
@@ -310,6 +327,7 @@ export async function checkExercise(
     }
   } finally {
     await collect();
+    await spare?.then((unused) => unused.close(), () => {});
   }
   const score = results.reduce((sum, r) => sum + r.score, 0);
   const maxScore = results.reduce((sum, r) => sum + r.maxScore, 0);
@@ -325,6 +343,11 @@ export async function checkExercise(
     seconds: (performance.now() - started) / 1000,
     machine: machine(cores),
   });
+}
+
+/** Every pool size the given checks ask for (`CheckSpec.pools`), each once. */
+function poolsOf(specs: readonly CheckSpec[], cores: number): number[] {
+  return [...new Set(specs.flatMap((spec) => spec.pools?.(cores) ?? []))];
 }
 
 async function runOne(

@@ -117,6 +117,11 @@ class Peer {
     this.#channel = undefined;
   }
 
+  /** Starts the Worker now rather than at the first request. */
+  start(): void {
+    this.#channel ??= this.#start();
+  }
+
   /** Sends one request and resolves with the reply and the round trip in seconds. */
   run(message: { id: number; op: unknown }): Promise<[WorkerMessage, number]> {
     this.#channel ??= this.#start();
@@ -157,11 +162,16 @@ const student = new Peer(() => {
   // also keeps the requests out of the student's self.onmessage.
   const { port1, port2 } = new MessageChannel();
   worker.onmessage = null;
-  worker.postMessage({ exerciseUrl: config.exerciseUrl, libUrl: config.libUrl, port: port2 }, [
-    port2,
-  ]);
+  worker.postMessage({
+    exerciseUrl: config.exerciseUrl,
+    libUrl: config.libUrl,
+    port: port2,
+    ...(config.pools ? { pools: config.pools } : {}),
+  }, [port2]);
   return { worker, channel: port1 };
 });
+// With pools to warm, the student Worker starts now: its pools come up while the grader is busy.
+if (config.pools?.length) student.start();
 const reference = new Peer(() => {
   const worker = new Worker(new URL("./reference_worker.ts", import.meta.url), {
     type: "module",

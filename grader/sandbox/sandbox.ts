@@ -106,6 +106,12 @@ export interface SandboxOptions {
   casualties?: Casualties;
   /** The cores the subprocess is pinned to (`taskset`, Linux): its lane's. Default: not pinned. */
   cpus?: readonly number[];
+  /**
+   * The pool sizes the checks will ask for: the student Worker starts and warms them up at once
+   * when the sandbox opens (a Worker started inside a Worker waits about a second before it runs
+   * its first task; warmed together, the pools wait once). Default: none, pools start on demand.
+   */
+  pools?: readonly number[];
 }
 
 /** Options of one sandbox call. */
@@ -422,6 +428,7 @@ export class Sandbox {
       exerciseUrl: pathToFileURL(`${workspace}/exercises/${options.slug}/`).href,
       libUrl: pathToFileURL(`${workspace}/lib/mod.ts`).href,
       readable: [workspace],
+      ...(options.pools?.length ? { pools: [...options.pools] } : {}),
     };
     const writer = process.stdin.getWriter();
     await writer.write(new TextEncoder().encode(JSON.stringify(config)));
