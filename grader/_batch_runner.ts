@@ -9,9 +9,9 @@
  */
 import type { ExerciseGrader, Submission } from "./batch.ts";
 import type { CatalogEntry } from "./catalog.ts";
-import { checkExercise, CHECKS_BY_SLUG } from "./runner.ts";
+import { checkExercise, CHECKS_BY_SLUG, openTimedSandbox } from "./runner.ts";
 import { type CheckResult, type ExerciseResult, exerciseStatus } from "./result.ts";
-import { SandboxFailure } from "./sandbox/sandbox.ts";
+import { type Sandbox, SandboxFailure } from "./sandbox/sandbox.ts";
 import { SweepAnswerError, withSweep } from "./sweep.ts";
 
 /** Limits of the batch's sandbox runs. */
@@ -61,8 +61,27 @@ export function runnerGrader(options: RunnerGraderOptions): ExerciseGrader {
     if (!seeds.has(key)) seeds.set(key, Math.floor(Math.random() * 1_000_000));
     return seeds.get(key)!;
   };
+  // The timed checks' sandboxes, opened when each exercise's correctness run starts (their
+  // start-up waits overlap it), by student, then exercise; taken by the timed run or closed.
+  const prepared = new Map<string, Map<string, Promise<Sandbox | undefined>>>();
+  const take = (entry: CatalogEntry, submission: Submission) => {
+    const mine = prepared.get(submission.student);
+    const sandbox = mine?.get(entry.slug);
+    mine?.delete(entry.slug);
+    return sandbox;
+  };
   return {
     correctness(entry, submission, signal, cpus) {
+      if ((CHECKS_BY_SLUG[entry.slug] ?? []).some((spec) => spec.timed)) {
+        const opening = openTimedSandbox(entry, {
+          ...limits,
+          source: { kind: "submission", dir: submission.exercisesDir },
+          signal,
+        });
+        opening.catch(() => {});
+        if (!prepared.has(submission.student)) prepared.set(submission.student, new Map());
+        prepared.get(submission.student)!.set(entry.slug, opening);
+      }
       return checkExercise(entry, {
         ...(cpus ? { cpus } : {}),
         ...limits,
@@ -72,6 +91,11 @@ export function runnerGrader(options: RunnerGraderOptions): ExerciseGrader {
         seed: seedOf(entry, submission),
         signal,
       });
+    },
+    async release(submission) {
+      const left = [...(prepared.get(submission.student)?.values() ?? [])];
+      prepared.delete(submission.student);
+      await Promise.all(left.map((opening) => opening.then((s) => s?.close(), () => {})));
     },
     async timed(entry, submission, correctness, signal) {
       const result = await timedResult(entry, submission, correctness, signal);
@@ -103,9 +127,11 @@ export function runnerGrader(options: RunnerGraderOptions): ExerciseGrader {
     const passed = (name: string) =>
       correctness.checks.some((check) => check.name === name && check.status === "passed");
     const runnable = specs.some((spec) => (spec.requires ?? []).every(passed));
+    const ahead = take(entry, submission);
     if (runnable) {
       return await checkExercise(entry, {
         ...limits,
+        ...(ahead ? { timedSandbox: ahead } : {}),
         source: { kind: "submission", dir: submission.exercisesDir },
         ...(submission.problems ? { problems: submission.problems } : {}),
         timed: true,
@@ -114,6 +140,7 @@ export function runnerGrader(options: RunnerGraderOptions): ExerciseGrader {
         signal,
       });
     }
+    await ahead?.then((unused) => unused?.close(), () => {});
     const checks = correctness.checks.map((check): CheckResult => {
       const spec = specs.find((candidate) => candidate.name === check.name);
       if (!spec || check.status !== "skipped") return check;

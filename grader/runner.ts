@@ -99,6 +99,12 @@ export interface CheckExerciseOptions {
   previous?: ExerciseResult;
   /** The cores the sandboxes are pinned to (the batch's lane). Default: not pinned. */
   cpus?: readonly number[];
+  /**
+   * A sandbox opened ahead for the timed checks ({@linkcode openTimedSandbox}), used instead of
+   * opening a fresh one when they start; closed by this run whether it was used or not. Default:
+   * with timed checks on and no `previous`, one is opened when the run starts.
+   */
+  timedSandbox?: Promise<Sandbox | undefined>;
 }
 
 /** The name of the check that reports what ingestion refused (links, devices, oversized files). */
@@ -226,26 +232,13 @@ export async function checkExercise(
   let sandbox: Sandbox | undefined;
   const casualties: Casualties = new Map();
   const open = (which: readonly CheckSpec[]) =>
-    Sandbox.open({
-      kitRoot,
-      slug: entry.slug,
-      sourceDir: dir,
-      files: entry.files,
-      memoryMb: options.memoryMb,
-      heapMb: options.heapMb,
-      outputBytes: options.outputBytes,
-      signal: options.signal,
-      casualties,
-      pools: poolsOf(which, cores),
-      ...(options.cpus ? { cpus: options.cpus } : {}),
-    });
+    openSandbox(entry, dir, { ...options, kitRoot, cores, casualties }, which);
   const timedSpecs = timed ? specs.filter((spec) => spec.timed) : [];
   const untimedSpecs = specs.filter((spec) => !spec.timed);
   // The timed checks' fresh sandbox opens now, beside the correctness checks: its start-up and its
   // pools' warm-up (about a second of waiting, see SandboxOptions.pools) overlap their work.
-  let spare: Promise<Sandbox> | undefined = timedSpecs.length > 0 && !previous
-    ? open(timedSpecs)
-    : undefined;
+  let spare: Promise<Sandbox | undefined> | undefined = options.timedSandbox ??
+    (timedSpecs.length > 0 && !previous ? open(timedSpecs) : undefined);
   spare?.catch(() => {});
   let output = previous?.output ?? "";
   const collect = async () => {
@@ -302,6 +295,8 @@ export async function checkExercise(
             const ready = spare;
             spare = undefined;
             sandbox = await ready;
+            // One that ended while it waited (the budget, say) is replaced like any ended sandbox.
+            if (sandbox?.failure && !options.signal?.aborted) await collect();
           }
           sandbox ??= await open(fresh ? timedSpecs : untimedSpecs);
           return sandbox;
@@ -327,7 +322,7 @@ export async function checkExercise(
     }
   } finally {
     await collect();
-    await spare?.then((unused) => unused.close(), () => {});
+    await spare?.then((unused) => unused?.close(), () => {});
   }
   const score = results.reduce((sum, r) => sum + r.score, 0);
   const maxScore = results.reduce((sum, r) => sum + r.maxScore, 0);
@@ -343,6 +338,61 @@ export async function checkExercise(
     seconds: (performance.now() - started) / 1000,
     machine: machine(cores),
   });
+}
+
+/** Opens a sandbox on an exercise's files for the given checks, with their pools warmed. */
+function openSandbox(
+  entry: CatalogEntry,
+  dir: string,
+  options: CheckExerciseOptions & { kitRoot: string; cores: number; casualties?: Casualties },
+  specs: readonly CheckSpec[],
+): Promise<Sandbox> {
+  return Sandbox.open({
+    kitRoot: options.kitRoot,
+    slug: entry.slug,
+    sourceDir: dir,
+    files: entry.files,
+    memoryMb: options.memoryMb,
+    heapMb: options.heapMb,
+    outputBytes: options.outputBytes,
+    signal: options.signal,
+    ...(options.casualties ? { casualties: options.casualties } : {}),
+    pools: poolsOf(specs, options.cores),
+    ...(options.cpus ? { cpus: options.cpus } : {}),
+  });
+}
+
+/**
+ * Opens, ahead of time, the fresh sandbox an exercise's timed checks will run in, so that its
+ * start-up and its pools' warm-up (about a second of waiting) overlap other work: the batch opens
+ * it when the exercise's correctness run starts and hands it to the timed run
+ * ({@linkcode CheckExerciseOptions.timedSandbox}). No student code runs in it until the timed
+ * checks call it. It is never pinned (a timed run has the machine to itself).
+ *
+ * @param entry The exercise.
+ * @param options Where the files come from (an ingested submission), the limits, the signal.
+ * @returns The opening sandbox, or `undefined` when the exercise has no timed check.
+ *
+ * @example Usage
+ * ```ts
+ * import { openTimedSandbox } from "./runner.ts";
+ * import { equal } from "node:assert/strict";
+ *
+ * const entry = { id: 1, slug: "01_guess_run_times", title: "X", files: ["a.ts"], hint: "h" };
+ * equal(await openTimedSandbox(entry, { cores: 2 }), undefined);
+ * ```
+ */
+export async function openTimedSandbox(
+  entry: CatalogEntry,
+  options: Omit<CheckExerciseOptions, "cpus" | "previous" | "timedSandbox"> = {},
+): Promise<Sandbox | undefined> {
+  const specs = (CHECKS_BY_SLUG[entry.slug] ?? []).filter((spec) => spec.timed);
+  if (specs.length === 0) return undefined;
+  const kitRoot = options.kitRoot ?? KIT_ROOT;
+  const cores = options.cores ?? await usableCores();
+  // The sandbox copies the files by ingestion's rules (no link, no oversized file).
+  const dir = await sourceDir(entry, options.source ?? { kind: "exercises" }, kitRoot);
+  return await openSandbox(entry, dir, { ...options, kitRoot, cores }, specs);
 }
 
 /** Every pool size the given checks ask for (`CheckSpec.pools`), each once. */
