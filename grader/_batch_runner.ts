@@ -71,18 +71,8 @@ export function runnerGrader(options: RunnerGraderOptions): ExerciseGrader {
     return sandbox;
   };
   return {
-    correctness(entry, submission, signal, cpus) {
-      if ((CHECKS_BY_SLUG[entry.slug] ?? []).some((spec) => spec.timed)) {
-        const opening = openTimedSandbox(entry, {
-          ...limits,
-          source: { kind: "submission", dir: submission.exercisesDir },
-          signal,
-        });
-        opening.catch(() => {});
-        if (!prepared.has(submission.student)) prepared.set(submission.student, new Map());
-        prepared.get(submission.student)!.set(entry.slug, opening);
-      }
-      return checkExercise(entry, {
+    async correctness(entry, submission, signal, cpus) {
+      const result = await checkExercise(entry, {
         ...(cpus ? { cpus } : {}),
         ...limits,
         source: { kind: "submission", dir: submission.exercisesDir },
@@ -91,6 +81,19 @@ export function runnerGrader(options: RunnerGraderOptions): ExerciseGrader {
         seed: seedOf(entry, submission),
         signal,
       });
+      // When its timed checks will run, their sandbox opens now, still in the correctness lane
+      // (beside the student's other exercises), and is warm and quiet before the timed lane starts.
+      if (runnable(entry, result)) {
+        const opening = openTimedSandbox(entry, {
+          ...limits,
+          source: { kind: "submission", dir: submission.exercisesDir },
+          signal,
+        });
+        if (!prepared.has(submission.student)) prepared.set(submission.student, new Map());
+        prepared.get(submission.student)!.set(entry.slug, opening);
+        await opening.catch(() => {});
+      }
+      return result;
     },
     async release(submission) {
       const left = [...(prepared.get(submission.student)?.values() ?? [])];
@@ -126,9 +129,8 @@ export function runnerGrader(options: RunnerGraderOptions): ExerciseGrader {
     if (specs.length === 0) return undefined;
     const passed = (name: string) =>
       correctness.checks.some((check) => check.name === name && check.status === "passed");
-    const runnable = specs.some((spec) => (spec.requires ?? []).every(passed));
     const ahead = take(entry, submission);
-    if (runnable) {
+    if (runnable(entry, correctness)) {
       return await checkExercise(entry, {
         ...limits,
         ...(ahead ? { timedSandbox: ahead } : {}),
@@ -155,6 +157,15 @@ export function runnerGrader(options: RunnerGraderOptions): ExerciseGrader {
     });
     return rescore(correctness, checks);
   }
+}
+
+/** Whether some timed check of the exercise will run: every check it `requires` passed. */
+function runnable(entry: CatalogEntry, correctness: ExerciseResult): boolean {
+  const passed = (name: string) =>
+    correctness.checks.some((check) => check.name === name && check.status === "passed");
+  return (CHECKS_BY_SLUG[entry.slug] ?? []).some((spec) =>
+    spec.timed && (spec.requires ?? []).every(passed)
+  );
 }
 
 function rescore(result: ExerciseResult, checks: CheckResult[]): ExerciseResult {

@@ -365,7 +365,8 @@ function openSandbox(
 /**
  * Opens, ahead of time, the fresh sandbox an exercise's timed checks will run in, so that its
  * start-up and its pools' warm-up (about a second of waiting) overlap other work: the batch opens
- * it when the exercise's correctness run starts and hands it to the timed run
+ * it when the exercise's correctness run ends with its timed checks runnable, while the student's
+ * other exercises still run, and hands it to the timed run
  * ({@linkcode CheckExerciseOptions.timedSandbox}). No student code runs in it until the timed
  * checks call it. It is never pinned (a timed run has the machine to itself).
  *

@@ -35,6 +35,7 @@ interface WorkerMessage {
   activeChildren?: number;
   exit?: number;
   trusted?: unknown;
+  warmed?: boolean;
 }
 
 const config = JSON.parse(await new Response(Deno.stdin.readable).text()) as HarnessConfig;
@@ -58,6 +59,7 @@ class Peer {
   #channel: Channel | undefined;
   #pending: ((message: WorkerMessage) => void) | undefined;
   #pendingId: number | undefined;
+  #warmed = Promise.withResolvers<void>();
 
   constructor(make: () => Started) {
     this.#make = make;
@@ -77,6 +79,12 @@ class Peer {
           },
         });
         this.#discard();
+        return;
+      }
+      // The driver's word that its pools are warm (sent before any student file loads); a later
+      // one changes nothing.
+      if (message?.warmed === true) {
+        this.#warmed.resolve();
         return;
       }
       // A message that does not answer the pending request is ignored: it cannot end the timed
@@ -111,6 +119,7 @@ class Peer {
   }
 
   #discard(): void {
+    this.#warmed.resolve();
     this.#worker?.terminate();
     if (this.#channel instanceof MessagePort) this.#channel.close();
     this.#worker = undefined;
@@ -120,6 +129,14 @@ class Peer {
   /** Starts the Worker now rather than at the first request. */
   start(): void {
     this.#channel ??= this.#start();
+  }
+
+  /** Settles when the Worker says its pools are warm, when it ends, or after `ms`. */
+  warmed(ms: number): Promise<void> {
+    return Promise.race([
+      this.#warmed.promise,
+      new Promise<void>((resolve) => setTimeout(resolve, ms)),
+    ]);
   }
 
   /** Sends one request and resolves with the reply and the round trip in seconds. */
@@ -170,7 +187,9 @@ const student = new Peer(() => {
   }, [port2]);
   return { worker, channel: port1 };
 });
-// With pools to warm, the student Worker starts now: its pools come up while the grader is busy.
+// With pools to warm, the student Worker starts now, and the harness answers the grader's channel
+// once they are warm (or after WARM_MS): an open sandbox is then a quiet one, ready to be timed.
+const WARM_MS = 8_000;
 if (config.pools?.length) student.start();
 const reference = new Peer(() => {
   const worker = new Worker(new URL("./reference_worker.ts", import.meta.url), {
@@ -292,6 +311,7 @@ function sendable(request: Request, reply: Reply): Reply {
   };
 }
 
+if (config.pools?.length) await student.warmed(WARM_MS);
 await writeLine(conn, { token: config.token });
 for await (const line of readLines(conn.readable)) {
   const request = decodeWire(line) as Request;

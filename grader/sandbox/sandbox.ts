@@ -109,7 +109,9 @@ export interface SandboxOptions {
   /**
    * The pool sizes the checks will ask for: the student Worker starts and warms them up at once
    * when the sandbox opens (a Worker started inside a Worker waits about a second before it runs
-   * its first task; warmed together, the pools wait once). Default: none, pools start on demand.
+   * its first task; warmed together, the pools wait once), and `open` resolves once they are warm
+   * (at most 8 s; no student file is loaded by then), so an open sandbox is quiet. Default: none,
+   * pools start on demand.
    */
   pools?: readonly number[];
 }

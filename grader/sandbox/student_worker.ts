@@ -488,7 +488,11 @@ scope.onmessage = (event: MessageEvent) => {
   const port = data.port;
   send = port.postMessage.bind(port);
   captureLib().then(() => {
-    if (Array.isArray(data.pools)) warmPools(data.pools);
+    if (Array.isArray(data.pools)) {
+      warmPools(data.pools);
+      // The harness waits for this before it answers the grader: the sandbox opens warm.
+      Promise.all(warming.values()).then(() => send({ warmed: true }));
+    }
     port.onmessage = answer;
   });
 };
