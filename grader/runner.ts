@@ -102,6 +102,12 @@ export interface CheckExerciseOptions {
   cpus?: readonly number[];
   /** Whether the student files are type-checked first (`grader/sandbox/typecheck.ts`). Default `true`. */
   typeCheck?: boolean;
+  /**
+   * A sandbox opened ahead for the timed checks ({@linkcode openTimedSandbox}), used instead of
+   * opening a fresh one when they start; closed by this run whether it was used or not. Default:
+   * with timed checks on and no `previous`, one is opened when the run starts.
+   */
+  timedSandbox?: Promise<Sandbox | undefined>;
 }
 
 /** The name of the check that reports what ingestion refused (links, devices, oversized files). */
@@ -227,6 +233,15 @@ export async function checkExercise(
 
   let sandbox: Sandbox | undefined;
   const casualties: Casualties = new Map();
+  const open = (which: readonly CheckSpec[]) =>
+    openSandbox(entry, dir, { ...options, kitRoot, cores, casualties }, which);
+  const timedSpecs = timed ? specs.filter((spec) => spec.timed) : [];
+  const untimedSpecs = specs.filter((spec) => !spec.timed);
+  // The timed checks' fresh sandbox opens now, beside the correctness checks: its start-up and its
+  // pools' warm-up (about a second of waiting, see SandboxOptions.pools) overlap their work.
+  let spare: Promise<Sandbox | undefined> | undefined = options.timedSandbox ??
+    (timedSpecs.length > 0 && !previous ? open(timedSpecs) : undefined);
+  spare?.catch(() => {});
   let output = previous?.output ?? "";
   const collect = async () => {
     if (!sandbox) return;
@@ -292,22 +307,19 @@ export async function checkExercise(
       report();
       // A timed check gets a fresh sandbox: the correctness checks' inputs (numbers near 1e12, say)
       // leave type feedback in the student's workers that can slow their code down by half.
-      if (spec.timed && timed) await collect();
+      const fresh = spec.timed && timed;
+      if (fresh) await collect();
       const outcome = await runOne(spec, {
         sandbox: async () => {
           if (sandbox?.failure) await collect();
-          sandbox ??= await Sandbox.open({
-            kitRoot,
-            slug: entry.slug,
-            sourceDir: dir,
-            files: entry.files,
-            memoryMb: options.memoryMb,
-            heapMb: options.heapMb,
-            outputBytes: options.outputBytes,
-            signal: options.signal,
-            casualties,
-            ...(options.cpus ? { cpus: options.cpus } : {}),
-          });
+          if (!sandbox && fresh && spare) {
+            const ready = spare;
+            spare = undefined;
+            sandbox = await ready;
+            // One that ended while it waited (the budget, say) is replaced like any ended sandbox.
+            if (sandbox?.failure && !options.signal?.aborted) await collect();
+          }
+          sandbox ??= await open(fresh ? timedSpecs : untimedSpecs);
           return sandbox;
         },
         kitRoot,
@@ -336,6 +348,7 @@ export async function checkExercise(
     }
   } finally {
     await collect();
+    await spare?.then((unused) => unused?.close(), () => {});
   }
   const score = results.reduce((sum, r) => sum + r.score, 0);
   const maxScore = results.reduce((sum, r) => sum + r.maxScore, 0);
@@ -351,6 +364,67 @@ export async function checkExercise(
     seconds: (performance.now() - started) / 1000,
     machine: machine(cores),
   });
+}
+
+/** Opens a sandbox on an exercise's files for the given checks, with their pools warmed. */
+function openSandbox(
+  entry: CatalogEntry,
+  dir: string,
+  options: CheckExerciseOptions & { kitRoot: string; cores: number; casualties?: Casualties },
+  specs: readonly CheckSpec[],
+): Promise<Sandbox> {
+  return Sandbox.open({
+    kitRoot: options.kitRoot,
+    slug: entry.slug,
+    sourceDir: dir,
+    files: entry.files,
+    memoryMb: options.memoryMb,
+    heapMb: options.heapMb,
+    outputBytes: options.outputBytes,
+    signal: options.signal,
+    ...(options.casualties ? { casualties: options.casualties } : {}),
+    pools: poolsOf(specs, options.cores),
+    ...(options.cpus ? { cpus: options.cpus } : {}),
+  });
+}
+
+/**
+ * Opens, ahead of time, the fresh sandbox an exercise's timed checks will run in, so that its
+ * start-up and its pools' warm-up (about a second of waiting) overlap other work: the batch opens
+ * it when the exercise's correctness run ends with its timed checks runnable, while the student's
+ * other exercises still run, and hands it to the timed run
+ * ({@linkcode CheckExerciseOptions.timedSandbox}). No student code runs in it until the timed
+ * checks call it. It is never pinned (a timed run has the machine to itself).
+ *
+ * @param entry The exercise.
+ * @param options Where the files come from (an ingested submission), the limits, the signal.
+ * @returns The opening sandbox, or `undefined` when the exercise has no timed check.
+ *
+ * @example Usage
+ * ```ts
+ * import { openTimedSandbox } from "./runner.ts";
+ * import { equal } from "node:assert/strict";
+ *
+ * const entry = { id: 1, slug: "01_guess_run_times", title: "X", files: ["a.ts"], hint: "h" };
+ * equal(await openTimedSandbox(entry, { cores: 2 }), undefined);
+ * ```
+ */
+export async function openTimedSandbox(
+  entry: CatalogEntry,
+  options: Omit<CheckExerciseOptions, "cpus" | "previous" | "timedSandbox"> = {},
+): Promise<Sandbox | undefined> {
+  const specs = (CHECKS_BY_SLUG[entry.slug] ?? []).filter((spec) => spec.timed);
+  if (specs.length === 0) return undefined;
+  const kitRoot = options.kitRoot ?? KIT_ROOT;
+  const cores = options.cores ?? await usableCores();
+  // The sandbox copies the files by ingestion's rules (no link, no oversized file).
+  const dir = await sourceDir(entry, options.source ?? { kind: "exercises" }, kitRoot);
+  return await openSandbox(entry, dir, { ...options, kitRoot, cores }, specs);
+}
+
+/** Every pool size the given checks ask for (`CheckSpec.pools`), each once. */
+function poolsOf(specs: readonly CheckSpec[], cores: number): number[] {
+  return [...new Set(specs.flatMap((spec) => spec.pools?.(cores) ?? []))];
 }
 
 async function runOne(

@@ -65,6 +65,11 @@ function workers(context: CheckContext): number {
   return Math.max(2, context.cores);
 }
 
+/** The one pool every check of exercise 2 uses. */
+function poolSizes(cores: number): number[] {
+  return [Math.max(2, cores)];
+}
+
 async function callSum(
   context: CheckContext,
   lo: number,
@@ -95,6 +100,7 @@ function exactCheck(
   return {
     name,
     points: 1,
+    pools: poolSizes,
     async run(context) {
       const cases = ranges(context);
       for (const [lo, hi] of cases) {
@@ -135,6 +141,7 @@ export const CHECKS: readonly CheckSpec[] = [
     name: ON_POOL,
     points: 1,
     requires: [EDGE],
+    pools: poolSizes,
     async run(context) {
       const [lo, hi] = STATS_RANGE;
       context.progress(`parallelSum(${lo}, ${hi}, pool), its threads watched`);
@@ -182,6 +189,7 @@ export const CHECKS: readonly CheckSpec[] = [
     points: 2,
     timed: true,
     requires: [EDGE, RANDOM],
+    pools: poolSizes,
     run(context) {
       const [lo, hi] = TIMED_RANGE;
       const count = workers(context);

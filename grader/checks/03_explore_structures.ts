@@ -302,6 +302,7 @@ export const CHECKS: readonly CheckSpec[] = [
   {
     name: "counter: no update is lost",
     points: 1,
+    pools: () => COUNTER_WORKERS,
     async run(context) {
       const sandbox = await context.sandbox();
       const seen: CounterSeen[] = [];
@@ -438,6 +439,7 @@ export const CHECKS: readonly CheckSpec[] = [
   {
     name: "wordCount: counts merged in a Manager dict",
     points: 1,
+    pools: (cores) => [Math.max(2, cores)],
     async run(context) {
       const texts = wordTexts(context.seed);
       const sandbox = await context.sandbox();
@@ -481,6 +483,7 @@ export const CHECKS: readonly CheckSpec[] = [
   {
     name: PRIMES,
     points: 1,
+    pools: (cores) => [Math.max(2, cores)],
     async run(context) {
       const sandbox = await context.sandbox();
       for (const limit of [0, 2, 3, 100, 10_007, 200_000]) {
@@ -516,6 +519,7 @@ export const CHECKS: readonly CheckSpec[] = [
     points: 1,
     timed: true,
     requires: [PRIMES],
+    pools: (cores) => [Math.max(2, cores)],
     async run(context) {
       // Each pair counts below its own limit (the same on both sides), drawn from the seed and of a
       // size that changes from pair to pair: a count remembered from an earlier call is wrong.

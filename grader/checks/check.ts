@@ -84,6 +84,11 @@ export interface CheckSpec {
   timed?: boolean;
   /** Earlier checks that must pass before this one runs (nothing is timed until it is right). */
   requires?: readonly string[];
+  /**
+   * The pool sizes its calls ask for on `cores` cores: the sandbox starts and warms them up when
+   * it opens (`SandboxOptions.pools`), all at once. Default: none.
+   */
+  pools?(cores: number): readonly number[];
   /** Runs the check. */
   run(context: CheckContext): Promise<Outcome>;
 }

@@ -17,6 +17,11 @@ export interface HarnessConfig {
   libUrl: string;
   /** Folders the student Worker may read (the workspace). */
   readable: string[];
+  /**
+   * The sizes of the pools the student Worker starts and warms up at once, before any request
+   * (`counter_task.ts` `ready`): the checks' pools, so that their workers' start-up waits overlap.
+   */
+  pools?: number[];
 }
 
 const BIGINT_TAG = "$bigint";

@@ -38,6 +38,7 @@ interface WorkerMessage {
   trusted?: unknown;
   probe?: number;
   running?: unknown;
+  warmed?: boolean;
 }
 
 /** How long a stalled call's driver has to say what is still running, in milliseconds. */
@@ -66,6 +67,7 @@ class Peer {
   #pendingId: number | undefined;
   #probe: { id: number; resolve: (running: unknown) => void } | undefined;
   #probes = 0;
+  #warmed = Promise.withResolvers<void>();
 
   constructor(make: () => Started) {
     this.#make = make;
@@ -90,6 +92,12 @@ class Peer {
       if (this.#probe && message?.probe === this.#probe.id) {
         this.#probe.resolve(message.running);
         this.#probe = undefined;
+        return;
+      }
+      // The driver's word that its pools are warm (sent before any student file loads); a later
+      // one changes nothing.
+      if (message?.warmed === true) {
+        this.#warmed.resolve();
         return;
       }
       // A message that does not answer the pending request is ignored: it cannot end the timed
@@ -124,6 +132,7 @@ class Peer {
   }
 
   #discard(): void {
+    this.#warmed.resolve();
     this.#worker?.terminate();
     if (this.#channel instanceof MessagePort) this.#channel.close();
     this.#worker = undefined;
@@ -153,6 +162,19 @@ class Peer {
       };
       channel.postMessage({ probe: id });
     });
+  }
+
+  /** Starts the Worker now rather than at the first request. */
+  start(): void {
+    this.#channel ??= this.#start();
+  }
+
+  /** Settles when the Worker says its pools are warm, when it ends, or after `ms`. */
+  warmed(ms: number): Promise<void> {
+    return Promise.race([
+      this.#warmed.promise,
+      new Promise<void>((resolve) => setTimeout(resolve, ms)),
+    ]);
   }
 
   /** Sends one request and resolves with the reply and the round trip in seconds. */
@@ -195,11 +217,18 @@ const student = new Peer(() => {
   // also keeps the requests out of the student's self.onmessage.
   const { port1, port2 } = new MessageChannel();
   worker.onmessage = null;
-  worker.postMessage({ exerciseUrl: config.exerciseUrl, libUrl: config.libUrl, port: port2 }, [
-    port2,
-  ]);
+  worker.postMessage({
+    exerciseUrl: config.exerciseUrl,
+    libUrl: config.libUrl,
+    port: port2,
+    ...(config.pools ? { pools: config.pools } : {}),
+  }, [port2]);
   return { worker, channel: port1 };
 });
+// With pools to warm, the student Worker starts now, and the harness answers the grader's channel
+// once they are warm (or after WARM_MS): an open sandbox is then a quiet one, ready to be timed.
+const WARM_MS = 8_000;
+if (config.pools?.length) student.start();
 const reference = new Peer(() => {
   const worker = new Worker(new URL("./reference_worker.ts", import.meta.url), {
     type: "module",
@@ -367,6 +396,7 @@ function sendable(request: Request, reply: Reply): Reply {
   };
 }
 
+if (config.pools?.length) await student.warmed(WARM_MS);
 await writeLine(conn, { token: config.token });
 for await (const line of readLines(conn.readable)) {
   const request = decodeWire(line) as Request;

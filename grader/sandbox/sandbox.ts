@@ -108,6 +108,14 @@ export interface SandboxOptions {
   casualties?: Casualties;
   /** The cores the subprocess is pinned to (`taskset`, Linux): its lane's. Default: not pinned. */
   cpus?: readonly number[];
+  /**
+   * The pool sizes the checks will ask for: the student Worker starts and warms them up at once
+   * when the sandbox opens (a Worker started inside a Worker waits about a second before it runs
+   * its first task; warmed together, the pools wait once), and `open` resolves once they are warm
+   * (at most 8 s; no student file is loaded by then), so an open sandbox is quiet. Default: none,
+   * pools start on demand.
+   */
+  pools?: readonly number[];
 }
 
 /** Options of one sandbox call. */
@@ -429,6 +437,7 @@ export class Sandbox {
       exerciseUrl: pathToFileURL(`${workspace}/exercises/${options.slug}/`).href,
       libUrl: pathToFileURL(`${workspace}/lib/mod.ts`).href,
       readable: [workspace],
+      ...(options.pools?.length ? { pools: [...options.pools] } : {}),
     };
     const writer = process.stdin.getWriter();
     await writer.write(new TextEncoder().encode(JSON.stringify(config)));

@@ -151,7 +151,11 @@ async function exported(file: string, name: string): Promise<unknown> {
   return module[name];
 }
 
+/** Pools being warmed up (`HarnessConfig.pools`), by size: settled once every worker ran `ready`. */
+const warming = new Map<number, Promise<void>>();
+
 async function poolOf(workers: number): Promise<LibPool> {
+  await warming.get(workers);
   const known = pools.get(workers);
   if (known) return known;
   const { Pool } = await lib();
@@ -159,6 +163,35 @@ async function poolOf(workers: number): Promise<LibPool> {
   const pool = new Pool({ processes: workers });
   pools.set(workers, pool);
   return pool;
+}
+
+/**
+ * Starts the pools the checks will use and runs the grader's `ready` task once on each of their
+ * workers, all at once and before any student file loads: a nested Worker's start-up waits
+ * (`counter_task.ts`) then overlap instead of adding up pool by pool. A pool that fails to warm up
+ * is dropped; the call that needs it starts a new one and meets the failure itself.
+ */
+function warmPools(sizes: readonly number[]): void {
+  for (const size of new Set(sizes)) {
+    warming.set(
+      size,
+      (async () => {
+        const { Pool, taskFromExport } = await lib();
+        if (!Pool || !taskFromExport) return;
+        const pool = new Pool({ processes: size });
+        pools.set(size, pool);
+        const task = taskFromExport(
+          new URL("../../grader/sandbox/counter_task.ts", exerciseUrl).href,
+          "ready",
+        );
+        // One job per worker: the Pool gives each job to the worker with the fewest in flight.
+        await pool.starmap(task, Array.from({ length: size }, () => []), { chunksize: 1 });
+      })().catch(() => {
+        pools.get(size)?.terminate?.();
+        pools.delete(size);
+      }),
+    );
+  }
 }
 
 /** Starts a lib Manager, whether the lib starts one with `Manager.start()` or `new Manager()`. */
@@ -372,12 +405,22 @@ function answer(event: MessageEvent): void {
 // Requests arrive on the port, which starts only once the lib's methods are captured.
 scope.onmessage = (event: MessageEvent) => {
   scope.onmessage = null;
-  const data = event.data as { exerciseUrl: string; libUrl: string; port: MessagePort };
+  const data = event.data as {
+    exerciseUrl: string;
+    libUrl: string;
+    port: MessagePort;
+    pools?: number[];
+  };
   exerciseUrl = data.exerciseUrl;
   libUrl = data.libUrl;
   const port = data.port;
   send = port.postMessage.bind(port);
   captureLib().then(() => {
+    if (Array.isArray(data.pools)) {
+      warmPools(data.pools);
+      // The harness waits for this before it answers the grader: the sandbox opens warm.
+      Promise.all(warming.values()).then(() => send({ warmed: true }));
+    }
     port.onmessage = answer;
   });
 };

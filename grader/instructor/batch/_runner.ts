@@ -9,9 +9,9 @@
  */
 import type { ExerciseGrader, Submission } from "./_types.ts";
 import type { CatalogEntry } from "../../catalog.ts";
-import { checkExercise, CHECKS_BY_SLUG } from "../../runner.ts";
+import { checkExercise, CHECKS_BY_SLUG, openTimedSandbox } from "../../runner.ts";
 import { type CheckResult, type ExerciseResult, exerciseStatus } from "../../result.ts";
-import { SandboxFailure } from "../../sandbox/sandbox.ts";
+import { type Sandbox, SandboxFailure } from "../../sandbox/sandbox.ts";
 import { SweepAnswerError, withSweep } from "../../measure/sweep_exercise.ts";
 
 /** Limits of the batch's sandbox runs. */
@@ -61,9 +61,18 @@ export function runnerGrader(options: RunnerGraderOptions): ExerciseGrader {
     if (!seeds.has(key)) seeds.set(key, Math.floor(Math.random() * 1_000_000));
     return seeds.get(key)!;
   };
+  // The timed checks' sandboxes, opened when each exercise's correctness run starts (their
+  // start-up waits overlap it), by student, then exercise; taken by the timed run or closed.
+  const prepared = new Map<string, Map<string, Promise<Sandbox | undefined>>>();
+  const take = (entry: CatalogEntry, submission: Submission) => {
+    const mine = prepared.get(submission.student);
+    const sandbox = mine?.get(entry.slug);
+    mine?.delete(entry.slug);
+    return sandbox;
+  };
   return {
-    correctness(entry, submission, signal, cpus) {
-      return checkExercise(entry, {
+    async correctness(entry, submission, signal, cpus) {
+      const result = await checkExercise(entry, {
         ...(cpus ? { cpus } : {}),
         ...limits,
         source: { kind: "submission", dir: submission.exercisesDir },
@@ -72,6 +81,24 @@ export function runnerGrader(options: RunnerGraderOptions): ExerciseGrader {
         seed: seedOf(entry, submission),
         signal,
       });
+      // When its timed checks will run, their sandbox opens now, still in the correctness lane
+      // (beside the student's other exercises), and is warm and quiet before the timed lane starts.
+      if (runnable(entry, result)) {
+        const opening = openTimedSandbox(entry, {
+          ...limits,
+          source: { kind: "submission", dir: submission.exercisesDir },
+          signal,
+        });
+        if (!prepared.has(submission.student)) prepared.set(submission.student, new Map());
+        prepared.get(submission.student)!.set(entry.slug, opening);
+        await opening.catch(() => {});
+      }
+      return result;
+    },
+    async release(submission) {
+      const left = [...(prepared.get(submission.student)?.values() ?? [])];
+      prepared.delete(submission.student);
+      await Promise.all(left.map((opening) => opening.then((s) => s?.close(), () => {})));
     },
     async timed(entry, submission, correctness, signal) {
       const result = await timedResult(entry, submission, correctness, signal);
@@ -102,10 +129,11 @@ export function runnerGrader(options: RunnerGraderOptions): ExerciseGrader {
     if (specs.length === 0) return undefined;
     const passed = (name: string) =>
       correctness.checks.some((check) => check.name === name && check.status === "passed");
-    const runnable = specs.some((spec) => (spec.requires ?? []).every(passed));
-    if (runnable) {
+    const ahead = take(entry, submission);
+    if (runnable(entry, correctness)) {
       return await checkExercise(entry, {
         ...limits,
+        ...(ahead ? { timedSandbox: ahead } : {}),
         source: { kind: "submission", dir: submission.exercisesDir },
         ...(submission.problems ? { problems: submission.problems } : {}),
         timed: true,
@@ -114,6 +142,7 @@ export function runnerGrader(options: RunnerGraderOptions): ExerciseGrader {
         signal,
       });
     }
+    await ahead?.then((unused) => unused?.close(), () => {});
     const checks = correctness.checks.map((check): CheckResult => {
       const spec = specs.find((candidate) => candidate.name === check.name);
       if (!spec || check.status !== "skipped") return check;
@@ -128,6 +157,15 @@ export function runnerGrader(options: RunnerGraderOptions): ExerciseGrader {
     });
     return rescore(correctness, checks);
   }
+}
+
+/** Whether some timed check of the exercise will run: every check it `requires` passed. */
+function runnable(entry: CatalogEntry, correctness: ExerciseResult): boolean {
+  const passed = (name: string) =>
+    correctness.checks.some((check) => check.name === name && check.status === "passed");
+  return (CHECKS_BY_SLUG[entry.slug] ?? []).some((spec) =>
+    spec.timed && (spec.requires ?? []).every(passed)
+  );
 }
 
 function rescore(result: ExerciseResult, checks: CheckResult[]): ExerciseResult {

@@ -54,6 +54,11 @@ export interface ExerciseGrader {
     correctness: ExerciseResult,
     signal: AbortSignal,
   ): Promise<ExerciseResult | undefined>;
+  /**
+   * Frees what the grader kept for a submission between its phases (the timed checks' sandboxes it
+   * opened ahead during correctness); called once the submission is done, whatever happened.
+   */
+  release?(submission: Submission): Promise<void>;
 }
 
 /** What the batch reports while it runs. */

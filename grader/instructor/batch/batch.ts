@@ -441,23 +441,39 @@ export async function gradeBatch(
           row,
         } satisfies SavedStudent,
       );
-    // Correctness, beside other correctness runs; reuse a saved correctness phase.
-    emit({ kind: "student", student: submission.student, phase: "correctness" });
-    const results: ExerciseResult[] = [];
-    for (const entry of catalog.exercises) {
-      const previous = saved?.row.exercises.find((result) => result.exercise === entry.slug);
-      if (previous && !isGraderFailure(previous)) {
-        results.push(previous);
-        continue;
-      }
-      const result = await lanes.shared((cpus) =>
-        budget.charge(() =>
-          guard(entry, () => grader.correctness(entry, submission, runSignal, cpus))
-        )
-      );
-      signal.throwIfAborted();
-      results.push(result);
+    try {
+      return await gradePhases(submission, saved, { budget, runSignal, save, timedDone });
+    } finally {
+      await grader.release?.(submission);
     }
+  }
+
+  async function gradePhases(
+    submission: Submission,
+    saved: SavedStudent | undefined,
+    run: {
+      budget: Budget;
+      runSignal: AbortSignal;
+      save: (row: StudentResult, complete: boolean) => Promise<void>;
+      timedDone: Set<string>;
+    },
+  ): Promise<{ row: StudentResult; failed: boolean }> {
+    const { budget, runSignal, save, timedDone } = run;
+    // Correctness, beside other correctness runs; reuse a saved correctness phase. A submission's
+    // exercises run at once in its lane: most of a correctness run is spent waiting for the
+    // sandbox's nested Workers to start (SandboxOptions.pools), which overlaps; one student's code
+    // is beside only itself, and the budget is charged the phase's wall time once.
+    emit({ kind: "student", student: submission.student, phase: "correctness" });
+    const results: ExerciseResult[] = await lanes.shared((cpus) =>
+      budget.charge(() =>
+        Promise.all(catalog.exercises.map((entry) => {
+          const previous = saved?.row.exercises.find((result) => result.exercise === entry.slug);
+          if (previous && !isGraderFailure(previous)) return previous;
+          return guard(entry, () => grader.correctness(entry, submission, runSignal, cpus));
+        }))
+      )
+    );
+    signal.throwIfAborted();
     await save(studentRow(submission.student, results), false);
     // Timed checks, alone on the machine; a resumed student times only what was not timed yet.
     emit({ kind: "student", student: submission.student, phase: "timed" });

@@ -57,13 +57,17 @@ function result(entry: CatalogEntry, checks: CheckResult[]): ExerciseResult {
 class FakeGrader implements ExerciseGrader {
   calls: string[] = [];
   running = 0;
+  /** The exercises each student has in its correctness phase now. */
+  students = new Map<string, number>();
+  /** The most students in their correctness phase at once (one per lane). */
   maxCorrectness = 0;
   timedOverlaps = 0;
   throwFor = new Set(["gus_links"]);
 
   async correctness(entry: CatalogEntry, submission: { student: string; exercisesDir: string }) {
     this.running++;
-    this.maxCorrectness = Math.max(this.maxCorrectness, this.running);
+    this.students.set(submission.student, (this.students.get(submission.student) ?? 0) + 1);
+    this.maxCorrectness = Math.max(this.maxCorrectness, this.students.size);
     try {
       this.calls.push(`c:${submission.student}:${entry.id}`);
       await new Promise((resolve) => setTimeout(resolve, 5));
@@ -87,6 +91,9 @@ class FakeGrader implements ExerciseGrader {
       return result(entry, [check]);
     } finally {
       this.running--;
+      const left = this.students.get(submission.student)! - 1;
+      if (left === 0) this.students.delete(submission.student);
+      else this.students.set(submission.student, left);
     }
   }
 
@@ -173,7 +180,8 @@ Deno.test("gradeBatch() gives every student a row and writes every file, whateve
       );
       equal(results.score, summary.gradebook.students.find((r) => r.student === student)!.score);
     }
-    // Scheduling: correctness two at once, timed runs never beside anything.
+    // Scheduling: correctness two students at once (each one's exercises together), timed runs
+    // never beside anything.
     equal(grader.maxCorrectness, 2);
     equal(grader.timedOverlaps, 0);
     equal(summary.timing.graded, STUDENTS.length);
@@ -472,7 +480,7 @@ Deno.test({
   try {
     class Pinned extends FakeGrader {
       seen: (readonly number[] | undefined)[] = [];
-      busy: (readonly number[] | undefined)[] = [];
+      busy: { student: string; cpus: readonly number[] | undefined }[] = [];
       overlaps = 0;
       override async correctness(
         entry: CatalogEntry,
@@ -480,14 +488,18 @@ Deno.test({
         _signal?: AbortSignal,
         cpus?: readonly number[],
       ) {
-        const clash = this.busy.some((other) => other?.some((cpu) => cpus?.includes(cpu)));
+        // A student's exercises share its lane; another student's never shares a core with it.
+        const clash = this.busy.some((other) =>
+          other.student !== submission.student && other.cpus?.some((cpu) => cpus?.includes(cpu))
+        );
         if (clash) this.overlaps++;
         this.seen.push(cpus);
-        this.busy.push(cpus);
+        const mine = { student: submission.student, cpus };
+        this.busy.push(mine);
         try {
           return await super.correctness(entry, submission);
         } finally {
-          this.busy.splice(this.busy.indexOf(cpus), 1);
+          this.busy.splice(this.busy.indexOf(mine), 1);
         }
       }
     }
