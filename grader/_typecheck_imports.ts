@@ -40,17 +40,61 @@ const PRAGMAS = [
   /@jsxImportSource(?:Types)?\s+(?:"([^"]*)"|'([^']*)'|([^\s"'*]+))/g,
 ];
 
-/** Every comment of a parsed file: the trivia before each token, the end of file's included. */
-function comments(source: ts.SourceFile): ts.CommentRange[] {
-  const seen = new Map<number, ts.CommentRange>();
+/** The tokens of a parsed file in order (the parser's, so regexes and templates are read right). */
+function tokens(source: ts.SourceFile): ts.Node[] {
+  const leaves: ts.Node[] = [];
   const visit = (node: ts.Node): void => {
-    for (const range of ts.getLeadingCommentRanges(source.text, node.pos) ?? []) {
-      seen.set(range.pos, range);
-    }
-    for (const child of node.getChildren(source)) visit(child);
+    const children = node.getChildren(source);
+    if (children.length === 0) leaves.push(node);
+    for (const child of children) visit(child);
   };
   visit(source);
+  return leaves;
+}
+
+/** Every comment of a parsed file: the trivia before each token, the end of file's included. */
+function comments(source: ts.SourceFile, leaves: readonly ts.Node[]): ts.CommentRange[] {
+  const seen = new Map<number, ts.CommentRange>();
+  for (const leaf of leaves) {
+    for (
+      const range of [
+        ...ts.getTrailingCommentRanges(source.text, leaf.pos) ?? [],
+        ...ts.getLeadingCommentRanges(source.text, leaf.pos) ?? [],
+      ]
+    ) seen.set(range.pos, range);
+  }
   return [...seen.values()];
+}
+
+const STRING_KINDS = new Set([
+  ts.SyntaxKind.StringLiteral,
+  ts.SyntaxKind.NoSubstitutionTemplateLiteral,
+]);
+
+/**
+ * The string tokens in the place of a module specifier: after `from`, `import`, or `(` that
+ * follows `import` or `require`. Wider than the grammar (`import source`, `import defer`, a
+ * clause TypeScript cannot parse are all "after from"), so no form is missed.
+ */
+function tokenSpecifiers(source: ts.SourceFile, leaves: readonly ts.Node[]): Found[] {
+  const found: Found[] = [];
+  for (const [index, leaf] of leaves.entries()) {
+    if (!STRING_KINDS.has(leaf.kind)) continue;
+    const before = leaves[index - 1]?.getText(source);
+    const call = leaves[index - 2]?.getText(source);
+    if (
+      before === "from" || before === "import" ||
+      (before === "(" && (call === "import" || call === "require"))
+    ) {
+      const raw = leaf.getText(source);
+      found.push({
+        value: (leaf as ts.StringLiteral).text,
+        raw: raw.slice(1, -1),
+        pos: leaf.getStart(source),
+      });
+    }
+  }
+  return found;
 }
 
 function pragmaSpecifiers(text: string, range: ts.CommentRange): Found[] {
@@ -74,6 +118,8 @@ function pragmaSpecifiers(text: string, range: ts.CommentRange): Found[] {
  * (anywhere in the file, not only where Deno reads them: refusing more is safe).
  */
 function specifiers(name: string, text: string): Found[] {
+  // TypeScript's own pre-processor, and the parser's tokens: the pre-processor alone is fooled by
+  // a regex literal holding a quote (`/"/`), the parser alone by what it cannot parse.
   const info = ts.preProcessFile(text, true, true);
   const scanner = ts.createScanner(ts.ScriptTarget.Latest, true, ts.LanguageVariant.Standard, text);
   const found: Found[] = info.importedFiles.map((reference) => {
@@ -84,8 +130,11 @@ function specifiers(name: string, text: string): Found[] {
     return { value: reference.fileName, raw, pos: reference.pos };
   });
   const source = ts.createSourceFile(name, text, ts.ScriptTarget.Latest, true);
-  for (const range of comments(source)) found.push(...pragmaSpecifiers(text, range));
-  return found;
+  const leaves = tokens(source);
+  found.push(...tokenSpecifiers(source, leaves));
+  for (const range of comments(source, leaves)) found.push(...pragmaSpecifiers(text, range));
+  // One report per place: the two readings mostly agree.
+  return [...new Map(found.map((one) => [one.pos, one])).values()];
 }
 
 /** Why a specifier may not be followed, or `undefined` when it stays in the copy (or is no file). */

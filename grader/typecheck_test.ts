@@ -150,6 +150,23 @@ const REFUSED: [string, string, string][] = [
     "../../../../../../../../../../etc/passwd",
   ],
   [
+    "an import after a regex holding a quote",
+    'const r = /"/; import z from "/dev/zero"; //"\n',
+    "/dev/zero",
+  ],
+  [
+    "an import after a regex holding a backtick",
+    "const r = /`/; import z from '/dev/zero'; //`\n",
+    "/dev/zero",
+  ],
+  [
+    "a @ts-types after a regex like a comment",
+    'const r = /\\/*/; // @ts-types="/dev/zero"\n',
+    "/dev/zero",
+  ],
+  ["an import defer", 'import defer * as ns from "/dev/zero";\n', "/dev/zero"],
+  ["an import source", 'import source s from "/dev/zero";\n', "/dev/zero"],
+  [
     "a unicode-escaped specifier",
     'import z from "\\u002fdev\\u002fzero";\n',
     "\\u002fdev\\u002fzero",
