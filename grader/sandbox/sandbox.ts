@@ -277,7 +277,21 @@ function harnessEnv(denoDir: string): Record<string, string> {
   return env;
 }
 
-async function residentMb(pid: number): Promise<number> {
+/**
+ * A process's resident memory, from `/proc/PID/status` `VmRSS` (Linux).
+ *
+ * @param pid The process.
+ * @returns Its resident memory in MB, or 0 where the OS does not say (or it has ended).
+ *
+ * @example Usage
+ * ```ts
+ * import { residentMb } from "./sandbox.ts";
+ * import { ok } from "node:assert/strict";
+ *
+ * ok((await residentMb(Deno.pid)) >= 0);
+ * ```
+ */
+export async function residentMb(pid: number): Promise<number> {
   try {
     const status = await Deno.readTextFile(`/proc/${pid}/status`);
     const match = /VmRSS:\s+(\d+)\s+kB/.exec(status);

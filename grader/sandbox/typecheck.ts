@@ -5,10 +5,19 @@
  * becomes a check result with status `error` that names file, line and column; an exercise with one
  * is not `passed` (`exerciseStatus`).
  *
+ * `deno check` has no permission system: it reads any file a module names. So before it runs,
+ * every import of the copied files is read with TypeScript's parser and one that leaves the copy
+ * (or hides itself behind an escape) is refused, and `deno check` is not run at all. Its memory is
+ * capped too (Linux), and its time.
+ *
  * @module
  */
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import type { CheckResult } from "../result.ts";
+import { type RefusedImport, refusedImports } from "./_typecheck_imports.ts";
+import { residentMb } from "./sandbox.ts";
+
+export type { RefusedImport } from "./_typecheck_imports.ts";
 
 /** The name every type-check result carries. */
 export const TYPE_CHECK_NAME = "type check";
@@ -43,19 +52,24 @@ export interface TypeCheckOptions {
   timeoutMs?: number;
   /** Ends `deno check` when aborted. */
   signal?: AbortSignal;
+  /** The resident memory `deno check` may use, in MB (Linux only). Default 1536. */
+  memoryMb?: number;
 }
 
 /** What the type check found: its errors, or why it could not say. */
 export type TypeCheckReport =
   | { kind: "checked"; diagnostics: TypeDiagnostic[]; seconds: number }
-  | { kind: "unchecked"; reason: string; seconds: number };
+  | { kind: "unchecked"; reason: string; seconds: number }
+  | { kind: "refused"; imports: RefusedImport[]; seconds: number };
 
 const DEFAULT_TIMEOUT_MS = 60_000;
+const DEFAULT_MEMORY_MB = 1536;
+const MEMORY_POLL_MS = 50;
 /** Errors shown at most; the rest are counted in the last one. */
 const MAX_SHOWN = 8;
 
-const OUTSIDE =
-  "this file is outside the exercise folder and lib/: import only the exercise's files and ../../lib/mod.ts";
+const IMPORT_ONLY = "import only the exercise's files and ../../lib/mod.ts";
+const OUTSIDE = `this file is outside the exercise folder and lib/: ${IMPORT_ONLY}`;
 const HEADER = /^(?:(TS\d+) \[ERROR\]|error): (.*)$/;
 const AT = /^\s+at (file:\/\/\S+):(\d+):(\d+)\s*$/;
 
@@ -174,12 +188,71 @@ export function parseDiagnostics(text: string, root: string, slug: string): Type
   return diagnostics;
 }
 
+/** Runs `deno check` on the copy: its output, or why it was ended (time, memory, a cancel). */
+async function runDenoCheck(
+  root: string,
+  roots: readonly string[],
+  options: TypeCheckOptions,
+): Promise<{ output: Deno.CommandOutput; failure?: string }> {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const memoryMb = options.memoryMb ?? DEFAULT_MEMORY_MB;
+  const timeout = AbortSignal.timeout(timeoutMs);
+  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "check",
+      `--config=${root}/deno.json`,
+      "--no-lock",
+      "--no-remote",
+      "--no-npm",
+      "--quiet",
+      ...roots,
+    ],
+    cwd: root,
+    clearEnv: true,
+    env: { DENO_DIR: `${root}/.deno`, NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+    signal,
+  }).spawn();
+  let overMb: number | undefined;
+  let polling = false;
+  const poll = setInterval(async () => {
+    if (polling || overMb !== undefined) return;
+    polling = true;
+    const mb = await residentMb(child.pid);
+    polling = false;
+    if (mb <= memoryMb || overMb !== undefined) return;
+    overMb = mb;
+    try {
+      child.kill("SIGKILL");
+    } catch {
+      // It ended on its own meanwhile.
+    }
+  }, MEMORY_POLL_MS);
+  try {
+    const output = await child.output();
+    if (overMb !== undefined) {
+      return { output, failure: `deno check used more than ${memoryMb} MB of memory` };
+    }
+    if (timeout.aborted) {
+      return { output, failure: `deno check did not finish within ${timeoutMs / 1000} s` };
+    }
+    if (signal.aborted) return { output, failure: "the check was cancelled" };
+    return { output };
+  } finally {
+    clearInterval(poll);
+  }
+}
+
 /**
  * Type-checks an exercise's student files as `deno check` would in the kit, on a private copy.
  *
  * @param options The files, the kit, a time limit.
- * @returns The errors found, or why nothing could be said (no student file, a timeout, `deno
- * check` failing without a diagnostic).
+ * @returns The errors found, the imports refused before `deno check` ran (a file outside the
+ * copy, an escaped specifier), or why nothing could be said (no student file, a timeout, too much
+ * memory, `deno check` failing without a diagnostic).
  *
  * @example Usage
  * ```ts ignore
@@ -196,43 +269,27 @@ export async function typeCheck(options: TypeCheckOptions): Promise<TypeCheckRep
     if (roots.length === 0) {
       return { kind: "unchecked", reason: "no student file to check", seconds: seconds() };
     }
+    const rootUrl = `${pathToFileURL(root).href}/`;
     await Deno.writeTextFile(
       `${root}/deno.json`,
-      JSON.stringify({ compilerOptions: await readCompilerOptions(options.kitRoot) }),
+      JSON.stringify({
+        compilerOptions: await readCompilerOptions(options.kitRoot),
+        // A backstop behind the refusal: any file: URL outside the copy maps into a folder of
+        // the copy that does not exist, so a form the scan missed is "not found", never read.
+        imports: { "file:///": `${rootUrl}.outside/`, [rootUrl]: rootUrl },
+      }),
     );
-    const timeout = AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
-    const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
-    const output = await new Deno.Command(Deno.execPath(), {
-      args: [
-        "check",
-        `--config=${root}/deno.json`,
-        "--no-lock",
-        "--no-remote",
-        "--no-npm",
-        "--quiet",
-        ...roots,
-      ],
-      cwd: root,
-      clearEnv: true,
-      env: { DENO_DIR: `${root}/.deno`, NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" },
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-      signal,
-    }).output();
-    if (signal.aborted) {
-      const reason = timeout.aborted
-        ? `deno check did not finish within ${(options.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 1000} s`
-        : "the check was cancelled";
-      return { kind: "unchecked", reason, seconds: seconds() };
-    }
+    const refused = await refusedImports(root, roots, `${root}/exercises/${options.slug}`);
+    if (refused.length > 0) return { kind: "refused", imports: refused, seconds: seconds() };
+    const run = await runDenoCheck(root, roots, options);
+    if (run.failure) return { kind: "unchecked", reason: run.failure, seconds: seconds() };
     const decoder = new TextDecoder();
-    const text = `${decoder.decode(output.stdout)}\n${decoder.decode(output.stderr)}`;
+    const text = `${decoder.decode(run.output.stdout)}\n${decoder.decode(run.output.stderr)}`;
     const diagnostics = parseDiagnostics(text, root, options.slug);
-    if (output.success || diagnostics.length > 0) {
+    if (run.output.success || diagnostics.length > 0) {
       return { kind: "checked", diagnostics, seconds: seconds() };
     }
-    const last = text.trim().split("\n").at(-1) ?? `exit code ${output.code}`;
+    const last = text.trim().split("\n").at(-1) ?? `exit code ${run.output.code}`;
     return { kind: "unchecked", reason: `deno check failed: ${last}`, seconds: seconds() };
   } finally {
     await Deno.remove(root, { recursive: true }).catch(() => {});
@@ -240,7 +297,7 @@ export async function typeCheck(options: TypeCheckOptions): Promise<TypeCheckRep
 }
 
 /**
- * Turns a type-check report into check results: one `error` result per error (at most
+ * Turns a type-check report into check results: one `error` result per error or refused import (at most
  * {@linkcode MAX_SHOWN}, the last counting the rest), `inconclusive` when nothing could be said
  * though there were files, none when the files type-check. Each scores 0 of 0 points: a type error
  * costs no points by itself, but an exercise with one is not `passed`.
@@ -263,6 +320,16 @@ export async function typeCheck(options: TypeCheckOptions): Promise<TypeCheckRep
  * ```
  */
 export function typeCheckResults(report: TypeCheckReport): CheckResult[] {
+  if (report.kind === "refused") {
+    return report.imports.slice(0, MAX_SHOWN).map((refused) => ({
+      name: TYPE_CHECK_NAME,
+      status: "error",
+      message:
+        `${refused.file}:${refused.line}: cannot import "${refused.specifier}": ${refused.reason}; ${IMPORT_ONLY}`,
+      score: 0,
+      maxScore: 0,
+    }));
+  }
   if (report.kind === "unchecked") {
     if (report.reason === "no student file to check") return [];
     return [{

@@ -97,13 +97,152 @@ Deno.test("typeCheck() quotes nothing of a file outside the exercise that an imp
   const options = await fixture({ "a.ts": `import "${outside}";\nexport const a = 1;\n` });
   try {
     const report = await typeCheck(options);
-    equal(report.kind, "checked");
+    equal(report.kind, "refused");
     const text = JSON.stringify(typeCheckResults(report));
     ok(!text.includes("SECRET_TOKEN"), text);
-    match(text, /outside the exercise folder/);
+    match(text, /names a file outside the exercise/);
   } finally {
     await Deno.remove(options.sourceDir, { recursive: true });
     await Deno.remove(outside);
+  }
+});
+
+/** Each form of import Deno's module graph follows, naming a file outside the private copy. */
+const REFUSED: [string, string, string][] = [
+  ["a static import of /dev/zero", 'import zero from "/dev/zero";\n', "/dev/zero"],
+  ["an export from", 'export * from "/dev/zero";\n', "/dev/zero"],
+  ["a side-effect import", 'import "/dev/zero";\n', "/dev/zero"],
+  ["an import type", 'import type { X } from "/dev/zero";\n', "/dev/zero"],
+  ["a dynamic import", 'await import("/dev/zero");\n', "/dev/zero"],
+  ["a template dynamic import", "await import(`/dev/zero`);\n", "/dev/zero"],
+  ["a typeof import()", 'type T = typeof import("/dev/zero");\n', "/dev/zero"],
+  ["an import = require()", 'import z = require("/dev/zero");\n', "/dev/zero"],
+  ["a reference path", '/// <reference path="/dev/zero" />\n', "/dev/zero"],
+  ["a reference types", "/// <reference types='/dev/zero' />\n", "/dev/zero"],
+  ["a @ts-types comment", '// @ts-types="/dev/zero"\nimport x from "./a.ts";\n', "/dev/zero"],
+  [
+    "a @deno-types comment",
+    '/* @deno-types="/dev/zero" */\nimport x from "./a.ts";\n',
+    "/dev/zero",
+  ],
+  ["a json import", 'import j from "/dev/zero" with { type: "json" };\n', "/dev/zero"],
+  ["a text import", 'import t from "/dev/zero" with { type: "text" };\n', "/dev/zero"],
+  ["a bytes import", 'import b from "/dev/zero" with { type: "bytes" };\n', "/dev/zero"],
+  [
+    "a specifier behind comments",
+    'import /* a */ z /* b */ from /* c */ "/dev/zero";\n',
+    "/dev/zero",
+  ],
+  [
+    "a solutions/ file by absolute path",
+    `import { run } from "${KIT_ROOT}/solutions/03_explore_structures/word_count.ts";\n`,
+    `${KIT_ROOT}/solutions/03_explore_structures/word_count.ts`,
+  ],
+  [
+    "a solutions/ file by file: URL",
+    `import { run } from "file://${KIT_ROOT}/solutions/03_explore_structures/word_count.ts";\n`,
+    `file://${KIT_ROOT}/solutions/03_explore_structures/word_count.ts`,
+  ],
+  ["an upper-case FILE: URL", 'import z from "FILE:///dev/zero";\n', "FILE:///dev/zero"],
+  [
+    "a relative path climbing out",
+    'import p from "../../../../../../../../../../etc/passwd";\n',
+    "../../../../../../../../../../etc/passwd",
+  ],
+  [
+    "an import after a regex holding a quote",
+    'const r = /"/; import z from "/dev/zero"; //"\n',
+    "/dev/zero",
+  ],
+  [
+    "an import after a regex holding a backtick",
+    "const r = /`/; import z from '/dev/zero'; //`\n",
+    "/dev/zero",
+  ],
+  [
+    "a @ts-types after a regex like a comment",
+    'const r = /\\/*/; // @ts-types="/dev/zero"\n',
+    "/dev/zero",
+  ],
+  ["an import defer", 'import defer * as ns from "/dev/zero";\n', "/dev/zero"],
+  ["an import source", 'import source s from "/dev/zero";\n', "/dev/zero"],
+  [
+    "a unicode-escaped specifier",
+    'import z from "\\u002fdev\\u002fzero";\n',
+    "\\u002fdev\\u002fzero",
+  ],
+  ["a hex-escaped specifier", 'import z from "./\\x61.ts";\n', "./\\x61.ts"],
+  ["a percent-encoded climb", 'import z from "./%2e%2e/%2e%2e/x.ts";\n', "./%2e%2e/%2e%2e/x.ts"],
+];
+
+for (const [form, code, specifier] of REFUSED) {
+  Deno.test(`typeCheck() refuses ${form} without running deno check`, async () => {
+    const options = await fixture({
+      "a.ts": "export const a = 1;\n",
+      "b.ts": `// line 1\n${code}export const b = 2;\n`,
+    });
+    try {
+      const report = await typeCheck(options);
+      // "refused" is returned before deno check is started: nothing was read outside.
+      equal(report.kind, "refused", JSON.stringify(report));
+      if (report.kind !== "refused") return;
+      equal(report.imports.length, 1, JSON.stringify(report.imports));
+      deepEqual(
+        report.imports.map(({ file, line, specifier }) => ({ file, line, specifier })),
+        [{ file: "b.ts", line: 2, specifier }],
+      );
+      const [result] = typeCheckResults(report);
+      equal(result?.status, "error");
+      equal(result?.name, "type check");
+      ok(result?.message.startsWith(`b.ts:2: cannot import "${specifier}": `), result?.message);
+      match(
+        result?.message ?? "",
+        /import only the exercise's files and \.\.\/\.\.\/lib\/mod\.ts$/,
+      );
+    } finally {
+      await Deno.remove(options.sourceDir, { recursive: true });
+    }
+  });
+}
+
+Deno.test("typeCheck() checks honest imports: lib/, import type, node:, a sibling, prose in comments", async () => {
+  const options = await fixture({
+    "word_count.ts": [
+      'import { Pool } from "../../lib/mod.ts";',
+      'import type { Pool as P } from "../../lib/mod.ts";',
+      'import { cpus } from "node:os";',
+      'import { helper } from "./counter.ts";',
+      '// Reading "/dev/zero" would never end: import x from "/dev/zero" is refused.',
+      "/* see ../../../../etc/passwd and file:///dev/zero */",
+      "export const size = (pool: P): number => cpus().length + helper();",
+      "export const kind: unknown = Pool;",
+      "",
+    ].join("\n"),
+    "counter.ts": 'export function helper(): number {\n  return "/dev/zero".length;\n}\n',
+  });
+  try {
+    const report = await typeCheck(options);
+    deepEqual({ ...report, seconds: 0 }, { kind: "checked", diagnostics: [], seconds: 0 });
+  } finally {
+    await Deno.remove(options.sourceDir, { recursive: true });
+  }
+});
+
+Deno.test("typeCheck() ends deno check past its memory cap (Linux)", {
+  ignore: Deno.build.os !== "linux",
+}, async () => {
+  const options = await fixture({ "word_count.ts": WORD_COUNT("[text, counts, 'w:']") });
+  try {
+    // Any deno check is over 1 MB: the cap, not the file, ends it.
+    const report = await typeCheck({ ...options, memoryMb: 1 });
+    deepEqual({ ...report, seconds: 0 }, {
+      kind: "unchecked",
+      reason: "deno check used more than 1 MB of memory",
+      seconds: 0,
+    });
+    match(typeCheckResults(report)[0]?.message ?? "", /^Not type-checked: deno check used more/);
+  } finally {
+    await Deno.remove(options.sourceDir, { recursive: true });
   }
 });
 
