@@ -169,6 +169,9 @@ export const CHECKS: readonly CheckSpec[] = [
           seconds: reply.seconds,
           cpu: reply.trusted?.cpuSeconds ?? usage.cpuSeconds,
           threadSeconds: usage.workerThreadSeconds,
+          ...(usage.olderWorkerThreadSeconds
+            ? { callerSeconds: usage.olderWorkerThreadSeconds[0] ?? 0 }
+            : {}),
           otherCores: usage.otherCores,
         });
         // Too little CPU is not a matter of scheduling: no retry.

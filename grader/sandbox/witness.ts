@@ -179,6 +179,11 @@ export interface CallUsage {
    * the Processes'), leaving out the runtime's own threads (V8's garbage collector, I/O).
    */
   workerThreadSeconds?: number[];
+  /**
+   * The same for the Worker threads that already ran before the call (the calling thread, the
+   * harness's): a pool made for the call runs on threads that are new (Linux).
+   */
+  olderWorkerThreadSeconds?: number[];
   /** Cores the rest of the machine kept busy on average over the call (machine minus sandbox). */
   otherCores?: number;
   /** The machine's cores, as its reader counts them. */
@@ -308,6 +313,9 @@ export function usageBetween(before: Snapshot, after: Snapshot, harnessCpu?: num
     const all = [...after.threads];
     usage.threadSeconds = all.map(delta).sort((a, b) => b - a);
     usage.workerThreadSeconds = all.filter(([tid]) => after.workerThreads?.has(tid)).map(delta)
+      .sort((a, b) => b - a);
+    usage.olderWorkerThreadSeconds = all
+      .filter(([tid]) => after.workerThreads?.has(tid) && before.threads!.has(tid)).map(delta)
       .sort((a, b) => b - a);
   }
   if (before.machine && after.machine && wallSeconds > 0) {
