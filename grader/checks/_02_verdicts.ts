@@ -65,9 +65,9 @@ export function granularityAdvice(
 }
 
 /** The most of the reference's CPU time the calling thread may use during a call. */
-export const CALLER_SHARE = 0.3;
+export const CALLER_SHARE = 0.2;
 /** Slack over {@linkcode CALLER_SHARE}: /proc counts in 10 ms ticks, and making a pool costs some. */
-export const CALLER_SLACK_SECONDS = 0.03;
+export const CALLER_SLACK_SECONDS = 0.02;
 
 /** What {@linkcode threadsOutcome} judges: one call and the reference, as witnessed. */
 export interface ThreadFacts {
@@ -165,6 +165,17 @@ export function threadsOutcome(facts: ThreadFacts): Outcome {
     const fair = (0.3 * used) / count;
     const shares = facts.threadSeconds.slice(0, count + 1);
     const busy = facts.threadSeconds.filter((seconds) => seconds >= fair).length;
+    if (used < MIN_WORK_SHARE * referenceCpu) {
+      return {
+        status: "failed",
+        message: `The call used ${
+          formatSeconds(cpu)
+        } of CPU time, but the Worker threads alive when it returned used only ${
+          formatSeconds(used)
+        } of it: the adding ran on threads that ended before parallelSum returned (Workers it made itself?); use the pool it is given`,
+        measurements,
+      };
+    }
     const split = shares.map((seconds) => formatSeconds(seconds)).join(" + ");
     if (busy < count) {
       return {
