@@ -64,6 +64,11 @@ export function granularityAdvice(
   } on average${busy}, so the tasks are big enough: look for work done outside them (add the partial sums as bigint once per task, not per number), and ${chunk}.`;
 }
 
+/** The most of the reference's CPU time the calling thread may use during a call. */
+export const CALLER_SHARE = 0.2;
+/** Slack over {@linkcode CALLER_SHARE}: /proc counts in 10 ms ticks, and making a pool costs some. */
+export const CALLER_SLACK_SECONDS = 0.02;
+
 /** What {@linkcode threadsOutcome} judges: one call and the reference, as witnessed. */
 export interface ThreadFacts {
   /** The workers given. */
@@ -80,6 +85,11 @@ export interface ThreadFacts {
   cpu?: number;
   /** Each JavaScript Worker thread's CPU time over the call, largest first (Linux). */
   threadSeconds?: number[];
+  /**
+   * The CPU time of the busiest Worker thread that ran before the call (the calling thread; the
+   * pool's workers are made for the call), in seconds (Linux).
+   */
+  callerSeconds?: number;
   /** Cores the rest of the machine used during the call. */
   otherCores?: number;
 }
@@ -102,6 +112,9 @@ export interface ThreadFacts {
  * equal(threadsOutcome({ ...facts, cpu: 0.26, threadSeconds: [0.13, 0.12, 0.01] }).status, "passed");
  * equal(threadsOutcome({ ...facts, cpu: 0.26, threadSeconds: [0.25, 0.01] }).status, "failed");
  * equal(threadsOutcome({ ...facts, cpu: 0.26 }).status, "passed");
+ * // The caller added while two workers spun:
+ * const spun = { ...facts, cpu: 0.75, threadSeconds: [0.25, 0.25, 0.25], callerSeconds: 0.25 };
+ * equal(threadsOutcome(spun).status, "failed");
  * ```
  */
 export function threadsOutcome(facts: ThreadFacts): Outcome {
@@ -129,6 +142,22 @@ export function threadsOutcome(facts: ThreadFacts): Outcome {
     };
   }
   const busyMachine = facts.otherCores !== undefined && facts.otherCores > DISTURBED_CORES;
+  // The calling thread splits the range and adds a few partial sums; the adding is the pool's.
+  // Workers left spinning while it adds make the pool's threads look busy, not the caller idle.
+  if (
+    facts.callerSeconds !== undefined &&
+    facts.callerSeconds > CALLER_SHARE * referenceCpu + CALLER_SLACK_SECONDS
+  ) {
+    return {
+      status: "failed",
+      message: `The calling thread used ${
+        formatSeconds(facts.callerSeconds)
+      } of CPU time during the call, while summing the range takes ${
+        formatSeconds(referenceCpu)
+      }: the adding ran in parallelSum itself, not in the pool's tasks; cut [lo, hi) into spans and sum them in pool tasks`,
+      measurements,
+    };
+  }
   if (facts.threadSeconds) {
     // A Worker thread is busy with at least 30% of an even share of what the Worker threads used
     // (a late worker takes fewer spans, and /proc counts in 10 ms ticks).
@@ -136,6 +165,17 @@ export function threadsOutcome(facts: ThreadFacts): Outcome {
     const fair = (0.3 * used) / count;
     const shares = facts.threadSeconds.slice(0, count + 1);
     const busy = facts.threadSeconds.filter((seconds) => seconds >= fair).length;
+    if (used < MIN_WORK_SHARE * referenceCpu) {
+      return {
+        status: "failed",
+        message: `The call used ${
+          formatSeconds(cpu)
+        } of CPU time, but the Worker threads alive when it returned used only ${
+          formatSeconds(used)
+        } of it: the adding ran on threads that ended before parallelSum returned (Workers it made itself?); use the pool it is given`,
+        measurements,
+      };
+    }
     const split = shares.map((seconds) => formatSeconds(seconds)).join(" + ");
     if (busy < count) {
       return {

@@ -25,6 +25,11 @@ export const StudentOpSchema = z.discriminatedUnion("op", [
     name: z.string(),
     args: z.array(z.unknown()),
     pool: z.number().int().positive().optional(),
+    /**
+     * A new pool for this call (the warm one of that size is terminated first): its workers are
+     * threads that start during the call, told apart from the calling thread by the OS witness.
+     */
+    freshPool: z.boolean().optional(),
     manager: z.boolean().optional(),
   }),
   /**

@@ -154,10 +154,14 @@ async function exported(file: string, name: string): Promise<unknown> {
 /** Pools being warmed up (`HarnessConfig.pools`), by size: settled once every worker ran `ready`. */
 const warming = new Map<number, Promise<void>>();
 
-async function poolOf(workers: number): Promise<LibPool> {
+async function poolOf(workers: number, fresh = false): Promise<LibPool> {
   await warming.get(workers);
   const known = pools.get(workers);
-  if (known) return known;
+  if (known && !fresh) return known;
+  if (known) {
+    pools.delete(workers);
+    await known.terminate?.();
+  }
   const { Pool } = await lib();
   if (!Pool) throw new Error("the lib has no Pool yet");
   const pool = new Pool({ processes: workers });
@@ -272,7 +276,7 @@ async function run(op: StudentOp): Promise<Record<string, unknown>> {
       const args = [...op.args];
       let pool: LibPool | undefined;
       if (op.pool) {
-        pool = await poolOf(op.pool);
+        pool = await poolOf(op.pool, op.freshPool);
         args.push(pool);
       }
       if (op.manager) {

@@ -179,6 +179,11 @@ export interface CallUsage {
    * the Processes'), leaving out the runtime's own threads (V8's garbage collector, I/O).
    */
   workerThreadSeconds?: number[];
+  /**
+   * The same for the Worker threads that already ran at the `older` snapshot (the calling thread,
+   * the harness's), when the pool was made after it (Linux).
+   */
+  olderWorkerThreadSeconds?: number[];
   /** Cores the rest of the machine kept busy on average over the call (machine minus sandbox). */
   otherCores?: number;
   /** The machine's cores, as its reader counts them. */
@@ -255,16 +260,38 @@ export class Witness {
    *
    * @param pid The sandbox process.
    * @param call The call; its result may carry the harness's `trusted.cpuSeconds`.
+   * @param older The snapshot whose threads count as older than the call (default: the one taken
+   * just before it).
    * @returns The call's result and the usage.
    */
   async around<T extends { trusted?: { cpuSeconds?: number } }>(
     pid: number,
     call: () => Promise<T>,
+    older?: Snapshot,
   ): Promise<{ result: T; usage: CallUsage }> {
     const before = await this.snapshot(pid);
     const result = await call();
     const after = await this.snapshot(pid);
-    return { result, usage: usageBetween(before, after, result.trusted?.cpuSeconds) };
+    return { result, usage: usageBetween(before, after, result.trusted?.cpuSeconds, older) };
+  }
+
+  /**
+   * Waits until process `pid`'s Worker threads stop using CPU time (a pool's workers still loading
+   * their code), at most `maxMs`.
+   *
+   * @param pid The sandbox process.
+   * @param maxMs The longest wait, in ms.
+   */
+  async settle(pid: number, maxMs = 1000): Promise<void> {
+    const end = this.#clock() + maxMs / 1000;
+    let last = await this.snapshot(pid);
+    while (this.#clock() < end) {
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      const now = await this.snapshot(pid);
+      const used = usageBetween(last, now).workerThreadSeconds;
+      if (!used || used.every((seconds) => seconds === 0)) return;
+      last = now;
+    }
   }
 }
 
@@ -275,6 +302,7 @@ export class Witness {
  * @param before The first snapshot.
  * @param after The second.
  * @param harnessCpu The harness's `cpuUsage()` over the call, if it reported one.
+ * @param older The snapshot whose threads count as older than the call (default: `before`).
  * @returns The usage.
  *
  * @example Usage
@@ -289,7 +317,12 @@ export class Witness {
  * equal(Number(usage.otherCores!.toFixed(2)), 0.4);
  * ```
  */
-export function usageBetween(before: Snapshot, after: Snapshot, harnessCpu?: number): CallUsage {
+export function usageBetween(
+  before: Snapshot,
+  after: Snapshot,
+  harnessCpu?: number,
+  older: Snapshot = before,
+): CallUsage {
   const wallSeconds = Math.max(0, after.at - before.at);
   let cpuSeconds: number | undefined;
   let processWitness: CallUsage["processWitness"] = "none";
@@ -308,6 +341,9 @@ export function usageBetween(before: Snapshot, after: Snapshot, harnessCpu?: num
     const all = [...after.threads];
     usage.threadSeconds = all.map(delta).sort((a, b) => b - a);
     usage.workerThreadSeconds = all.filter(([tid]) => after.workerThreads?.has(tid)).map(delta)
+      .sort((a, b) => b - a);
+    usage.olderWorkerThreadSeconds = all
+      .filter(([tid]) => after.workerThreads?.has(tid) && older.threads?.has(tid)).map(delta)
       .sort((a, b) => b - a);
   }
   if (before.machine && after.machine && wallSeconds > 0) {
