@@ -3,46 +3,33 @@
  * `list`,
  * with the exit codes of the contract: 0 every check passed, 1 some did not, 2 bad usage or input,
  * 3 the grader itself failed. Arguments in, a command run, result data rendered; nothing here
- * decides a verdict.
+ * decides a verdict. This file parses and dispatches: the commands live in `student/` (`check.ts`,
+ * `hint.ts`, `list.ts`, `watch.ts`, `sweep.ts`) and `_instructor_commands.ts`.
  *
  * @module
  */
 import { parseArgs } from "node:util";
 import { EXIT } from "./_exit.ts";
 import { INSTRUCTOR_COMMANDS, runInstructorCommand } from "./_instructor_commands.ts";
-import {
-  type Catalog,
-  type CatalogEntry,
-  CatalogError,
-  findExercise,
-  loadCatalog,
-} from "./catalog.ts";
+import { type Catalog, CatalogError, loadCatalog } from "./catalog.ts";
 import { kitRequirement, tooOld } from "./deno_version.ts";
-import { renderJson } from "./report/json.ts";
-import { renderExercise, useColor } from "./report/terminal.ts";
-import { progressPath, readProgress, recordProgress } from "./student/progress.ts";
-import { watchFolder } from "./student/watch.ts";
-import type { ExerciseResult } from "./result.ts";
-import { checkExercise, type CheckExerciseOptions, KIT_ROOT, type Source } from "./runner.ts";
+import { useColor } from "./report/terminal.ts";
+import { type CheckExerciseOptions, KIT_ROOT, type Source } from "./runner.ts";
 import { SWEEP_TARGETS } from "./measure/sweep_exercise.ts";
-import { checkWithSweep, sweepCommand } from "./student/sweep.ts";
+import { type CliIo, hasFolder, pickExercise, UsageError } from "./student/_command.ts";
+import { runChecks } from "./student/check.ts";
+import { hintText } from "./student/hint.ts";
+import { list } from "./student/list.ts";
+import { sweepCommand } from "./student/sweep.ts";
+import { watchCommand } from "./student/watch.ts";
 
 /** The exit codes of the contract: one table for every command (grader/_exit.ts). */
 export { EXIT };
 
-/** A user's mistake: one line on stderr, exit code 2, no stack trace. */
-export class UsageError extends Error {
-  /**
-   * Makes a usage error.
-   *
-   * @param message What is wrong and what to do.
-   */
-  constructor(message: string) {
-    super(message);
-    this.name = "UsageError";
-  }
-}
+/** A user's mistake, and where the CLI writes (grader/student/_command.ts). */
+export { type CliIo, UsageError };
 
+/** A user's mistake: one line on stderr, exit code 2, no stack trace. */
 /** Each student command's one-line usage, shown by `--help` and after a usage mistake. */
 const STUDENT_USAGE: Readonly<Record<string, string>> = {
   check: "deno task check N|all [--json] [--sweep] [--seed N]",
@@ -92,17 +79,6 @@ function optionError(error: unknown, command: string | undefined): UsageError {
 }
 
 /** Where the CLI writes; replaced in tests. */
-export interface CliIo {
-  /** Writes to stdout. */
-  out(text: string): void;
-  /** Writes to stderr. */
-  err(text: string): void;
-  /** Whether to colour stdout. */
-  color: boolean;
-  /** Whether stderr is a terminal (progress lines go there). */
-  progress: boolean;
-}
-
 const encoder = new TextEncoder();
 
 /** The real terminal. */
@@ -125,161 +101,61 @@ export interface MainOptions {
   denoVersion?: string;
 }
 
-function exerciseList(catalog: Catalog): string {
-  const ids = catalog.exercises.map((entry) => entry.id);
-  return `${Math.min(...ids)}-${Math.max(...ids)}`;
-}
-
-function pickExercise(catalog: Catalog, name: string | undefined, command: string): CatalogEntry {
-  if (name === undefined) {
-    throw new UsageError(
-      `${command} needs an exercise: deno task ${command} N, with N in ${exerciseList(catalog)}`,
-    );
-  }
-  const entry = findExercise(catalog, name);
-  if (!entry) {
-    throw new UsageError(
-      `no exercise ${name}: exercises are ${exerciseList(catalog)} (deno task list)`,
-    );
-  }
-  return entry;
-}
-
-async function hasFolder(path: string): Promise<boolean> {
+/** The command line's options, parsed; a mistake is a usage error. */
+function parse(args: readonly string[]) {
   try {
-    return (await Deno.stat(path)).isDirectory;
-  } catch {
-    return false;
+    return parseArgs({
+      args: [...args],
+      allowPositionals: true,
+      options: {
+        json: { type: "boolean", default: false },
+        solution: { type: "boolean", default: false },
+        more: { type: "boolean", default: false },
+        sweep: { type: "boolean", default: false },
+        seed: { type: "string" },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    });
+  } catch (error) {
+    throw optionError(error, args.find((arg) => !arg.startsWith("-")));
   }
 }
 
-async function runChecks(
-  entries: readonly CatalogEntry[],
-  flags: { json: boolean; solution: boolean; sweep?: boolean },
-  kitRoot: string,
-  io: CliIo,
-  runner: CheckExerciseOptions,
+/** `deno task sweep N`: checks that the exercise has a sweep (and the kit its solutions), then runs it. */
+async function sweep(
+  catalog: Catalog,
+  name: string | undefined,
+  options: {
+    kitRoot: string;
+    io: CliIo;
+    runner: CheckExerciseOptions;
+    solution: boolean;
+    json: boolean;
+  },
 ): Promise<number> {
-  const source: Source = flags.solution ? { kind: "solutions" } : { kind: "exercises" };
+  const { kitRoot, io, runner } = options;
+  const flags = options;
+  const entry = pickExercise(catalog, name, "sweep");
+  if (SWEEP_TARGETS[entry.slug] === undefined) {
+    throw new UsageError(
+      `exercise ${entry.id} has no timed parallel check to sweep: sweepable exercises are ${
+        catalog.exercises.filter((e) => SWEEP_TARGETS[e.slug]).map((e) => e.id).join(", ")
+      }`,
+    );
+  }
   if (flags.solution && !(await hasFolder(`${kitRoot}/solutions`))) {
     throw new UsageError(
       "this kit has no solutions/ (a student kit): --solution works only in the instructor's kit",
     );
   }
-  const results: ExerciseResult[] = [];
-  for (const entry of entries) {
-    let result = await checkExercise(entry, {
-      kitRoot,
-      source,
-      ...runner,
-      onProgress: io.progress
-        ? (event) => {
-          const detail = event.detail ? `: ${event.detail}` : "";
-          const line = `${event.exercise} [${
-            event.index + 1
-          }/${event.total}] ${event.check}${detail}`;
-          io.err(`\r\x1b[2K${line.slice(0, 100)}`);
-        }
-        : undefined,
-    });
-    if (io.progress) io.err("\r\x1b[2K");
-    if (flags.sweep) {
-      result = await checkWithSweep(entry, result, { kitRoot, source, io, ...runner });
-    }
-    results.push(result);
-    if (!flags.solution) {
-      await recordProgress(progressPath(kitRoot), result).catch(() => {});
-    }
-    if (!flags.json) {
-      const stuck = result.status === "passed" || flags.solution
-        ? ""
-        : `\n  stuck? deno task hint ${entry.id}`;
-      io.out(`${renderExercise(result, { color: io.color, title: entry.title })}${stuck}\n\n`);
-    }
-  }
-  if (flags.json) io.out(renderJson(results) + "\n");
-  else if (results.length > 1) {
-    const passed = results.filter((result) => result.status === "passed").length;
-    const score = results.reduce((sum, result) => sum + result.score, 0);
-    const maxScore = results.reduce((sum, result) => sum + result.maxScore, 0);
-    io.out(`${passed} of ${results.length} exercises passed · ${score}/${maxScore} points\n`);
-  }
-  return results.every((result) => result.status === "passed") ? EXIT.passed : EXIT.failed;
-}
-
-/**
- * The text of `deno task hint N`: the first hint, and with `more` every further one, each more
- * explicit; without it, how to ask for them.
- *
- * @param entry The exercise.
- * @param more Whether to show the further hints.
- * @returns The text, ending with a newline.
- */
-function hintText(entry: CatalogEntry, more: boolean): string {
-  const further = entry.more ?? [];
-  const parts = [`${entry.slug} · ${entry.title}`, entry.hint];
-  if (more) parts.push(...further);
-  else if (further.length > 0) {
-    parts.push(`More explicit hints: deno task hint ${entry.id} --more (try the first one first)`);
-  }
-  return `${parts.join("\n\n")}\n`;
-}
-
-async function list(catalog: Catalog, kitRoot: string, io: CliIo): Promise<number> {
-  const progress = await readProgress(progressPath(kitRoot));
-  for (const entry of catalog.exercises) {
-    const last = progress.exercises[entry.slug];
-    const state = last
-      ? `${last.status} ${last.score}/${last.maxScore} (${
-        last.checkedAt.slice(0, 16).replace("T", " ")
-      })`
-      : "not checked yet";
-    io.out(
-      `${String(entry.id).padStart(2)}  ${entry.slug.padEnd(24)} ${
-        entry.title.padEnd(30)
-      } ${state}\n`,
-    );
-  }
-  return EXIT.passed;
-}
-
-async function watch(
-  catalog: Catalog,
-  name: string | undefined,
-  kitRoot: string,
-  io: CliIo,
-  runner: CheckExerciseOptions,
-): Promise<number> {
-  let entry: CatalogEntry;
-  if (name === undefined) {
-    const progress = await readProgress(progressPath(kitRoot));
-    entry = catalog.exercises.find((e) => progress.exercises[e.slug]?.status !== "passed") ??
-      catalog.exercises[0]!;
-  } else {
-    entry = pickExercise(catalog, name, "watch");
-  }
-  const once = async () => {
-    if (io.color) io.out("\x1b[2J\x1b[H");
-    await runChecks([entry], { json: false, solution: false }, kitRoot, io, runner);
-    io.out(`watching ${entry.slug}/ for changes (Ctrl-C to stop)\n`);
-  };
-  const stop = new AbortController();
-  const onInterrupt = () => stop.abort();
-  try {
-    Deno.addSignalListener("SIGINT", onInterrupt);
-  } catch {
-    // No signals on this platform: Ctrl-C ends the process.
-  }
-  try {
-    await watchFolder(`${kitRoot}/exercises/${entry.slug}`, once, { signal: stop.signal });
-  } finally {
-    try {
-      Deno.removeSignalListener("SIGINT", onInterrupt);
-    } catch {
-      // Never added.
-    }
-  }
-  return EXIT.passed;
+  const source: Source = flags.solution ? { kind: "solutions" } : { kind: "exercises" };
+  return await sweepCommand(entry, {
+    kitRoot,
+    source,
+    io,
+    json: flags.json,
+    ...runner,
+  });
 }
 
 /**
@@ -310,23 +186,7 @@ export async function main(args: readonly string[], options: MainOptions = {}): 
     if (first !== undefined && Object.hasOwn(INSTRUCTOR_COMMANDS, first)) {
       return await runInstructorCommand(first, rest, { err: io.err });
     }
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args: [...args],
-        allowPositionals: true,
-        options: {
-          json: { type: "boolean", default: false },
-          solution: { type: "boolean", default: false },
-          more: { type: "boolean", default: false },
-          sweep: { type: "boolean", default: false },
-          seed: { type: "string" },
-          help: { type: "boolean", short: "h", default: false },
-        },
-      });
-    } catch (error) {
-      throw optionError(error, args.find((arg) => !arg.startsWith("-")));
-    }
+    const parsed = parse(args);
     const [command, name, extra] = parsed.positionals;
     if (parsed.values.help || command === undefined) {
       const instructor = await hasFolder(`${kitRoot}/solutions`);
@@ -360,7 +220,7 @@ export async function main(args: readonly string[], options: MainOptions = {}): 
     switch (command) {
       case "check": {
         const entries = name === "all" ? catalog.exercises : [pickExercise(catalog, name, "check")];
-        return await runChecks(entries, parsed.values, kitRoot, io, runner);
+        return await runChecks(entries, { ...parsed.values, kitRoot, io, runner });
       }
       case "hint": {
         const entry = pickExercise(catalog, name, "hint");
@@ -372,33 +232,10 @@ export async function main(args: readonly string[], options: MainOptions = {}): 
           throw new UsageError(`unexpected argument ${name}: deno task list takes no argument`);
         }
         return await list(catalog, kitRoot, io);
-      case "sweep": {
-        const entry = pickExercise(catalog, name, "sweep");
-        if (SWEEP_TARGETS[entry.slug] === undefined) {
-          throw new UsageError(
-            `exercise ${entry.id} has no timed parallel check to sweep: sweepable exercises are ${
-              catalog.exercises.filter((e) => SWEEP_TARGETS[e.slug]).map((e) => e.id).join(", ")
-            }`,
-          );
-        }
-        if (parsed.values.solution && !(await hasFolder(`${kitRoot}/solutions`))) {
-          throw new UsageError(
-            "this kit has no solutions/ (a student kit): --solution works only in the instructor's kit",
-          );
-        }
-        const source: Source = parsed.values.solution
-          ? { kind: "solutions" }
-          : { kind: "exercises" };
-        return await sweepCommand(entry, {
-          kitRoot,
-          source,
-          io,
-          json: parsed.values.json,
-          ...runner,
-        });
-      }
+      case "sweep":
+        return await sweep(catalog, name, { ...parsed.values, kitRoot, io, runner });
       case "watch":
-        return await watch(catalog, name, kitRoot, io, runner);
+        return await watchCommand(catalog, name, { kitRoot, io, runner });
       default:
         throw new UsageError(`unknown command ${command}: use check, watch, hint, list or sweep`);
     }

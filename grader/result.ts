@@ -6,56 +6,18 @@
  * @module
  */
 import { z } from "zod";
+import { capText, TEXT_CAPS } from "./_caps.ts";
+import { SweepSchema } from "./_sweep_schema.ts";
 
-/**
- * The caps on text that comes from student code (error names and messages, stacks, printed output,
- * values shown in messages, the student id), in UTF-16 code units, applied where that text enters
- * a result ({@linkcode capText}); and the cap on one exercise's whole result as JSON
- * ({@linkcode capResult}), so that a student's row stays small whatever the code sent.
- *
- * @example Usage
- * ```ts
- * import { TEXT_CAPS } from "./result.ts";
- * import { ok } from "node:assert/strict";
- *
- * ok(TEXT_CAPS.message < TEXT_CAPS.output && TEXT_CAPS.output < TEXT_CAPS.result);
- * ```
- */
-export const TEXT_CAPS = {
-  /** A check's message. */
-  message: 2_000,
-  /** The student's output kept with an exercise's result. */
-  output: 8 * 1024,
-  /** A student id. */
-  id: 256,
-  /** One exercise's result, serialised. */
-  result: 64 * 1024,
-} as const;
-
-/**
- * Cuts text to a cap, saying how much was cut; text under the cap is returned as it is. A
- * surrogate pair is never split.
- *
- * @param text The text.
- * @param cap The most UTF-16 code units kept (the note on what was cut comes on top).
- * @returns The text, cut.
- *
- * @example Usage
- * ```ts
- * import { capText } from "./result.ts";
- * import { equal } from "node:assert/strict";
- *
- * equal(capText("short", 10), "short");
- * equal(capText("x".repeat(30), 10), "xxxxxxxxxx[... 20 more characters cut]");
- * ```
- */
-export function capText(text: string, cap: number): string {
-  if (text.length <= cap) return text;
-  let end = cap;
-  const code = text.charCodeAt(end - 1);
-  if (code >= 0xd800 && code <= 0xdbff) end--;
-  return `${text.slice(0, end)}[... ${text.length - end} more characters cut]`;
-}
+export { capText, TEXT_CAPS } from "./_caps.ts";
+export {
+  type AmdahlFit,
+  AmdahlFitSchema,
+  type Sweep,
+  type SweepPoint,
+  SweepPointSchema,
+  SweepSchema,
+} from "./_sweep_schema.ts";
 
 /**
  * Keeps one exercise's result under {@linkcode TEXT_CAPS}.result once serialised: caps each
@@ -190,73 +152,6 @@ export type Machine = z.infer<typeof MachineSchema>;
 export const ExerciseStatusSchema = z.enum(["passed", "failed", "inconclusive"]);
 /** How a whole exercise ended. */
 export type ExerciseStatus = z.infer<typeof ExerciseStatusSchema>;
-
-/** One step of a scaling sweep: the student's parallel code at one worker count. */
-export const SweepPointSchema = z.object({
-  /** How many workers the student's code was given. */
-  workers: z.number().int().positive(),
-  /** The median of reference ÷ student over the interleaved pairs of this step. */
-  speedup: z.number().nonnegative(),
-  /** The relative spread of the speedup over the pairs. */
-  spread: z.number().nonnegative(),
-  /** How many interleaved (reference, student) pairs were measured. */
-  pairs: z.number().int().nonnegative(),
-  /** The student's median time, in seconds. */
-  seconds: z.number().nonnegative(),
-  /** The reference (serial) median time, in seconds. */
-  referenceSeconds: z.number().nonnegative(),
-  /** `true` when the timing's inconclusive rule held: the step was too noisy to trust. */
-  inconclusive: z.boolean(),
-  /** The tasks the pool ran in one call (median over the pairs), where the pool reports it. */
-  tasks: z.number().int().nonnegative().optional(),
-  /** The average time of one task inside the workers, in seconds (median over the pairs). */
-  taskSeconds: z.number().nonnegative().optional(),
-});
-/** One step of a scaling sweep. */
-export type SweepPoint = z.infer<typeof SweepPointSchema>;
-
-/** Amdahl's law fitted to a sweep (`grader/measure/amdahl.ts`). */
-export const AmdahlFitSchema = z.object({
-  /** The serial fraction f, by least squares on 1/speedup, clamped to [0, 1]. */
-  serialFraction: z.number().min(0).max(1),
-  /** The same before clamping (below 0 for a superlinear speedup). */
-  rawSerialFraction: z.number(),
-  /** The root-mean-square relative error of the fitted curve at the fitted steps. */
-  rmsError: z.number().nonnegative(),
-  /** The Karp–Flatt metric per step with at least 2 processors (p = min(workers, cores)). */
-  karpFlatt: z.array(z.object({ workers: z.number().int().positive(), value: z.number() })),
-  /** The core count the projection is for. */
-  projectCores: z.number().int().positive(),
-  /** The most Amdahl's law allows on `projectCores` cores with this f. */
-  projectedSpeedup: z.number().positive(),
-  /** `true` when task-dispatch overhead, not the serial fraction, bends the curve. */
-  overhead: z.boolean(),
-  /** What showed the overhead, when `overhead` is set. */
-  overheadReason: z.string().optional(),
-  /** The fit in words: "Your code is ≈ 6% serial; on 16 cores it could reach at most ≈ 8.4×." */
-  message: z.string(),
-});
-/** Amdahl's law fitted to a sweep. */
-export type AmdahlFit = z.infer<typeof AmdahlFitSchema>;
-
-/** A scaling sweep (`deno task sweep N`, `check N --sweep`): speedup against workers, and its fit. */
-export const SweepSchema = z.object({
-  /** How many cores the student's code could use. */
-  cores: z.number().int().positive(),
-  /** The steps, by worker count: 1, 2, ... cores, then 2 × cores (oversubscribed). */
-  points: z.array(SweepPointSchema),
-  /** Amdahl's law fitted to the points; absent when fewer than 2 cores left nothing to fit. */
-  fit: AmdahlFitSchema.optional(),
-  /**
-   * `true` when any step was inconclusive, or the machine was busy before the sweep began (at least
-   * 0.75 of each core in use by other work): the fit is then a rough guide only.
-   */
-  inconclusive: z.boolean(),
-  /** The cores in use just before the sweep began (sampled from the kernel's CPU counters). */
-  load: z.number().nonnegative().optional(),
-});
-/** A scaling sweep and its fit. */
-export type Sweep = z.infer<typeof SweepSchema>;
 
 /** The result of checking one exercise. */
 export const ExerciseResultSchema = z.object({

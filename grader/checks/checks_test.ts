@@ -1,7 +1,6 @@
 import { deepEqual, equal, match } from "node:assert/strict";
 import { diagnoseSum, poolWork } from "./_shared.ts";
 import { granularityAdvice, randomRanges } from "./02_try_pymp1.ts";
-import { countWords, wordTexts } from "./03_explore_structures.ts";
 import { faultOutcome } from "./check.ts";
 
 Deno.test("diagnoseSum() names the usual mistakes", () => {
@@ -59,12 +58,4 @@ Deno.test("faultOutcome() makes an exit crashed and a throw an error", () => {
   equal(faultOutcome({ kind: "exit", name: "Exit", message: "x" }).status, "crashed");
   equal(faultOutcome({ kind: "missing-export", name: "Error", message: "x" }).status, "error");
   equal(faultOutcome({ kind: "error", name: "Error", message: "x" }).status, "error");
-});
-
-Deno.test("countWords() lower-cases and splits on any whitespace", () => {
-  const texts = wordTexts(5);
-  const counts = countWords(texts);
-  const total = Object.values(counts).reduce((sum, n) => sum + n, 0);
-  equal(total, texts.join(" ").split(/\s+/).filter((word) => word !== "").length);
-  equal(Object.keys(counts).every((word) => word === word.toLowerCase()), true);
 });

@@ -8,9 +8,14 @@
  * the harness's (which reads it itself), and the Processes, Queue bytes and dict writes it counts
  * stop token structures, not a student who rewrites these wrappers (see ARCHITECTURE.md).
  *
+ * Kept past 300 lines as one driver: every op runner shares its state (the URLs, the grader's pools,
+ * the lib's methods captured before any student file loads); the observers live beside it
+ * (`_process_use.ts`, `_dict_use.ts`).
+ *
  * @module
  */
 import type { Fault, StudentOp } from "./_protocol.ts";
+import { observeDicts } from "./_dict_use.ts";
 import { observeProcesses, stillRunning, takeProcessUse } from "./_process_use.ts";
 
 /** The parts of the lib this driver uses, typed loosely: the lib is the workspace's copy. */
@@ -208,44 +213,6 @@ async function startManager(): Promise<LibManager> {
   return manager;
 }
 
-/** The dict methods that write. */
-const DICT_WRITES = ["set", "update", "increment", "incrementMany", "setDefault", "pop", "delete"];
-
-/** A dict made on the grader's manager, and the writes the calling thread made through it. */
-interface WatchedDict {
-  proxy: { toObject?: () => unknown };
-  callerWrites: number;
-}
-
-/**
- * Records every dict the student makes on the grader's manager, to read them back after, and
- * counts the writes made through it from the calling thread: the pool's workers write through
- * their own copies of the proxy, which this wrapper never sees.
- */
-function observeDicts(manager: LibManager): WatchedDict[] {
-  const dicts: WatchedDict[] = [];
-  const dict = manager.dict;
-  if (typeof dict !== "function") return dicts;
-  manager.dict = (...args: unknown[]) => {
-    const proxy = dict.apply(manager, args) as Record<string, unknown>;
-    const watched: WatchedDict = { proxy, callerWrites: 0 };
-    for (const name of DICT_WRITES) {
-      const method = proxy[name];
-      if (typeof method !== "function") continue;
-      Object.defineProperty(proxy, name, {
-        configurable: true,
-        value: (...callArgs: unknown[]) => {
-          watched.callerWrites++;
-          return method.apply(proxy, callArgs);
-        },
-      });
-    }
-    dicts.push(watched);
-    return proxy;
-  };
-  return dicts;
-}
-
 async function activeChildren(): Promise<number | undefined> {
   const { activeChildren } = await lib();
   if (!activeChildren) return undefined;
@@ -265,98 +232,114 @@ async function run(op: StudentOp): Promise<Record<string, unknown>> {
   switch (op.op) {
     case "get":
       return { value: await exported(op.file, op.name) };
-    case "call": {
-      observeProcesses(await lib());
-      const fn = await exported(op.file, op.name) as (...args: unknown[]) => unknown;
-      if (typeof fn !== "function") {
-        throw Object.assign(new Error(`${op.file}: "${op.name}" is not a function`), {
-          missingExport: true,
-        });
-      }
-      const args = [...op.args];
-      let pool: LibPool | undefined;
-      if (op.pool) {
-        pool = await poolOf(op.pool, op.freshPool);
-        args.push(pool);
-      }
-      if (op.manager) {
-        const manager = await startManager();
-        const dicts = observeDicts(manager);
-        args.push(manager);
+    case "call":
+      return await runCall(op);
+    case "counter":
+      return await runCounter(op);
+    case "histogram":
+      return await runHistogram(op);
+  }
+}
+
+/** Calls a student export, with a pool and a manager when the op asks, and observes the call. */
+async function runCall(op: Extract<StudentOp, { op: "call" }>): Promise<Record<string, unknown>> {
+  observeProcesses(await lib());
+  const fn = await exported(op.file, op.name) as (...args: unknown[]) => unknown;
+  if (typeof fn !== "function") {
+    throw Object.assign(new Error(`${op.file}: "${op.name}" is not a function`), {
+      missingExport: true,
+    });
+  }
+  const args = [...op.args];
+  let pool: LibPool | undefined;
+  if (op.pool) {
+    pool = await poolOf(op.pool, op.freshPool);
+    args.push(pool);
+  }
+  if (op.manager) {
+    const manager = await startManager();
+    const dicts = observeDicts(manager);
+    args.push(manager);
+    try {
+      const reply = await finishCall(fn, args, pool);
+      // Read back what the student's dicts hold while the manager still serves them.
+      const contents = dicts.map((dict) => {
         try {
-          const reply = await finishCall(fn, args, pool);
-          // Read back what the student's dicts hold while the manager still serves them.
-          const contents = dicts.map((dict) => {
-            try {
-              return dict.proxy.toObject?.();
-            } catch {
-              return undefined;
-            }
-          });
-          const callerWrites = dicts.map((dict) => dict.callerWrites);
-          return {
-            ...reply,
-            observed: { ...(reply.observed as object), managerDicts: contents, callerWrites },
-          };
-        } finally {
-          if (manager.shutdown) await manager.shutdown();
-          else await manager[Symbol.asyncDispose]?.();
+          return dict.proxy.toObject?.();
+        } catch {
+          return undefined;
         }
-      }
-      return await finishCall(fn, args, pool);
-    }
-    case "counter": {
-      const { Barrier, taskFromExport } = await lib();
-      if (!Barrier || !taskFromExport) {
-        throw new Error("the lib has no Value, Barrier or taskFromExport yet");
-      }
-      await exported(op.file, op.name);
-      // The counter the harness made and reads itself; revived here as the lib's own Value.
-      const { reviveShared } = await import(new URL("_shareable.ts", libUrl).href) as {
-        reviveShared(value: unknown): Promise<unknown>;
+      });
+      const callerWrites = dicts.map((dict) => dict.callerWrites);
+      return {
+        ...reply,
+        observed: { ...(reply.observed as object), managerDicts: contents, callerWrites },
       };
-      if (op.counter === undefined) throw new Error("the harness sent no counter");
-      const counter = await reviveShared(op.counter) as InstanceType<NonNullable<Lib["Value"]>>;
-      const barrier = new Barrier(op.workers);
-      // The grader's task (copied into the workspace) starts every worker's addMany at once.
-      const task = taskFromExport(
-        new URL("../../grader/sandbox/counter_task.ts", exerciseUrl).href,
-        "startTogether",
-      );
-      const student = new URL(op.file, exerciseUrl).href;
-      const pool = await poolOf(op.workers);
-      const items = Array.from(
-        { length: op.workers },
-        () => [barrier, student, op.name, counter, op.times],
-      );
-      const uses = await pool.starmap(task, items, { chunksize: 1 });
-      // The count is read by the harness from its own memory; this one is only for the record.
-      return { value: readValue(counter), observed: { counter: uses } };
-    }
-    case "histogram": {
-      observeProcesses(await lib());
-      const fn = await exported(op.file, op.name) as (...args: unknown[]) => unknown;
-      if (typeof fn !== "function") {
-        throw Object.assign(new Error(`${op.file}: "${op.name}" is not a function`), {
-          missingExport: true,
-        });
-      }
-      // The histogram the harness made and reads itself; revived here as the lib's SharedArray.
-      const { reviveShared } = await import(new URL("_shareable.ts", libUrl).href) as {
-        reviveShared(value: unknown): Promise<unknown>;
-      };
-      if (op.histogram === undefined) throw new Error("the harness sent no histogram");
-      const histogram = await reviveShared(op.histogram);
-      const pool = await poolOf(op.pool);
-      // The bins are read by the harness from its own memory, not from what the call returns.
-      const { value: _value, ...reply } = await finishCall(
-        fn,
-        [[...op.values], histogram, pool],
-        pool,
-      );
-      return reply;
+    } finally {
+      if (manager.shutdown) await manager.shutdown();
+      else await manager[Symbol.asyncDispose]?.();
     }
   }
+  return await finishCall(fn, args, pool);
+}
+
+/** Runs the student's `addMany` on every worker at once, on the counter the harness made. */
+async function runCounter(
+  op: Extract<StudentOp, { op: "counter" }>,
+): Promise<Record<string, unknown>> {
+  const { Barrier, taskFromExport } = await lib();
+  if (!Barrier || !taskFromExport) {
+    throw new Error("the lib has no Value, Barrier or taskFromExport yet");
+  }
+  await exported(op.file, op.name);
+  // The counter the harness made and reads itself; revived here as the lib's own Value.
+  const { reviveShared } = await import(new URL("_shareable.ts", libUrl).href) as {
+    reviveShared(value: unknown): Promise<unknown>;
+  };
+  if (op.counter === undefined) throw new Error("the harness sent no counter");
+  const counter = await reviveShared(op.counter) as InstanceType<NonNullable<Lib["Value"]>>;
+  const barrier = new Barrier(op.workers);
+  // The grader's task (copied into the workspace) starts every worker's addMany at once.
+  const task = taskFromExport(
+    new URL("../../grader/sandbox/counter_task.ts", exerciseUrl).href,
+    "startTogether",
+  );
+  const student = new URL(op.file, exerciseUrl).href;
+  const pool = await poolOf(op.workers);
+  const items = Array.from(
+    { length: op.workers },
+    () => [barrier, student, op.name, counter, op.times],
+  );
+  const uses = await pool.starmap(task, items, { chunksize: 1 });
+  // The count is read by the harness from its own memory; this one is only for the record.
+  return { value: readValue(counter), observed: { counter: uses } };
+}
+
+/** Calls the student's histogram function on the histogram the harness made. */
+async function runHistogram(
+  op: Extract<StudentOp, { op: "histogram" }>,
+): Promise<Record<string, unknown>> {
+  observeProcesses(await lib());
+  const fn = await exported(op.file, op.name) as (...args: unknown[]) => unknown;
+  if (typeof fn !== "function") {
+    throw Object.assign(new Error(`${op.file}: "${op.name}" is not a function`), {
+      missingExport: true,
+    });
+  }
+  // The histogram the harness made and reads itself; revived here as the lib's SharedArray.
+  const { reviveShared } = await import(new URL("_shareable.ts", libUrl).href) as {
+    reviveShared(value: unknown): Promise<unknown>;
+  };
+  if (op.histogram === undefined) throw new Error("the harness sent no histogram");
+  const histogram = await reviveShared(op.histogram);
+  const pool = await poolOf(op.pool);
+  // The bins are read by the harness from its own memory, not from what the call returns.
+  const { value: _value, ...reply } = await finishCall(
+    fn,
+    [[...op.values], histogram, pool],
+    pool,
+  );
+  return reply;
 }
 
 async function finishCall(

@@ -5,6 +5,12 @@
  *
  * @module
  */
+import type { Catalog, CatalogEntry } from "../catalog.ts";
+import { EXIT } from "../_exit.ts";
+import type { CheckExerciseOptions } from "../runner.ts";
+import { type CliIo, pickExercise } from "./_command.ts";
+import { runChecks } from "./check.ts";
+import { progressPath, readProgress } from "./progress.ts";
 
 /** Options of {@linkcode watchFolder}. */
 export interface WatchOptions {
@@ -68,4 +74,74 @@ export async function watchFolder(
   watcher.close();
   await changes;
   await running;
+}
+
+/** Options of {@linkcode watchCommand}. */
+export interface WatchCommandOptions {
+  /** The kit's root. */
+  kitRoot: string;
+  /** Where output goes. */
+  io: CliIo;
+  /** Overrides of the runner's options. Default: none. */
+  runner?: CheckExerciseOptions;
+}
+
+/**
+ * `deno task watch [N]`: checks the exercise (without a name, the first one not passed yet) on
+ * every save of its folder, until Ctrl-C.
+ *
+ * @param catalog The catalog.
+ * @param name The exercise named on the command line, if any.
+ * @param options The kit, where output goes, the runner's overrides.
+ * @returns {@linkcode EXIT}`.passed` once the watch is stopped.
+ * @throws {UsageError} When no exercise has that name.
+ *
+ * @example Usage
+ * ```ts
+ * import { watchCommand } from "./watch.ts";
+ * import { UsageError } from "./_command.ts";
+ * import { loadCatalog } from "../catalog.ts";
+ * import { rejects } from "node:assert/strict";
+ *
+ * const kitRoot = new URL("../..", import.meta.url).pathname;
+ * const io = { out() {}, err() {}, color: false, progress: false };
+ * await rejects(watchCommand(await loadCatalog(kitRoot), "99", { kitRoot, io }), UsageError);
+ * ```
+ */
+export async function watchCommand(
+  catalog: Catalog,
+  name: string | undefined,
+  options: WatchCommandOptions,
+): Promise<number> {
+  const { kitRoot, io, runner = {} } = options;
+  let entry: CatalogEntry;
+  if (name === undefined) {
+    const progress = await readProgress(progressPath(kitRoot));
+    entry = catalog.exercises.find((e) => progress.exercises[e.slug]?.status !== "passed") ??
+      catalog.exercises[0]!;
+  } else {
+    entry = pickExercise(catalog, name, "watch");
+  }
+  const once = async () => {
+    if (io.color) io.out("\x1b[2J\x1b[H");
+    await runChecks([entry], { kitRoot, io, runner });
+    io.out(`watching ${entry.slug}/ for changes (Ctrl-C to stop)\n`);
+  };
+  const stop = new AbortController();
+  const onInterrupt = () => stop.abort();
+  try {
+    Deno.addSignalListener("SIGINT", onInterrupt);
+  } catch {
+    // No signals on this platform: Ctrl-C ends the process.
+  }
+  try {
+    await watchFolder(`${kitRoot}/exercises/${entry.slug}`, once, { signal: stop.signal });
+  } finally {
+    try {
+      Deno.removeSignalListener("SIGINT", onInterrupt);
+    } catch {
+      // Never added.
+    }
+  }
+  return EXIT.passed;
 }

@@ -1,0 +1,190 @@
+/**
+ * Exercise 3's pipeline parts: the squares come back in order through two lib Processes and a
+ * shared Queue, joined; and with more items than a Queue holds, read before the join.
+ *
+ * @module
+ */
+import { answerOf, type CheckContext, type Outcome, show } from "./check.ts";
+import { isCount, leftRunning } from "./_structures.ts";
+
+/**
+ * The items of the pipeline's second call: their squares take more than a Queue's 1 MiB buffer
+ * (13 bytes a number), so a pipeline that joins its processes before it reads the squares waits
+ * for ever: the consumer cannot put the rest, and the caller waits in its join().
+ */
+export const PIPELINE_FULL_ITEMS = 100_000;
+
+/**
+ * Judges whether the pipeline's structure carried the items: at least two lib Processes started
+ * and joined, and one Queue, shared by two of them, through which at least the items' bytes flowed
+ * (read from the Queue's shared memory after the call). Two idle Processes handed an unused Queue
+ * move nothing through it.
+ *
+ * @param observed The reply's `observed` data.
+ * @param items How many items the pipeline was given.
+ * @returns A failed outcome, or `undefined` when the items went through Processes and a Queue.
+ *
+ * @example Usage
+ * ```ts
+ * import { pipelineUse } from "./_pipeline.ts";
+ * import { equal } from "node:assert/strict";
+ *
+ * const idle = { started: 2, joined: 2, queueSharers: 2, queueBytes: 0 };
+ * equal(pipelineUse({ processes: idle }, 40)?.status, "failed");
+ * equal(pipelineUse({ processes: { ...idle, queueBytes: 600 } }, 40), undefined);
+ * ```
+ */
+export function pipelineUse(observed: unknown, items: number): Outcome | undefined {
+  const { started, joined, queueSharers, queueBytes } =
+    ((observed as { processes?: unknown } | undefined)?.processes ?? {}) as Record<string, unknown>;
+  if (!isCount(started) || !isCount(joined) || !isCount(queueSharers) || !isCount(queueBytes)) {
+    return { status: "failed", message: "the grader could not observe the pipeline's processes" };
+  }
+  if (started < 2) {
+    return {
+      status: "failed",
+      message:
+        `pipeline started ${started} lib Process(es): run the producer and the consumer each in its own Process (new Process(task, args).start())`,
+    };
+  }
+  if (joined < started) {
+    return {
+      status: "failed",
+      message: `${
+        started - joined
+      } of the ${started} Processes it started were not joined: await each process.join() before returning`,
+    };
+  }
+  if (queueSharers < 2) {
+    return {
+      status: "failed",
+      message:
+        `no Queue was passed to two of its Processes: the producer puts the items on a Queue that the consumer takes them from`,
+    };
+  }
+  // Each item takes at least 5 bytes on the ring (a 4-byte length and a 1-byte tag).
+  if (queueBytes < 5 * items) {
+    return {
+      status: "failed",
+      message:
+        `the Queue shared by its Processes carried ${queueBytes} bytes, too few for the ${items} items: the producer Process puts every item on it and the consumer Process takes them off`,
+    };
+  }
+  return undefined;
+}
+
+/**
+ * Runs the pipeline check on 40 items drawn from the seed: their squares in order, through
+ * Processes and a Queue, no process left running.
+ *
+ * @param context The check's context.
+ * @returns The outcome.
+ *
+ * @example Usage
+ * ```ts
+ * import { pipelineCheck } from "./_pipeline.ts";
+ * import type { CheckContext } from "./check.ts";
+ * import { equal } from "node:assert/strict";
+ *
+ * const reply = { id: 1, seconds: 0, value: [1, 4] };
+ * const sandbox = { student: () => Promise.resolve(reply) };
+ * const context = {
+ *   seed: 1,
+ *   cores: 2,
+ *   timeoutMs: 1000,
+ *   progress() {},
+ *   sandbox: () => Promise.resolve(sandbox),
+ * } as unknown as CheckContext;
+ * equal((await pipelineCheck(context)).status, "failed");
+ * ```
+ */
+export async function pipelineCheck(context: CheckContext): Promise<Outcome> {
+  const items = Array.from({ length: 40 }, (_, i) => (i * 7 + context.seed) % 101 - 50);
+  const sandbox = await context.sandbox();
+  context.progress(`pipeline(${items.length} items)`);
+  const reply = await sandbox.student(
+    { op: "call", file: "pipeline.ts", name: "pipeline", args: [items] },
+    { timeoutMs: context.timeoutMs },
+  );
+  const answer = answerOf(reply);
+  if (!answer.ok) return answer.outcome;
+  const expected = items.map((x) => x * x);
+  if (
+    !Array.isArray(answer.value) || answer.value.length !== expected.length ||
+    answer.value.some((x, i) => x !== expected[i])
+  ) {
+    return {
+      status: "failed",
+      message: `pipeline([${items.slice(0, 4).join(", ")}, ...]) returned ${
+        show(answer.value)
+      }, expected [${expected.slice(0, 4).join(", ")}, ...] (${expected.length} squares, in order)`,
+    };
+  }
+  return pipelineUse(reply.observed, items.length) ?? leftRunning(reply) ?? {
+    status: "passed",
+    message:
+      `${items.length} squares in order through Processes and a Queue; no process left running`,
+  };
+}
+
+/**
+ * Runs the full pipeline check: {@linkcode PIPELINE_FULL_ITEMS} items, more than a Queue's
+ * buffer holds, so a pipeline that joins before it reads ends in the sandbox's timeout.
+ *
+ * @param context The check's context.
+ * @returns The outcome.
+ *
+ * @example Usage
+ * ```ts
+ * import { pipelineFullCheck } from "./_pipeline.ts";
+ * import type { CheckContext } from "./check.ts";
+ * import { equal } from "node:assert/strict";
+ *
+ * const reply = { id: 1, seconds: 0, value: [] };
+ * const sandbox = { student: () => Promise.resolve(reply) };
+ * const context = {
+ *   seed: 1,
+ *   cores: 2,
+ *   timeoutMs: 1000,
+ *   progress() {},
+ *   sandbox: () => Promise.resolve(sandbox),
+ * } as unknown as CheckContext;
+ * equal((await pipelineFullCheck(context)).status, "failed");
+ * ```
+ */
+export async function pipelineFullCheck(context: CheckContext): Promise<Outcome> {
+  const items = Array.from(
+    { length: PIPELINE_FULL_ITEMS },
+    (_, i) => (i * 13 + context.seed) % 2001 - 1000,
+  );
+  const sandbox = await context.sandbox();
+  context.progress(`pipeline(${items.length} items)`);
+  // A join before the read ends in the sandbox's timeout, which names what was still running.
+  const reply = await sandbox.student(
+    { op: "call", file: "pipeline.ts", name: "pipeline", args: [items] },
+    { timeoutMs: context.timeoutMs },
+  );
+  const answer = answerOf(reply);
+  if (!answer.ok) return answer.outcome;
+  const value = answer.value;
+  const wrong = !Array.isArray(value) || value.length !== items.length
+    ? -1
+    : items.findIndex((x, i) => value[i] !== x * x);
+  if (wrong !== -1 || !Array.isArray(value)) {
+    return {
+      status: "failed",
+      message: `pipeline(${items.length} items) returned ${
+        Array.isArray(value)
+          ? `${value.length} values${wrong >= 0 ? `, ${show(value[wrong])} at index ${wrong}` : ""}`
+          : show(value)
+      }, expected the ${items.length} squares in order`,
+    };
+  }
+  // The rings wrap at this size: their byte counters no longer say what went through (the
+  // 40-item check read them); the Processes and the Queue they shared still count.
+  return pipelineUse(reply.observed, 0) ?? leftRunning(reply) ?? {
+    status: "passed",
+    message:
+      `${items.length} squares in order, more than a Queue's buffer holds: read while the processes ran, joined after`,
+  };
+}
