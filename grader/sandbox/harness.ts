@@ -8,13 +8,14 @@
  * isolate's clock or the watcher; what the student Worker sends back is data, and the harness's own
  * observations travel apart from it (`Reply.trusted`).
  *
- * Run only by `sandbox.ts`, with narrow flags: `--allow-read` of the workspace and the harness files,
- * `--allow-net` of the channel's one port.
+ * Run only by `sandbox.ts` (started by `_subprocess.ts`), with narrow flags: `--allow-read` of the
+ * workspace and the harness files, `--allow-net` of the channel's one port.
  *
  * @module
  */
 import process from "node:process";
-import type { Fault, Reply, Request, Stalled, StudentOp, Trusted } from "./_protocol.ts";
+import type { Reply, Request, Stalled, StudentOp, Trusted } from "./_protocol.ts";
+import { Peer, type WorkerMessage } from "./_peer.ts";
 import type { CounterWatch } from "./counter_watch.ts";
 import { histogramRun } from "./histogram_run.ts";
 import {
@@ -26,175 +27,8 @@ import {
   writeLine,
 } from "./_wire.ts";
 
-/** A message from the student or reference Worker. */
-interface WorkerMessage {
-  id?: number;
-  value?: unknown;
-  fault?: Fault;
-  statsBefore?: unknown;
-  statsAfter?: unknown;
-  activeChildren?: number;
-  exit?: number;
-  trusted?: unknown;
-  probe?: number;
-  running?: unknown;
-  warmed?: boolean;
-}
-
-/** How long a stalled call's driver has to say what is still running, in milliseconds. */
-const PROBE_WAIT_MS = 300;
-
 const config = JSON.parse(await new Response(Deno.stdin.readable).text()) as HarnessConfig;
 const conn = await Deno.connect({ hostname: "127.0.0.1", port: config.port });
-/** The two ends of a Worker's private channel: where requests go and where replies come from. */
-interface Channel {
-  postMessage(message: unknown): void;
-  onmessage: ((event: MessageEvent) => void) | null;
-}
-
-/** A started Worker and the channel its driver answers on. */
-interface Started {
-  worker: Worker;
-  channel: Channel;
-}
-
-/** One Worker and the request it is answering. */
-class Peer {
-  #make: () => Started;
-  #worker: Worker | undefined;
-  #channel: Channel | undefined;
-  #pending: ((message: WorkerMessage) => void) | undefined;
-  #pendingId: number | undefined;
-  #probe: { id: number; resolve: (running: unknown) => void } | undefined;
-  #probes = 0;
-  #warmed = Promise.withResolvers<void>();
-
-  constructor(make: () => Started) {
-    this.#make = make;
-  }
-
-  #start(): Channel {
-    const { worker, channel } = this.#make();
-    this.#worker = worker;
-    channel.onmessage = (event: MessageEvent<WorkerMessage>) => {
-      const message = event.data;
-      if (typeof message?.exit === "number") {
-        this.#settle({
-          fault: {
-            kind: "exit",
-            name: "Exit",
-            message: `the code called Deno.exit(${message.exit}), which ends the worker`,
-          },
-        });
-        this.#discard();
-        return;
-      }
-      if (this.#probe && message?.probe === this.#probe.id) {
-        this.#probe.resolve(message.running);
-        this.#probe = undefined;
-        return;
-      }
-      // The driver's word that its pools are warm (sent before any student file loads); a later
-      // one changes nothing.
-      if (message?.warmed === true) {
-        this.#warmed.resolve();
-        return;
-      }
-      // A message that does not answer the pending request is ignored: it cannot end the timed
-      // round trip early.
-      if (message?.id !== this.#pendingId) return;
-      this.#settle(message);
-    };
-    worker.onerror = (event: ErrorEvent) => {
-      event.preventDefault();
-      this.#settle({
-        fault: {
-          kind: "error",
-          name: "UncaughtError",
-          message: `an error escaped the code (in a callback or timer): ${event.message}`,
-          ...locate(event.filename, event.lineno),
-        },
-      });
-      this.#discard();
-    };
-    worker.onmessageerror = () => {
-      this.#settle({
-        fault: { kind: "error", name: "DataCloneError", message: "the result could not be read" },
-      });
-    };
-    return channel;
-  }
-
-  #settle(message: WorkerMessage): void {
-    const resolve = this.#pending;
-    this.#pending = undefined;
-    resolve?.(message);
-  }
-
-  #discard(): void {
-    this.#warmed.resolve();
-    this.#worker?.terminate();
-    if (this.#channel instanceof MessagePort) this.#channel.close();
-    this.#worker = undefined;
-    this.#channel = undefined;
-  }
-
-  /**
-   * Asks the driver what is still running (while a call is pending) and resolves with its answer,
-   * or with `undefined` when it does not answer within {@linkcode PROBE_WAIT_MS}: its thread is
-   * blocked or spinning.
-   */
-  probe(): Promise<unknown> {
-    const channel = this.#channel;
-    if (!channel) return Promise.resolve(undefined);
-    const id = ++this.#probes;
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.#probe = undefined;
-        resolve(undefined);
-      }, PROBE_WAIT_MS);
-      this.#probe = {
-        id,
-        resolve: (running) => {
-          clearTimeout(timer);
-          resolve(running);
-        },
-      };
-      channel.postMessage({ probe: id });
-    });
-  }
-
-  /** Starts the Worker now rather than at the first request. */
-  start(): void {
-    this.#channel ??= this.#start();
-  }
-
-  /** Settles when the Worker says its pools are warm, when it ends, or after `ms`. */
-  warmed(ms: number): Promise<void> {
-    return Promise.race([
-      this.#warmed.promise,
-      new Promise<void>((resolve) => setTimeout(resolve, ms)),
-    ]);
-  }
-
-  /** Sends one request and resolves with the reply and the round trip in seconds. */
-  run(message: { id: number; op: unknown }): Promise<[WorkerMessage, number]> {
-    this.#channel ??= this.#start();
-    const channel = this.#channel;
-    return new Promise((resolve) => {
-      const start = performance.now();
-      this.#pendingId = message.id;
-      this.#pending = (reply) => resolve([reply, (performance.now() - start) / 1000]);
-      channel.postMessage(message);
-    });
-  }
-}
-
-function locate(filename: string | undefined, line: number | undefined): Partial<Fault> {
-  if (!filename || !filename.startsWith(config.exerciseUrl)) return {};
-  return { file: filename.slice(config.exerciseUrl.length), ...(line ? { line } : {}) };
-}
-
 const student = new Peer(() => {
   const worker = new Worker(new URL("./student_worker.ts", import.meta.url), {
     type: "module",
@@ -224,7 +58,7 @@ const student = new Peer(() => {
     ...(config.pools ? { pools: config.pools } : {}),
   }, [port2]);
   return { worker, channel: port1 };
-});
+}, config.exerciseUrl);
 // With pools to warm, the student Worker starts now, and the harness answers the grader's channel
 // once they are warm (or after WARM_MS): an open sandbox is then a quiet one, ready to be timed.
 const WARM_MS = 8_000;
@@ -235,7 +69,7 @@ const reference = new Peer(() => {
     name: "reference",
   });
   return { worker, channel: worker };
-});
+}, config.exerciseUrl);
 
 /** The lib's shared-object symbol (`lib/_shareable.ts`): a shareable object's handle maker. */
 const SHARE = Symbol.for("parakit.share");

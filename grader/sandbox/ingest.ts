@@ -5,10 +5,13 @@
  * `lstat`ed: a link (to a file or a folder, at any depth), a device, a fifo or a socket is refused,
  * never followed; so is a file over the per-file cap, or one that would take the submission past
  * its cap. Each refusal is a {@linkcode IngestProblem} that the runner reports on the student's row.
+ * The per-path checks (each component `lstat`ed, each file opened only if it is the one seen) are
+ * in `_ingest_paths.ts`; this file holds the public functions built on them.
  *
  * @module
  */
-import { basename, dirname, join, resolve, sep } from "node:path";
+import { basename, join } from "node:path";
+import { formatBytes, linkedInto, takeFile, walk } from "./_ingest_paths.ts";
 
 /** The caps of one ingestion. */
 export interface IngestOptions {
@@ -74,63 +77,6 @@ export interface Ingested {
   [Symbol.asyncDispose](): Promise<void>;
 }
 
-/** How a path below the student's folder turned out. */
-type Found =
-  | { kind: "missing" }
-  | { kind: "refused"; reason: string; at?: number }
-  | { kind: "ok"; info: Deno.FileInfo };
-
-function refusal(info: Deno.FileInfo): string | undefined {
-  if (info.isSymlink) return "is a link (links are never followed: submit the file itself)";
-  if (info.isFile || info.isDirectory) return undefined;
-  return "is not a regular file (a device, fifo or socket)";
-}
-
-/**
- * A path that could not be looked at: missing when it is not there, refused when it is there but
- * unreadable (a folder or file without read rights, as an archive can unpack it), so the student
- * is told why instead of seeing the file as missing.
- */
-function unreadable(error: unknown): { kind: "missing" } | { kind: "refused"; reason: string } {
-  if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory) {
-    return { kind: "missing" };
-  }
-  const name = error instanceof Error ? error.name : "Error";
-  return { kind: "refused", reason: `could not be read (${name}): check its permissions` };
-}
-
-/**
- * `lstat`s every component of `parts` from `base` down: each must be a real folder, the last a
- * real folder or file (`want`). `Deno.lstat` alone checks only the last component.
- */
-async function walk(
-  base: string,
-  parts: readonly string[],
-  want: "file" | "folder",
-): Promise<Found> {
-  let path = base;
-  for (const [index, part] of parts.entries()) {
-    path = join(path, part);
-    let info: Deno.FileInfo;
-    try {
-      info = await Deno.lstat(path);
-    } catch (error) {
-      const found = unreadable(error);
-      return found.kind === "missing" ? found : { ...found, at: index };
-    }
-    const refused = refusal(info);
-    if (refused) return { kind: "refused", reason: refused, at: index };
-    const last = index === parts.length - 1;
-    if (!last || want === "folder") {
-      if (!info.isDirectory) return { kind: "missing" };
-    } else if (!info.isFile) {
-      return { kind: "refused", reason: "is a folder, not a file" };
-    }
-    if (last) return { kind: "ok", info };
-  }
-  return { kind: "missing" };
-}
-
 /**
  * Finds an exercise's folder under a student's folder, in the order of `layouts`, `lstat`ing
  * every component: a link anywhere on the way is refused (and the next layout tried).
@@ -172,26 +118,6 @@ export async function findExerciseFolder(
     }
   }
   return { folder: undefined, problems };
-}
-
-/** Reads at most `cap + 1` bytes of an open file (so an oversized file is seen, not read whole). */
-async function readCapped(file: Deno.FsFile, cap: number): Promise<Uint8Array> {
-  const buffer = new Uint8Array(cap + 1);
-  let length = 0;
-  while (length < buffer.length) {
-    const n = await file.read(buffer.subarray(length));
-    if (n === null) break;
-    length += n;
-  }
-  return buffer.subarray(0, length);
-}
-
-function formatBytes(bytes: number): string {
-  return bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0
-    ? `${bytes / (1024 * 1024)} MiB`
-    : bytes >= 1024 && bytes % 1024 === 0
-    ? `${bytes / 1024} KiB`
-    : `${bytes} bytes`;
 }
 
 function checkCap(name: string, value: number): number {
@@ -294,78 +220,6 @@ export async function ingestSubmission(
     remove,
     [Symbol.asyncDispose]: remove,
   };
-}
-
-/**
- * Which of `folders` a student's folder that is itself a link leads into, or `undefined` when it
- * is a real folder or leads elsewhere. Every hop of the link is checked where it lands (its
- * folder's real path), and so is the end: `copier -> bob` is refused even when bob's folder is
- * itself a link to a repo kept elsewhere, which is followed.
- */
-async function linkedInto(dir: string, folders: readonly string[]): Promise<string | undefined> {
-  const info = await Deno.lstat(dir).catch(() => undefined);
-  if (!info?.isSymlink) return undefined;
-  const reals = await Promise.all(
-    folders.map(async (folder) => ({
-      folder,
-      real: await Deno.realPath(folder).catch(() => resolve(folder)),
-    })),
-  );
-  const into = (path: string) =>
-    reals.find(({ real }) =>
-      path === real || path.startsWith(real.endsWith(sep) ? real : real + sep)
-    )
-      ?.folder;
-  let path = resolve(dir);
-  // 40: the kernel's own limit on the links of one path.
-  for (let hop = 0; hop < 40; hop++) {
-    const link = await Deno.lstat(path).catch(() => undefined);
-    if (!link?.isSymlink) break;
-    const next = resolve(dirname(path), await Deno.readLink(path));
-    const parent = await Deno.realPath(dirname(next)).catch(() => undefined);
-    // A dangling link: nothing is found through it.
-    if (parent === undefined) return undefined;
-    path = join(parent, basename(next));
-    const found = into(path);
-    if (found !== undefined) return found;
-  }
-  const end = await Deno.realPath(dir).catch(() => undefined);
-  return end === undefined ? undefined : into(end);
-}
-
-/** Opens and reads one student file after `lstat`ing its every component. */
-async function takeFile(
-  dir: string,
-  path: string,
-  cap: number,
-): Promise<
-  { kind: "missing" } | { kind: "refused"; reason: string } | { kind: "ok"; data: Uint8Array }
-> {
-  const found = await walk(dir, path.split("/"), "file");
-  if (found.kind !== "ok") return found;
-  if (found.info.size > cap) {
-    return { kind: "refused", reason: `is larger than the cap of ${formatBytes(cap)} a file` };
-  }
-  let file: Deno.FsFile;
-  try {
-    file = await Deno.open(join(dir, path), { read: true });
-  } catch (error) {
-    return unreadable(error);
-  }
-  try {
-    // The file opened must be the one lstat saw (nothing swapped in a link in between).
-    const opened = await file.stat();
-    if (!opened.isFile || opened.ino !== found.info.ino || opened.dev !== found.info.dev) {
-      return { kind: "refused", reason: "changed while it was being read" };
-    }
-    const data = await readCapped(file, cap);
-    if (data.length > cap) {
-      return { kind: "refused", reason: `is larger than the cap of ${formatBytes(cap)} a file` };
-    }
-    return { kind: "ok", data };
-  } finally {
-    file.close();
-  }
 }
 
 /**
