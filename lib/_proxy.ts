@@ -135,10 +135,10 @@ export function toTokens(args: readonly unknown[], link: ManagerLink, what: stri
 function fromTokens(value: unknown, link: ManagerLink): unknown {
   return mapDeep(value, (item) => {
     if (!(TOKEN in item)) return item;
-    const { kind, target } = (item as Token)[TOKEN];
-    const cls = classes.get(kind);
-    if (cls === undefined || !Number.isInteger(target)) return item;
-    return new cls({ id: link.id, status: link.status, target, kind });
+    const { kind, target } = Object((item as Token)[TOKEN]) as Partial<Token[typeof TOKEN]>;
+    const cls = classes.get(kind as ServedKind);
+    if (kind === undefined || cls === undefined || !Number.isInteger(target)) return item;
+    return new cls({ id: link.id, status: link.status, target: target!, kind });
   });
 }
 
