@@ -1,14 +1,15 @@
 /**
  * What every manager proxy shares: the state it travels with (which manager, which object), the
- * call that reaches the manager, and the check of dict entries.
+ * call that reaches the manager, how a proxy stored inside another container travels (as a token
+ * the manager keeps, revived as a live proxy on every read), and the check of dict entries.
  *
  * This file is private to `lib/`.
  *
  * @module
  */
 
-import type { ServedKind } from "./_manager_protocol.ts";
-import { SHARE, type SharedHandle } from "./_shareable.ts";
+import { RUNNING, type ServedKind } from "./_manager_protocol.ts";
+import { SHARE, type Shareable, type SharedHandle } from "./_shareable.ts";
 import { clientFor, type ManagerLink } from "./_client.ts";
 
 /** What every proxy holds: which manager, which object. */
@@ -37,6 +38,110 @@ export function checkProxyState(state: unknown, kind: ServedKind): ProxyState {
   return s as ProxyState;
 }
 
+/** The module that loads every proxy class: a proxy's handle names it, so all four are loaded. */
+const PROXY_MODULE = new URL("./_proxy_classes.ts", import.meta.url).href;
+
+/** How a proxy stored in a manager container is written: `{ [TOKEN]: { kind, target } }`. */
+const TOKEN = "__parakit_proxy__";
+
+interface Token {
+  readonly [TOKEN]: { readonly kind: ServedKind; readonly target: number };
+}
+
+/** Each proxy's state, for the token codec (a private field cannot be read from outside). */
+const states = new WeakMap<object, ProxyState>();
+
+/** This copy of `lib/`'s proxy classes, each registered by its own module. */
+const classes = new Map<ServedKind, new (state: ProxyState) => BaseProxy>();
+
+/**
+ * Registers a proxy class, so a token read from the manager becomes a live proxy of it.
+ *
+ * @param kind The served kind.
+ * @param cls The class.
+ */
+export function registerProxyClass(
+  kind: ServedKind,
+  cls: new (state: ProxyState) => BaseProxy,
+): void {
+  classes.set(kind, cls);
+}
+
+function isPlain(value: object): boolean {
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * Walks arrays and plain objects, replacing what `leaf` changes, copying only what changed.
+ */
+function mapDeep(value: unknown, leaf: (value: object) => unknown): unknown {
+  if (typeof value !== "object" || value === null) return value;
+  const replaced = leaf(value);
+  if (replaced !== value) return replaced;
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      if (typeof item !== "object" || item === null) continue;
+      const mapped = mapDeep(item, leaf);
+      if (mapped !== item) (out ??= value.slice())[i] = mapped;
+    }
+    return out ?? value;
+  }
+  if (isPlain(value)) {
+    let out: Record<string, unknown> | undefined;
+    for (const [key, item] of Object.entries(value)) {
+      const mapped = mapDeep(item, leaf);
+      if (mapped !== item) (out ??= { ...value })[key] = mapped;
+    }
+    return out ?? value;
+  }
+  return value;
+}
+
+/**
+ * Replaces every proxy inside a call's arguments by its token.
+ *
+ * @throws {TypeError} If a proxy belongs to another manager, or a value is a shared-memory object
+ * (a Queue, Lock, Value...), which the manager channel cannot carry.
+ */
+export function toTokens(args: readonly unknown[], link: ManagerLink, what: string): unknown[] {
+  return mapDeep(args, (value) => {
+    const state = states.get(value);
+    if (state !== undefined) {
+      if (state.id !== link.id) {
+        const closed = Atomics.load(new Int32Array(state.status), 0) !== RUNNING;
+        throw new TypeError(
+          `Cannot ${what}: the ${PROXY_KINDS[state.kind]} belongs to another manager${
+            closed ? ", which has shut down" : ""
+          }: a manager's containers hold proxies of that same manager only`,
+        );
+      }
+      return { [TOKEN]: { kind: state.kind, target: state.target } } satisfies Token;
+    }
+    if (typeof (value as Partial<Shareable>)[SHARE] === "function") {
+      throw new TypeError(
+        `Cannot ${what}: a manager's containers cannot hold a shared-memory object (a Queue, ` +
+          "Lock, Value...): the manager channel copies bytes, so pass it to the task as an " +
+          "argument instead",
+      );
+    }
+    return value;
+  }) as unknown[];
+}
+
+/** Replaces every token inside an answer by a live proxy bound to this isolate's connection. */
+function fromTokens(value: unknown, link: ManagerLink): unknown {
+  return mapDeep(value, (item) => {
+    if (!(TOKEN in item)) return item;
+    const { kind, target } = Object((item as Token)[TOKEN]) as Partial<Token[typeof TOKEN]>;
+    const cls = classes.get(kind as ServedKind);
+    if (kind === undefined || cls === undefined || !Number.isInteger(target)) return item;
+    return new cls({ id: link.id, status: link.status, target: target!, kind });
+  });
+}
+
 /** Ops whose first argument is a dict key or a namespace field. */
 const KEYED_OPS = new Set(["get", "set", "has", "delete", "pop", "setDefault", "increment"]);
 
@@ -59,14 +164,14 @@ export abstract class BaseProxy {
 
   constructor(state: ProxyState) {
     this.#state = state;
+    states.set(this, state);
   }
-
-  /** The URL of the module that exports the proxy's class, for its handle. */
-  protected abstract get module(): string;
 
   protected call(op: string, ...args: unknown[]): unknown {
     const what = describeCall(this.#state.kind, op, args);
-    return clientFor(this.#state, what).call(this.#state.target, op, args, what);
+    const sent = toTokens(args, this.#state, what);
+    const got = clientFor(this.#state, what).call(this.#state.target, op, sent, what);
+    return fromTokens(got, this.#state);
   }
 
   /**
@@ -75,7 +180,7 @@ export abstract class BaseProxy {
    * @ignore
    */
   [SHARE](): SharedHandle {
-    return { module: this.module, kind: PROXY_KINDS[this.#state.kind], state: this.#state };
+    return { module: PROXY_MODULE, kind: PROXY_KINDS[this.#state.kind], state: this.#state };
   }
 }
 

@@ -5,7 +5,7 @@
  */
 
 import { REVIVE } from "./_shareable.ts";
-import { BaseProxy, checkProxyState, entryPairs } from "./_proxy.ts";
+import { BaseProxy, checkProxyState, entryPairs, registerProxyClass } from "./_proxy.ts";
 
 /** A key of a manager dict: strings, or numbers (compared by value). */
 export type DictKey = string | number;
@@ -45,15 +45,6 @@ export type DictEntries<K extends DictKey, V> =
  */
 export class DictProxy<K extends DictKey = string, V = unknown> extends BaseProxy
   implements Iterable<K>, AsyncIterable<K> {
-  /**
-   * This class's module.
-   *
-   * @ignore
-   */
-  protected get module(): string {
-    return import.meta.url;
-  }
-
   /**
    * The value under a key.
    *
@@ -211,3 +202,5 @@ export class DictProxy<K extends DictKey = string, V = unknown> extends BaseProx
     return new DictProxy(checkProxyState(state, "dict"));
   }
 }
+
+registerProxyClass("dict", DictProxy);

@@ -5,7 +5,7 @@
  */
 
 import { REVIVE } from "./_shareable.ts";
-import { BaseProxy, checkProxyState } from "./_proxy.ts";
+import { BaseProxy, checkProxyState, registerProxyClass } from "./_proxy.ts";
 
 /**
  * A proxy to a list held by a {@linkcode Manager} (Python's `manager.list()`). Negative indexes
@@ -27,15 +27,6 @@ import { BaseProxy, checkProxyState } from "./_proxy.ts";
  * ```
  */
 export class ListProxy<T = unknown> extends BaseProxy implements Iterable<T>, AsyncIterable<T> {
-  /**
-   * This class's module.
-   *
-   * @ignore
-   */
-  protected get module(): string {
-    return import.meta.url;
-  }
-
   /**
    * The item at an index.
    *
@@ -130,3 +121,5 @@ export class ListProxy<T = unknown> extends BaseProxy implements Iterable<T>, As
     return new ListProxy(checkProxyState(state, "list"));
   }
 }
+
+registerProxyClass("list", ListProxy);

@@ -7,11 +7,15 @@
  * or use one call that does it all (`dict.increment(key)`, `dict.incrementMany(counts)`).
  *
  * Values are copied to and from the manager (structured clone): a dict holds data, not live
- * objects. Unlike Python's, a dict or list cannot hold another proxy or a Queue (nested
- * containers): the manager channel copies bytes (`node:v8` serialize), which cannot carry the
- * SharedArrayBuffer a proxy or a Queue is made of, and a proxy call is synchronous while
- * rebuilding a shared object may need an async module import; such a value throws a TypeError.
- * Keep the inner containers beside the outer one and pass both to the task. One call's message
+ * objects, with one exception, as in Python: a dict, list, namespace or value can hold another
+ * proxy of the *same* manager (nested containers, inside arrays and plain objects too). The manager
+ * keeps a small token for it (its kind and id), and every read (`get`, `values()`, `toObject()`,
+ * `toArray()`, iteration) gives it back as a live proxy bound to the reading thread's own
+ * connection, so `outer.get("inner").set("k", 1)` changes the inner dict everyone sees. A proxy of
+ * another manager throws a TypeError (its manager's id means nothing to this one). Unlike
+ * Python's, a container cannot hold a Queue, Lock or other shared-memory object (a TypeError): the
+ * manager channel copies bytes (`node:v8` serialize), which cannot carry the SharedArrayBuffer
+ * they are made of; pass the Queue to the task as an argument instead. One call's message
  * and its answer must each fit in the manager channel's 1 MiB: a bigger one throws a RangeError
  * (send smaller values, or share big data in a `SharedArray`). `manager.lock()`,
  * `manager.queue()` and friends return the shared-memory primitives of `lock.ts`, `queue.ts` and
@@ -24,7 +28,7 @@ import { Worker } from "node:worker_threads";
 import { registerChild } from "./_children.ts";
 import { type ManagerSetup, RUNNING, type ServedKind, SHUT_DOWN } from "./_manager_protocol.ts";
 import { Client, clients, type ManagerLink } from "./_client.ts";
-import { entryPairs, type ProxyState } from "./_proxy.ts";
+import { entryPairs, type ProxyState, toTokens } from "./_proxy.ts";
 import { type DictEntries, type DictKey, DictProxy } from "./dict_proxy.ts";
 import { ListProxy } from "./list_proxy.ts";
 import { ManagerClosedError } from "./manager_closed_error.ts";
@@ -58,6 +62,18 @@ const SERVER_URL = new URL("./_manager_server.ts", import.meta.url);
  *   shared.set("start", shared.get("start")! + 1);
  * }
  * equal(shared.get("start"), 2);
+ * ```
+ *
+ * @example Nested containers: a dict holds a list proxy, read back live
+ * ```ts
+ * import { Manager } from "./manager.ts";
+ * import { deepEqual } from "node:assert/strict";
+ *
+ * await using manager = new Manager();
+ * const outer = manager.dict<string, ReturnType<typeof manager.list<number>>>();
+ * outer.set("items", manager.list([1]));
+ * outer.get("items")!.append(2);
+ * deepEqual(outer.get("items")!.toArray(), [1, 2]);
  * ```
  */
 export class Manager implements AsyncDisposable {
@@ -97,7 +113,9 @@ export class Manager implements AsyncDisposable {
     if (!this.running) {
       throw new ManagerClosedError(`Cannot make ${kind}: the manager has shut down`);
     }
-    const target = this.#client.call(0, "create", [kind, init], `make ${kind}`) as number;
+    const what = `make ${kind}`;
+    const args = toTokens([kind, init], this.#link, what);
+    const target = this.#client.call(0, "create", args, what) as number;
     return { ...this.#link, target, kind };
   }
 

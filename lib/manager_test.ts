@@ -1,5 +1,7 @@
 import { deepEqual, equal, match, ok, throws } from "node:assert/strict";
 import { activeChildren } from "./_children.ts";
+import { DictProxy } from "./dict_proxy.ts";
+import { ListProxy } from "./list_proxy.ts";
 import { Manager } from "./manager.ts";
 import { Queue } from "./queue.ts";
 import { ManagerClosedError } from "./manager_closed_error.ts";
@@ -191,11 +193,70 @@ Deno.test("DictProxy and ListProxy iterate a snapshot with for...of and for awai
   deepEqual(keys, ["a", "b"]);
 });
 
-Deno.test("DictProxy and ListProxy refuse a nested proxy or Queue with a TypeError (_TestContainers.test_dict_proxy_nested: not followed, see manager.ts)", async () => {
+Deno.test("Manager dict holds a dict proxy, read live from the main thread and a worker (_TestContainers.test_dict_proxy_nested)", async () => {
+  await using manager = new Manager();
+  const inner = manager.dict<string, number>({ a: 1 });
+  const outer = manager.dict<string, DictProxy<string, number>>();
+  outer.set("inner", inner);
+  const read = outer.get("inner")!;
+  ok(read instanceof DictProxy);
+  read.set("b", 2); // a live proxy: the change shows through the first one
+  deepEqual(inner.toObject(), { a: 1, b: 2 });
+  deepEqual(await runInWorker(managerTasks.setInNested, outer, "c", 3), {
+    ok: true,
+    value: { a: 1, b: 2, c: 3 },
+  });
+  deepEqual(inner.toObject(), { a: 1, b: 2, c: 3 });
+  // toObject(), values() and iteration give the inner as a live proxy, not a snapshot.
+  const whole = outer.toObject();
+  ok(whole.inner instanceof DictProxy);
+  deepEqual(whole.inner.toObject(), { a: 1, b: 2, c: 3 });
+  ok(outer.values()[0] instanceof DictProxy);
+  inner.clear();
+  equal(outer.get("inner")!.len(), 0);
+});
+
+Deno.test("Manager list holds list proxies, read live from Pool workers and a Process (_TestContainers.test_list_proxy_in_list)", async () => {
+  await using manager = new Manager();
+  await using pool = new Pool({ processes: 2 });
+  const inner = manager.list<number>([0]);
+  const outer = manager.list<ListProxy<number>>([inner]);
+  outer.append(manager.list([9]));
+  const seen = await Promise.all(
+    [1, 2].map((item) => pool.apply(managerTasks.appendInNested, [outer, item])),
+  );
+  deepEqual(seen.map((list) => list.length).sort(), [2, 3]);
+  const child = new Process(managerTasks.appendInNested, [outer, 3]);
+  child.start();
+  await child.join();
+  equal(child.exitCode, 0);
+  deepEqual(inner.toArray().sort(), [0, 1, 2, 3]);
+  // toArray() and for...of give each inner as a live proxy.
+  const [first, second] = outer.toArray();
+  deepEqual([first!.len(), second!.toArray()], [4, [9]]);
+  deepEqual([...outer].map((list) => list.get(0)), [0, 9]);
+});
+
+Deno.test("Manager containers refuse another manager's proxy and a Queue with a TypeError (_TestContainers.test_nested_queue: not followed, see manager.ts)", async () => {
   await using manager = new Manager();
   const outer = manager.dict<string, unknown>();
-  const inner = manager.list([1]);
-  throws(() => outer.set("inner", inner), TypeError);
-  throws(() => manager.list().append(new Queue()), TypeError);
+  const other = new Manager();
+  const foreign = other.list([1]);
+  throws(() => outer.set("foreign", foreign), {
+    name: "TypeError",
+    message: /^Cannot set "foreign": the ListProxy belongs to another manager: /,
+  });
+  await other.shutdown();
+  throws(() => manager.list().append([foreign]), {
+    name: "TypeError",
+    message: /belongs to another manager, which has shut down/,
+  });
+  throws(() => outer.set("queue", new Queue()), {
+    name: "TypeError",
+    message: /cannot hold a shared-memory object \(a Queue, .*pass it to the task as an argument/,
+  });
+  const space = manager.namespace<{ items: unknown }>();
+  space.set("items", { list: manager.list([1]) });
+  ok((space.get("items") as { list: unknown }).list instanceof ListProxy);
   equal(outer.len(), 0);
 });

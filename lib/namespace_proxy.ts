@@ -6,7 +6,7 @@
  */
 
 import { REVIVE } from "./_shareable.ts";
-import { BaseProxy, checkProxyState } from "./_proxy.ts";
+import { BaseProxy, checkProxyState, registerProxyClass } from "./_proxy.ts";
 
 /**
  * A proxy to a namespace held by a {@linkcode Manager} (Python's `manager.Namespace()`): named
@@ -28,15 +28,6 @@ import { BaseProxy, checkProxyState } from "./_proxy.ts";
  */
 export class NamespaceProxy<T extends Record<string, unknown> = Record<string, unknown>>
   extends BaseProxy {
-  /**
-   * This class's module.
-   *
-   * @ignore
-   */
-  protected get module(): string {
-    return import.meta.url;
-  }
-
   /**
    * A field's value.
    *
@@ -73,3 +64,5 @@ export class NamespaceProxy<T extends Record<string, unknown> = Record<string, u
     return new NamespaceProxy(checkProxyState(state, "namespace"));
   }
 }
+
+registerProxyClass("namespace", NamespaceProxy);

@@ -6,7 +6,7 @@
  */
 
 import { REVIVE } from "./_shareable.ts";
-import { BaseProxy, checkProxyState } from "./_proxy.ts";
+import { BaseProxy, checkProxyState, registerProxyClass } from "./_proxy.ts";
 
 /**
  * A proxy to one value held by a {@linkcode Manager} (Python's `manager.Value()`): `.value` reads
@@ -26,15 +26,6 @@ import { BaseProxy, checkProxyState } from "./_proxy.ts";
  * ```
  */
 export class ValueProxy<T = unknown> extends BaseProxy {
-  /**
-   * This class's module.
-   *
-   * @ignore
-   */
-  protected get module(): string {
-    return import.meta.url;
-  }
-
   /** The value (a copy); setting it sends the new value. */
   get value(): T {
     return this.call("get") as T;
@@ -64,3 +55,5 @@ export class ValueProxy<T = unknown> extends BaseProxy {
     return new ValueProxy(checkProxyState(state, "value"));
   }
 }
+
+registerProxyClass("value", ValueProxy);

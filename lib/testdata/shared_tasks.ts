@@ -387,6 +387,20 @@ function setName(space: NamespaceProxy<{ name: string }>, name: string): string 
   return space.get("name");
 }
 
+/** Writes through a dict proxy read from an outer dict, and reports what the worker reads. */
+function setInNested(outer: DictProxy<string, DictProxy>, key: string, value: number): unknown {
+  const inner = outer.get("inner")!;
+  inner.set(key, value);
+  return inner.toObject();
+}
+
+/** Appends to a list proxy read from an outer list, and puts a new list of its own in the outer. */
+function appendInNested(outer: ListProxy<ListProxy<number>>, item: number): number[] {
+  const inner = outer.get(0);
+  inner.append(item);
+  return inner.toArray();
+}
+
 /** What a call threw, as `Name: message`, or `"returned"`. */
 function thrown(call: () => unknown): string {
   try {
@@ -418,6 +432,8 @@ export const managerTasks = defineTasks(import.meta.url, {
   appendAll,
   touchProxy,
   setName,
+  setInNested,
+  appendInNested,
   setBig,
   askForTooMuch,
 });
