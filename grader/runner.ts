@@ -2,116 +2,36 @@
  * The grader's runner: one catalog entry and a folder of student files in, one
  * {@linkcode ExerciseResult} out. It opens a sandbox, runs the exercise's checks in declaration
  * order (reopening the sandbox when a check ended it), scores them, and never throws on student code.
+ * Its parts: `_runner_options.ts` (its options), `_runner_checks.ts` (the check loop, each outcome
+ * scored into a row) and `_runner_sandboxes.ts` (opening the sandboxes and their lifecycle across
+ * the checks).
  *
  * @module
  */
 import type { CatalogEntry } from "./catalog.ts";
 import { KIT_ROOT } from "./_kit_root.ts";
 import { CHECKS_BY_SLUG } from "./checks/mod.ts";
-import { type CheckContext, type CheckSpec, loadAverage, type Outcome } from "./checks/check.ts";
+import { type CheckSpec, loadAverage } from "./checks/check.ts";
 import {
   capResult,
-  capText,
-  type CheckResult,
   type ExerciseResult,
   exerciseStatus,
   type Machine,
   RESULT_VERSION,
-  TEXT_CAPS,
 } from "./result.ts";
-import { type Casualties, Sandbox, SANDBOX_DEFAULTS, SandboxFailure } from "./sandbox/sandbox.ts";
-import {
-  describeProblems,
-  findExerciseFolder,
-  type IngestProblem,
-  ingestSubmission,
-} from "./sandbox/ingest.ts";
+import { type Casualties, type Sandbox, SANDBOX_DEFAULTS } from "./sandbox/sandbox.ts";
+import { findExerciseFolder, ingestSubmission } from "./sandbox/ingest.ts";
 import { usableCores } from "./measure/timing.ts";
-import {
-  repeatedError,
-  TYPE_CHECK_NAME,
-  typeCheck,
-  typeCheckResults,
-} from "./sandbox/typecheck.ts";
+import { TYPE_CHECK_NAME, typeCheck, typeCheckResults } from "./sandbox/typecheck.ts";
+import { runCheckLoop, startingResults } from "./_runner_checks.ts";
+import type { CheckExerciseOptions, Source } from "./_runner_options.ts";
+import { openSandbox, RunSandboxes } from "./_runner_sandboxes.ts";
 
 /** Each exercise's checks, by folder name (the list lives in `checks/mod.ts`). */
 export { CHECKS_BY_SLUG };
 
-/**
- * Where the student files come from: the kit's `exercises/`, its hidden `solutions/`, or a
- * submission folder in either layout of the contract (`DIR/<slug>/` or `DIR/exercises/<slug>/`).
- */
-export type Source =
-  | { kind: "exercises" }
-  | { kind: "solutions" }
-  | { kind: "submission"; dir: string };
-
-/** A progress event: which check of how many is running, and what it is doing. */
-export interface ProgressEvent {
-  /** The exercise's folder name. */
-  exercise: string;
-  /** The check's name. */
-  check: string;
-  /** Its index, 0-based. */
-  index: number;
-  /** How many checks the exercise has. */
-  total: number;
-  /** What it is doing now, when it says. */
-  detail?: string;
-}
-
-/** Options of {@linkcode checkExercise}. */
-export interface CheckExerciseOptions {
-  /** The kit's root folder (its `lib/` is the one the student's code gets). Default: this kit. */
-  kitRoot?: string;
-  /** Where the student files come from. Default `{ kind: "exercises" }`. */
-  source?: Source;
-  /** Whether timed (speedup) checks run; when `false` they are `skipped`. Default `true`. */
-  timed?: boolean;
-  /** Wall-time limit of one sandbox call, in milliseconds. Default 10 000. */
-  timeoutMs?: number;
-  /** Resident memory cap of the sandbox subprocess, in MiB. Default 1536. */
-  memoryMb?: number;
-  /** JavaScript heap cap per isolate in the sandbox, in MiB. Default 1024. */
-  heapMb?: number;
-  /** Bytes of student output kept. Default 16 KiB. */
-  outputBytes?: number;
-  /** The cores to assume; default: what the process can really use. */
-  cores?: number;
-  /** The seed of random inputs; default: from the clock. */
-  seed?: number;
-  /** Stops the run: the sandbox is ended and the remaining checks are `skipped`. */
-  signal?: AbortSignal;
-  /** Called when a check starts and when it reports what it does. */
-  onProgress?: (event: ProgressEvent) => void;
-  /** The largest student file taken, in bytes (ingestion). Default 256 KiB. */
-  fileBytes?: number;
-  /** The most bytes taken from the student's files, in bytes (ingestion). Default 2 MiB. */
-  submissionBytes?: number;
-  /**
-   * What an earlier ingestion refused (the batch takes a whole submission at once): reported on
-   * this exercise's row beside what this run's own ingestion refuses.
-   */
-  problems?: readonly IngestProblem[];
-  /**
-   * A result of this exercise with timed checks off: when given, only the timed checks run and
-   * every other check's result is taken from it (the batch's exclusive timed phase).
-   */
-  previous?: ExerciseResult;
-  /** The cores the sandboxes are pinned to (the batch's lane). Default: not pinned. */
-  cpus?: readonly number[];
-  /** Whether the student files are type-checked first (`grader/sandbox/typecheck.ts`). Default `true`. */
-  typeCheck?: boolean;
-  /**
-   * A sandbox opened ahead for the timed checks ({@linkcode openTimedSandbox}), used instead of
-   * opening a fresh one when they start; closed by this run whether it was used or not. Default:
-   * with timed checks on and no `previous`, one is opened when the run starts.
-   */
-  timedSandbox?: Promise<Sandbox | undefined>;
-}
-
-/** The name of the check that reports what ingestion refused (links, devices, oversized files). */
-export const INGEST_CHECK = "the submitted files are the student's own";
+export type { CheckExerciseOptions, Source } from "./_runner_options.ts";
+export { INGEST_CHECK, type ProgressEvent } from "./_runner_checks.ts";
 
 /** The kit this grader belongs to (kept here for the runner's callers). */
 export { KIT_ROOT };
@@ -210,7 +130,6 @@ export async function checkExercise(
   const started = performance.now();
   const checkedAt = new Date().toISOString();
   const kitRoot = options.kitRoot ?? KIT_ROOT;
-  const source = options.source ?? { kind: "exercises" };
   const timed = options.timed ?? true;
   const timeoutMs = options.timeoutMs ?? SANDBOX_DEFAULTS.timeoutMs;
   const cores = options.cores ?? await usableCores();
@@ -218,146 +137,61 @@ export async function checkExercise(
   const specs = CHECKS_BY_SLUG[entry.slug];
   if (!specs) throw new Error(`The grader has no checks for exercise ${entry.slug}`);
   // Ingestion: the student's files are copied into a private tree first; only that copy is graded.
-  const from = ingestFrom(source, kitRoot);
-  await using copy = await ingestSubmission(from.dir, [entry], {
-    ...(from.layouts ? { layouts: from.layouts } : {}),
-    ...(options.fileBytes === undefined ? {} : { fileBytes: options.fileBytes }),
-    ...(options.submissionBytes === undefined ? {} : { submissionBytes: options.submissionBytes }),
-  });
+  await using copy = await ingestExercise(entry, options, kitRoot);
   const dir = `${copy.root}/${entry.slug}`;
   const problems = [
     ...(options.problems ?? []).filter((problem) => problem.exercise === entry.slug),
     ...copy.problems,
   ];
   const previous = options.previous;
-
-  let sandbox: Sandbox | undefined;
   const casualties: Casualties = new Map();
   const open = (which: readonly CheckSpec[]) =>
     openSandbox(entry, dir, { ...options, kitRoot, cores, casualties }, which);
   const timedSpecs = timed ? specs.filter((spec) => spec.timed) : [];
-  const untimedSpecs = specs.filter((spec) => !spec.timed);
   // The timed checks' fresh sandbox opens now, beside the correctness checks: its start-up and its
   // pools' warm-up (about a second of waiting, see SandboxOptions.pools) overlap their work.
-  let spare: Promise<Sandbox | undefined> | undefined = options.timedSandbox ??
+  const spare = options.timedSandbox ??
     (timedSpecs.length > 0 && !previous ? open(timedSpecs) : undefined);
   spare?.catch(() => {});
-  let output = previous?.output ?? "";
-  const collect = async () => {
-    if (!sandbox) return;
-    const current = sandbox;
-    sandbox = undefined;
-    await current.close();
-    if (current.output) {
-      output = capText(output + (output ? "\n" : "") + current.output, TEXT_CAPS.output);
-    }
-  };
-  // The timed phase keeps what the correctness phase found of the files (ingestion, type check).
-  const results: CheckResult[] = previous
-    ? previous.checks.filter((check) =>
-      check.name === INGEST_CHECK || check.name === TYPE_CHECK_NAME
-    )
-    : problems.length > 0
-    ? [{
-      name: INGEST_CHECK,
-      status: "error",
-      message: capText(describeProblems(problems), TEXT_CAPS.message),
-      score: 0,
-      maxScore: 0,
-    }]
-    : [];
-  const memos = new Map<string, Promise<unknown>>();
-  const memo = <T>(key: string, make: () => Promise<T>): Promise<T> => {
-    if (!memos.has(key)) memos.set(key, make());
-    return memos.get(key) as Promise<T>;
-  };
+  const sandboxes = new RunSandboxes(open, {
+    ...(spare ? { spare } : {}),
+    output: previous?.output ?? "",
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  const results = startingResults(previous, problems);
   try {
     if ((options.typeCheck ?? true) && !previous) {
-      options.onProgress?.({
-        exercise: entry.slug,
-        check: TYPE_CHECK_NAME,
-        index: 0,
-        total: specs.length,
-      });
-      const report = await typeCheck({
-        kitRoot,
-        slug: entry.slug,
-        sourceDir: dir,
-        files: entry.files,
-        signal: options.signal,
-      });
-      results.push(...typeCheckResults(report));
+      results.push(...await typeCheckRows(entry, dir, { ...options, kitRoot }, specs.length));
     }
-    for (const [index, spec] of specs.entries()) {
-      const report = (detail?: string) =>
-        options.onProgress?.({
-          exercise: entry.slug,
-          check: spec.name,
-          index,
-          total: specs.length,
-          ...(detail ? { detail } : {}),
-        });
-      const kept = previous && !spec.timed
-        ? previous.checks.find((check) => check.name === spec.name)
-        : undefined;
-      if (kept) {
-        results.push(kept);
-        continue;
-      }
-      report();
-      // A timed check gets a fresh sandbox: the correctness checks' inputs (numbers near 1e12, say)
-      // leave type feedback in the student's workers that can slow their code down by half.
-      const fresh = spec.timed && timed;
-      if (fresh) await collect();
-      const outcome = await runOne(spec, {
-        sandbox: async () => {
-          if (sandbox?.failure) await collect();
-          if (!sandbox && fresh && spare) {
-            const ready = spare;
-            spare = undefined;
-            sandbox = await ready;
-            // One that ended while it waited (the budget, say) is replaced like any ended sandbox.
-            if (sandbox?.failure && !options.signal?.aborted) await collect();
-          }
-          sandbox ??= await open(fresh ? timedSpecs : untimedSpecs);
-          return sandbox;
-        },
+    await runCheckLoop({
+      entry,
+      specs,
+      ...(previous ? { previous } : {}),
+      timed,
+      sandboxes,
+      timedSpecs,
+      untimedSpecs: specs.filter((spec) => !spec.timed),
+      context: {
         kitRoot,
         timed,
         cores,
         timeoutMs,
         seed,
-        progress: report,
-        passed: (name) => results.some((r) => r.name === name && r.status === "passed"),
-        memo,
-      }, { timed, signal: options.signal, results });
-      const repeated = outcome.status === "error"
-        ? repeatedError(outcome.message, results)
-        : undefined;
-      results.push({
-        name: spec.name,
-        status: outcome.status,
-        // Messages carry the student's error names, messages and values: capped where they enter.
-        message: repeated
-          ? `The same error as "${repeated.name}" above`
-          : capText(outcome.message, TEXT_CAPS.message),
-        score: outcome.status === "passed" ? spec.points : 0,
-        maxScore: outcome.status === "skipped" ? 0 : spec.points,
-        ...(outcome.measurements ? { measurements: outcome.measurements } : {}),
-      });
-    }
+        memo: memoizer(),
+      },
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    }, results);
   } finally {
-    await collect();
-    await spare?.then((unused) => unused?.close(), () => {});
+    await sandboxes.close();
   }
-  const score = results.reduce((sum, r) => sum + r.score, 0);
-  const maxScore = results.reduce((sum, r) => sum + r.maxScore, 0);
+  const output = sandboxes.output;
   return capResult({
     version: RESULT_VERSION,
     exercise: entry.slug,
     status: exerciseStatus(results),
-    score,
-    maxScore,
+    score: results.reduce((sum, r) => sum + r.score, 0),
+    maxScore: results.reduce((sum, r) => sum + r.maxScore, 0),
     checks: results,
     ...(output ? { output } : {}),
     checkedAt,
@@ -366,26 +200,41 @@ export async function checkExercise(
   });
 }
 
-/** Opens a sandbox on an exercise's files for the given checks, with their pools warmed. */
-function openSandbox(
+/** A `CheckContext.memo`: each key's value made once per exercise run, shared between checks. */
+function memoizer(): <T>(key: string, make: () => Promise<T>) => Promise<T> {
+  const memos = new Map<string, Promise<unknown>>();
+  return <T>(key: string, make: () => Promise<T>): Promise<T> => {
+    if (!memos.has(key)) memos.set(key, make());
+    return memos.get(key) as Promise<T>;
+  };
+}
+
+/** Ingests the exercise's student files from the run's source into a private copy. */
+function ingestExercise(entry: CatalogEntry, options: CheckExerciseOptions, kitRoot: string) {
+  const from = ingestFrom(options.source ?? { kind: "exercises" }, kitRoot);
+  return ingestSubmission(from.dir, [entry], {
+    ...(from.layouts ? { layouts: from.layouts } : {}),
+    ...(options.fileBytes === undefined ? {} : { fileBytes: options.fileBytes }),
+    ...(options.submissionBytes === undefined ? {} : { submissionBytes: options.submissionBytes }),
+  });
+}
+
+/** The type check's rows (`sandbox/typecheck.ts`), reported as the run's first step. */
+async function typeCheckRows(
   entry: CatalogEntry,
   dir: string,
-  options: CheckExerciseOptions & { kitRoot: string; cores: number; casualties?: Casualties },
-  specs: readonly CheckSpec[],
-): Promise<Sandbox> {
-  return Sandbox.open({
+  options: CheckExerciseOptions & { kitRoot: string },
+  total: number,
+) {
+  options.onProgress?.({ exercise: entry.slug, check: TYPE_CHECK_NAME, index: 0, total });
+  const report = await typeCheck({
     kitRoot: options.kitRoot,
     slug: entry.slug,
     sourceDir: dir,
     files: entry.files,
-    memoryMb: options.memoryMb,
-    heapMb: options.heapMb,
-    outputBytes: options.outputBytes,
     signal: options.signal,
-    ...(options.casualties ? { casualties: options.casualties } : {}),
-    pools: poolsOf(specs, options.cores),
-    ...(options.cpus ? { cpus: options.cpus } : {}),
   });
+  return typeCheckResults(report);
 }
 
 /**
@@ -420,49 +269,4 @@ export async function openTimedSandbox(
   // The sandbox copies the files by ingestion's rules (no link, no oversized file).
   const dir = await sourceDir(entry, options.source ?? { kind: "exercises" }, kitRoot);
   return await openSandbox(entry, dir, { ...options, kitRoot, cores }, specs);
-}
-
-/** Every pool size the given checks ask for (`CheckSpec.pools`), each once. */
-function poolsOf(specs: readonly CheckSpec[], cores: number): number[] {
-  return [...new Set(specs.flatMap((spec) => spec.pools?.(cores) ?? []))];
-}
-
-async function runOne(
-  spec: CheckSpec,
-  context: CheckContext,
-  run: { timed: boolean; signal?: AbortSignal; results: readonly CheckResult[] },
-): Promise<Outcome> {
-  if (run.signal?.aborted) {
-    // A submission's spent budget ends its run with the reason the batch gave.
-    const reason = run.signal.reason;
-    if (reason instanceof SandboxFailure) return { status: reason.status, message: reason.message };
-    return { status: "skipped", message: "Not run: the check was cancelled" };
-  }
-  if (spec.timed && !run.timed) {
-    return { status: "skipped", message: "Not timed in this run (timed checks are off)" };
-  }
-  for (const name of spec.requires ?? []) {
-    const earlier = run.results.find((r) => r.name === name);
-    if (earlier?.status !== "passed") {
-      return {
-        status: "failed",
-        message: `Not run: "${name}" must pass first (nothing is timed until it is right)`,
-      };
-    }
-  }
-  try {
-    return await spec.run(context);
-  } catch (error) {
-    if (error instanceof SandboxFailure) {
-      if (run.signal?.aborted) {
-        const reason = run.signal.reason;
-        if (reason instanceof SandboxFailure) {
-          return { status: reason.status, message: reason.message };
-        }
-        return { status: "skipped", message: "Not finished: the check was cancelled" };
-      }
-      return { status: error.status, message: error.message };
-    }
-    throw error;
-  }
 }

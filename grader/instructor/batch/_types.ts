@@ -1,11 +1,14 @@
 /**
- * The batch's shared types: a submission, the grader the batch drives and the events it reports.
- * Their own file, so the batch's helpers (`_runner.ts`, `_progress.ts`) need not import the batch.
+ * The batch's shared types: a submission, the grader the batch drives, the events it reports, its
+ * options and its summary.
+ * Their own file, so the batch's helpers (`_runner.ts`, `_progress.ts`, `_summary.ts`) need not
+ * import the batch.
  *
  * @module
  */
 import type { CatalogEntry } from "../../catalog.ts";
-import type { ExerciseResult, StudentResult } from "../../result.ts";
+import type { ExerciseResult, Gradebook, StudentResult } from "../../result.ts";
+import type { BatchTiming } from "../../report/html.ts";
 import type { IngestProblem } from "../../sandbox/ingest.ts";
 
 /** One student's submission folder. */
@@ -67,3 +70,55 @@ export type BatchEvent =
   | { kind: "student"; student: string; phase: "correctness" | "timed" }
   | { kind: "graded"; row: StudentResult; done: number; total: number; seconds: number }
   | { kind: "reused"; row: StudentResult };
+
+/** What a batch produced. */
+export interface BatchSummary {
+  /** The gradebook, every student's row. */
+  gradebook: Gradebook;
+  /** How the time was spent. */
+  timing: BatchTiming;
+  /** Where the files are. */
+  out: string;
+  /** Students on whom the grader itself failed (their rows say so; a rerun retries them). */
+  graderFailures: string[];
+  /** Students with a timing that stayed inconclusive (a rerun with `retime` times only those). */
+  inconclusive: string[];
+}
+
+/** Options for `gradeBatch` (`batch.ts`). */
+export interface GradeBatchOptions {
+  /** Where to write; default `DIR/../gradebook`. */
+  out?: string;
+  /** Regrade students whose results are saved. Default `false`. */
+  force?: boolean;
+  /** Correctness runs at once; default the cores the process can use. */
+  jobs?: number;
+  /** The kit whose catalog, `lib/` and checks grade the submissions; default this kit. */
+  kitRoot?: string;
+  /** The grader; default the runner's, with the limits below. */
+  grader?: ExerciseGrader;
+  /** Wall-time limit of one sandbox call, in milliseconds; default the runner's. */
+  timeoutMs?: number;
+  /** Resident memory cap of one sandbox, in MiB; default the runner's. */
+  memoryMb?: number;
+  /** Add a scaling sweep to each sweepable exercise (timed, alone) and show it in the report. */
+  sweep?: boolean;
+  /**
+   * The wall time one submission may use over the whole batch (both phases), in seconds; what is
+   * left when it runs out ends as `timeout`. Default `BATCH_DEFAULTS.budgetSeconds`.
+   */
+  budgetSeconds?: number;
+  /** The largest student file taken, in bytes; default 256 KiB (ingestion). */
+  fileBytes?: number;
+  /** The most bytes taken from one submission; default 2 MiB (ingestion). */
+  submissionBytes?: number;
+  /**
+   * Time again the exercises whose timing stayed inconclusive. Default `false`: an inconclusive
+   * row is kept, so a submission that makes its timing inconclusive is not retimed on every rerun.
+   */
+  retime?: boolean;
+  /** Called as the batch runs. */
+  onEvent?: (event: BatchEvent) => void;
+  /** Stops the batch: running checks end, finished students stay saved. */
+  signal?: AbortSignal;
+}
