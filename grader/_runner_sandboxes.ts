@@ -76,6 +76,11 @@ function poolsOf(specs: readonly CheckSpec[], cores: number): number[] {
 export interface RunSandboxesOptions {
   /** The timed checks' sandbox, opening ahead; closed by the run whether used or not. */
   spare?: Promise<Sandbox | undefined>;
+  /**
+   * The correctness checks' first sandbox, opening ahead (while the type check runs); closed by the
+   * run whether used or not.
+   */
+  first?: Promise<Sandbox>;
   /** The output an earlier phase kept. Default none. */
   output?: string;
   /** The run's signal: a spare that ended while the run was cancelled is not replaced. */
@@ -109,6 +114,7 @@ export class RunSandboxes {
   #open: (specs: readonly CheckSpec[]) => Promise<Sandbox>;
   #sandbox: Sandbox | undefined;
   #spare: Promise<Sandbox | undefined> | undefined;
+  #first: Promise<Sandbox> | undefined;
   #signal: AbortSignal | undefined;
   #output: string;
 
@@ -124,6 +130,7 @@ export class RunSandboxes {
   ) {
     this.#open = open;
     this.#spare = options.spare;
+    this.#first = options.first;
     this.#signal = options.signal;
     this.#output = options.output ?? "";
   }
@@ -162,13 +169,20 @@ export class RunSandboxes {
       // One that ended while it waited (the budget, say) is replaced like any ended sandbox.
       if (this.#sandbox?.failure && !this.#signal?.aborted) await this.collect();
     }
+    if (!this.#sandbox && !fresh && this.#first) {
+      const ready = this.#first;
+      this.#first = undefined;
+      this.#sandbox = await ready;
+      if (this.#sandbox.failure && !this.#signal?.aborted) await this.collect();
+    }
     this.#sandbox ??= await this.#open(specs);
     return this.#sandbox;
   }
 
-  /** Closes the current sandbox and the spare if it was never used. */
+  /** Closes the current sandbox, and the spare and the first one if they were never used. */
   async close(): Promise<void> {
     await this.collect();
+    await this.#first?.then((unused) => unused.close(), () => {});
     await this.#spare?.then((unused) => unused?.close(), () => {});
   }
 }

@@ -153,14 +153,21 @@ export async function checkExercise(
   const spare = options.timedSandbox ??
     (timedSpecs.length > 0 && !previous ? open(timedSpecs) : undefined);
   spare?.catch(() => {});
+  // So does the correctness checks' first sandbox while the type check runs: deno check keeps a
+  // core busy for about a second, and a sandbox's start is mostly waiting (nested Workers).
+  const typeChecked = (options.typeCheck ?? true) && !previous;
+  const untimedSpecs = specs.filter((spec) => !spec.timed);
+  const first = typeChecked && untimedSpecs.length > 0 ? open(untimedSpecs) : undefined;
+  first?.catch(() => {});
   const sandboxes = new RunSandboxes(open, {
     ...(spare ? { spare } : {}),
+    ...(first ? { first } : {}),
     output: previous?.output ?? "",
     ...(options.signal ? { signal: options.signal } : {}),
   });
   const results = startingResults(previous, problems);
   try {
-    if ((options.typeCheck ?? true) && !previous) {
+    if (typeChecked) {
       results.push(...await typeCheckRows(entry, dir, { ...options, kitRoot }, specs.length));
     }
     await runCheckLoop({
@@ -170,7 +177,7 @@ export async function checkExercise(
       timed,
       sandboxes,
       timedSpecs,
-      untimedSpecs: specs.filter((spec) => !spec.timed),
+      untimedSpecs,
       context: {
         kitRoot,
         timed,
