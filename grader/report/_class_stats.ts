@@ -14,7 +14,7 @@ import {
 
 /**
  * A speedup above this many times the cores is impossible: the work was skipped (the speedup
- * checks fail it as such: `timedOutcome` in `grader/checks/check.ts`). The class chart's axis
+ * checks fail it as such: `decideSpeedup` in `grader/checks/_speedup_verdict.ts`). The class chart's axis
  * ends there.
  */
 export const IMPOSSIBLE_SPEEDUP_PER_CORE = 1.5;
