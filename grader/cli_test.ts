@@ -1,25 +1,10 @@
 import { deepEqual, equal, match, ok } from "node:assert/strict";
-import { type CliIo, EXIT, main } from "./cli.ts";
+import { EXIT, main } from "./cli.ts";
+import { captureIo } from "./testdata/capture_io.ts";
 import { loadCatalog } from "./catalog.ts";
 import { KIT_ROOT } from "./runner.ts";
 
-interface Captured extends CliIo {
-  stdout: string[];
-  stderr: string[];
-}
-
-function capture(): Captured {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return {
-    stdout,
-    stderr,
-    out: (text) => void stdout.push(text),
-    err: (text) => void stderr.push(text),
-    color: false,
-    progress: false,
-  };
-}
+const capture = captureIo;
 
 const FAST = { timed: false, timeoutMs: 2000, memoryMb: 768, heapMb: 256, cores: 2 };
 

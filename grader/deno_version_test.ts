@@ -1,19 +1,9 @@
 import { equal, match, ok } from "node:assert/strict";
-import { type CliIo, EXIT, main } from "./cli.ts";
+import { EXIT, main } from "./cli.ts";
+import { captureIo } from "./testdata/capture_io.ts";
 import { compareVersions, kitRequirement, tooOld } from "./deno_version.ts";
 
-function capture(): CliIo & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return {
-    stdout,
-    stderr,
-    out: (text) => void stdout.push(text),
-    err: (text) => void stderr.push(text),
-    color: false,
-    progress: false,
-  };
-}
+const capture = captureIo;
 
 Deno.test("kitRequirement() is what the README tells a student to have", async () => {
   const { minimum, tested } = await kitRequirement();
