@@ -100,13 +100,7 @@ export function pipelineUse(observed: unknown, items: number): Outcome | undefin
  */
 export async function pipelineCheck(context: CheckContext): Promise<Outcome> {
   const items = Array.from({ length: 40 }, (_, i) => (i * 7 + context.seed) % 101 - 50);
-  const sandbox = await context.sandbox();
-  context.progress(`pipeline(${items.length} items)`);
-  const reply = await sandbox.student(
-    { op: "call", file: "pipeline.ts", name: "pipeline", args: [items] },
-    { timeoutMs: context.timeoutMs },
-  );
-  const answer = answerOf(reply);
+  const { reply, answer } = await callPipeline(context, items);
   if (!answer.ok) return answer.outcome;
   const expected = items.map((x) => x * x);
   if (
@@ -125,6 +119,17 @@ export async function pipelineCheck(context: CheckContext): Promise<Outcome> {
     message:
       `${items.length} squares in order through Processes and a Queue; no process left running`,
   };
+}
+
+/** Calls the student's `pipeline(items)` in the check's sandbox, with its progress line. */
+async function callPipeline(context: CheckContext, items: number[]) {
+  const sandbox = await context.sandbox();
+  context.progress(`pipeline(${items.length} items)`);
+  const reply = await sandbox.student(
+    { op: "call", file: "pipeline.ts", name: "pipeline", args: [items] },
+    { timeoutMs: context.timeoutMs },
+  );
+  return { reply, answer: answerOf(reply) };
 }
 
 /**
@@ -157,14 +162,8 @@ export async function pipelineFullCheck(context: CheckContext): Promise<Outcome>
     { length: PIPELINE_FULL_ITEMS },
     (_, i) => (i * 13 + context.seed) % 2001 - 1000,
   );
-  const sandbox = await context.sandbox();
-  context.progress(`pipeline(${items.length} items)`);
   // A join before the read ends in the sandbox's timeout, which names what was still running.
-  const reply = await sandbox.student(
-    { op: "call", file: "pipeline.ts", name: "pipeline", args: [items] },
-    { timeoutMs: context.timeoutMs },
-  );
-  const answer = answerOf(reply);
+  const { reply, answer } = await callPipeline(context, items);
   if (!answer.ok) return answer.outcome;
   const value = answer.value;
   const wrong = !Array.isArray(value) || value.length !== items.length
