@@ -15,6 +15,7 @@
  *
  * @module
  */
+import type { MessagePort } from "node:worker_threads";
 
 /** A task reference as it travels: the module's URL and the function's name. */
 export interface TaskRef {
@@ -134,6 +135,12 @@ export interface WorkerSetup {
   readonly initializer?: TaskRef;
   /** The initializer's encoded arguments. */
   readonly initargs?: readonly unknown[];
+}
+
+/** A worker's `workerData`: its setup, and the port on which it is sent {@linkcode ToWorker}s. */
+export interface WorkerData extends WorkerSetup {
+  /** Where the worker's jobs and its exit request arrive (`_spawn.ts` says why not `parentPort`). */
+  readonly port: MessagePort;
 }
 
 /**

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { Worker } from "node:worker_threads";
+import { MessageChannel, Worker } from "node:worker_threads";
 import { type ChildInfo, type ChildKind, registerChild } from "./_children.ts";
 import { encodeShared } from "./_shareable.ts";
 import type {
@@ -17,6 +17,7 @@ import type {
   TaskRef,
   ToWorker,
   WireError,
+  WorkerData,
   WorkerSetup,
 } from "./_protocol.ts";
 
@@ -67,8 +68,14 @@ export interface SpawnedWorker {
  */
 export function spawnWorker(options: SpawnOptions): SpawnedWorker {
   const registration = registerChild(options.kind, options.name);
+  // What the worker is sent travels over a port of its own, handed in its workerData, not over the
+  // Worker's built-in channel: in a worker started by a worker, Deno 2.9.6 holds the first message
+  // of that channel for 500 ms (an inspector grace period, `op_worker_maybe_wait_for_debugger`), and
+  // every Process's task is such a first message. Answers still come on the built-in channel.
+  const { port1: toWorker, port2 } = new MessageChannel();
   const worker = new Worker(WORKER_URL, {
-    workerData: options.setup,
+    workerData: { ...options.setup, port: port2 } satisfies WorkerData,
+    transferList: [port2],
     ...(options.maxHeapMb === undefined
       ? {}
       : { resourceLimits: { maxOldGenerationSizeMb: options.maxHeapMb } }),
@@ -83,6 +90,7 @@ export function spawnWorker(options: SpawnOptions): SpawnedWorker {
   });
   const exited = new Promise<WorkerExit>((resolve) => {
     worker.once("exit", (code: number) => {
+      toWorker.close();
       registration.unregister();
       resolve({
         code,
@@ -96,7 +104,7 @@ export function spawnWorker(options: SpawnOptions): SpawnedWorker {
     info: registration.info,
     exited,
     post(message, transfer) {
-      worker.postMessage(message, transfer === undefined ? undefined : [...transfer]);
+      toWorker.postMessage(message, transfer === undefined ? undefined : [...transfer]);
     },
   };
 }

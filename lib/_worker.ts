@@ -35,7 +35,7 @@ import {
   type TaskRef,
   toWireError,
   type ToWorker,
-  type WorkerSetup,
+  type WorkerData,
 } from "./_protocol.ts";
 
 /** The longest a finished job's answer waits for its batch's neighbours, in milliseconds. */
@@ -43,13 +43,14 @@ const FLUSH_MS = 1;
 /** The weight of the newest job in a task's running average of job times. */
 const AVERAGE_WEIGHT = 0.25;
 
-const port = parentPort;
-if (port === null) {
+if (parentPort === null) {
   throw new TypeError(
     "Cannot start parakit worker: this module must run in a node:worker_threads Worker",
   );
 }
-const setup = workerData as WorkerSetup;
+const setup = workerData as WorkerData;
+/** Where this worker's jobs arrive (`_spawn.ts` says why it is not `parentPort`). */
+const port = setup.port;
 
 const refs = new Map<number, TaskRef>();
 const functions = new Map<number, TaskFunction>();
