@@ -63,6 +63,8 @@ export function openSandbox(
     signal: limits.signal,
     ...(limits.casualties ? { casualties: limits.casualties } : {}),
     pools: poolsOf(specs, limits.cores),
+    spares: specs.reduce((sum, spec) => sum + (spec.spares ?? 0), 0),
+    manager: specs.some((spec) => spec.manager),
     ...(limits.cpus ? { cpus: limits.cpus } : {}),
   });
 }

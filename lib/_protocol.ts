@@ -61,8 +61,15 @@ export interface ExitMessage {
   readonly type: "exit";
 }
 
+/** Main to a spare worker (started with no setup): what to run with; it arrives first, once. */
+export interface SetupMessage {
+  readonly type: "setup";
+  /** What the worker would have been started with. */
+  readonly setup: WorkerSetup;
+}
+
 /** Every message the main side sends to a worker. */
-export type ToWorker = RunMessage | ExitMessage;
+export type ToWorker = SetupMessage | RunMessage | ExitMessage;
 
 /** An error as it travels: enough to rebuild it with its worker-side stack. */
 export interface WireError {
@@ -137,10 +144,12 @@ export interface WorkerSetup {
   readonly initargs?: readonly unknown[];
 }
 
-/** A worker's `workerData`: its setup, and the port on which it is sent {@linkcode ToWorker}s. */
-export interface WorkerData extends WorkerSetup {
+/** A worker's `workerData`: the port on which it is sent {@linkcode ToWorker}s, and its setup. */
+export interface WorkerData {
   /** Where the worker's jobs and its exit request arrive (`_spawn.ts` says why not `parentPort`). */
   readonly port: MessagePort;
+  /** What it runs with; absent for a spare, which waits for a {@linkcode SetupMessage}. */
+  readonly setup?: WorkerSetup;
 }
 
 /**

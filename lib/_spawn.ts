@@ -8,20 +8,20 @@
  *
  * @module
  */
-import { MessageChannel, Worker } from "node:worker_threads";
+import { MessageChannel, type MessagePort, Worker } from "node:worker_threads";
 import { type ChildInfo, type ChildKind, registerChild } from "./_children.ts";
 import { encodeShared } from "./_shareable.ts";
 import type {
   FromWorker,
   JobResult,
+  SetupMessage,
   TaskRef,
   ToWorker,
   WireError,
   WorkerData,
   WorkerSetup,
 } from "./_protocol.ts";
-
-const WORKER_URL = new URL("./_worker.ts", import.meta.url);
+import { takeSpare, WORKER_URL } from "./_spares.ts";
 
 /** How to start a worker. */
 export interface SpawnOptions {
@@ -72,14 +72,10 @@ export function spawnWorker(options: SpawnOptions): SpawnedWorker {
   // Worker's built-in channel: in a worker started by a worker, Deno 2.9.6 holds the first message
   // of that channel for 500 ms (an inspector grace period, `op_worker_maybe_wait_for_debugger`), and
   // every Process's task is such a first message. Answers still come on the built-in channel.
-  const { port1: toWorker, port2 } = new MessageChannel();
-  const worker = new Worker(WORKER_URL, {
-    workerData: { ...options.setup, port: port2 } satisfies WorkerData,
-    transferList: [port2],
-    ...(options.maxHeapMb === undefined
-      ? {}
-      : { resourceLimits: { maxOldGenerationSizeMb: options.maxHeapMb } }),
-  });
+  // A spare (`_spares.ts`) has paid its start-up already; one with a heap limit cannot be a spare.
+  const spare = options.maxHeapMb === undefined ? takeSpare() : undefined;
+  spare?.port.postMessage({ type: "setup", setup: options.setup } satisfies SetupMessage);
+  const { worker, port: toWorker } = spare ?? startWorker(options);
   let error: Error | undefined;
   let fatal: WireError | undefined;
   worker.on("error", (thrown: unknown) => {
@@ -104,9 +100,23 @@ export function spawnWorker(options: SpawnOptions): SpawnedWorker {
     info: registration.info,
     exited,
     post(message, transfer) {
-      toWorker.postMessage(message, transfer === undefined ? undefined : [...transfer]);
+      if (transfer === undefined) toWorker.postMessage(message);
+      else toWorker.postMessage(message, [...transfer]);
     },
   };
+}
+
+/** Starts a worker with its setup and a port of its own for what it is sent. */
+function startWorker(options: SpawnOptions): { worker: Worker; port: MessagePort } {
+  const { port1, port2 } = new MessageChannel();
+  const worker = new Worker(WORKER_URL, {
+    workerData: { port: port2, setup: options.setup } satisfies WorkerData,
+    transferList: [port2],
+    ...(options.maxHeapMb === undefined
+      ? {}
+      : { resourceLimits: { maxOldGenerationSizeMb: options.maxHeapMb } }),
+  });
+  return { worker, port: port1 };
 }
 
 /**

@@ -36,6 +36,7 @@ import {
   toWireError,
   type ToWorker,
   type WorkerData,
+  type WorkerSetup,
 } from "./_protocol.ts";
 
 /** The longest a finished job's answer waits for its batch's neighbours, in milliseconds. */
@@ -48,9 +49,11 @@ if (parentPort === null) {
     "Cannot start parakit worker: this module must run in a node:worker_threads Worker",
   );
 }
-const setup = workerData as WorkerData;
+const data = workerData as WorkerData;
 /** Where this worker's jobs arrive (`_spawn.ts` says why it is not `parentPort`). */
-const port = setup.port;
+const port = data.port;
+/** What it runs with: from its workerData, or for a spare (`_spares.ts`) its first message. */
+let setup: WorkerSetup = data.setup ?? { mode: "pool" };
 
 const refs = new Map<number, TaskRef>();
 const functions = new Map<number, TaskFunction>();
@@ -66,6 +69,10 @@ let exitRequested = false;
 const averageMs = new Map<number, number>();
 
 port.on("message", (message: ToWorker) => {
+  if (message.type === "setup") {
+    setup = message.setup;
+    return start();
+  }
   if (message.type === "run") {
     for (const def of message.defs) refs.set(def.index, def);
     for (const job of message.jobs) queue.push(job);
@@ -75,10 +82,16 @@ port.on("message", (message: ToWorker) => {
   schedule();
 });
 
-void initialize().then(() => {
-  ready = true;
-  schedule();
-});
+// A spare (`_spares.ts`) says on its port that it runs, then waits there for its setup.
+if (data.setup === undefined) port.postMessage({ type: "spare" });
+else start();
+
+function start(): void {
+  void initialize().then(() => {
+    ready = true;
+    schedule();
+  });
+}
 
 async function initialize(): Promise<void> {
   if (setup.initializer === undefined) return;

@@ -79,6 +79,7 @@ export {
 } from "./pipe.ts";
 export { BufferTooShortError, PipeClosedError } from "./pipe_errors.ts";
 export { currentProcess, type ProcessInfo } from "./current_process.ts";
+export { type PrestartOptions, prestartWorkers, spareWorkers } from "./prestart_workers.ts";
 export {
   DISPOSE_GRACE_MS,
   type JoinOptions,

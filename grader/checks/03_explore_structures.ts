@@ -48,18 +48,22 @@ export const CHECKS: readonly CheckSpec[] = [
   {
     name: PIPELINE,
     points: 1,
+    // A producer and a consumer: the student's Processes start on spares warmed at open.
+    spares: 2,
     run: pipelineCheck,
   },
   {
     name: "pipeline: reads before it joins (more items than a Queue holds)",
     points: 1,
     requires: [PIPELINE],
+    spares: 2,
     run: pipelineFullCheck,
   },
   {
     name: "wordCount: counts merged in a Manager dict",
     points: 1,
     pools: (cores) => [Math.max(2, cores)],
+    manager: true,
     run: wordCountCheck,
   },
   {

@@ -61,6 +61,13 @@ export interface CheckSpec {
    * it opens (`SandboxOptions.pools`), all at once. Default: none.
    */
   pools?(cores: number): readonly number[];
+  /**
+   * How many of the student's own lib Processes its calls start: the sandbox starts as many spare
+   * workers when it opens (`SandboxOptions.spares`). Default: none.
+   */
+  spares?: number;
+  /** Whether its calls take a Manager: the sandbox starts one when it opens. Default: no. */
+  manager?: boolean;
   /** Runs the check. */
   run(context: CheckContext): Promise<Outcome>;
 }

@@ -22,6 +22,14 @@ export interface HarnessConfig {
    * (`counter_task.ts` `ready`): the checks' pools, so that their workers' start-up waits overlap.
    */
   pools?: number[];
+  /**
+   * How many spare lib workers (`prestartWorkers`) the student Worker starts then too, after the
+   * pools: the student's own Processes start on them instead of waiting out a nested Worker's
+   * start-up.
+   */
+  spares?: number;
+  /** Whether the student Worker starts a lib Manager then too, for the first call that takes one. */
+  manager?: boolean;
 }
 
 const BIGINT_TAG = "$bigint";

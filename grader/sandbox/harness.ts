@@ -56,13 +56,17 @@ const student = new Peer(() => {
     libUrl: config.libUrl,
     port: port2,
     ...(config.pools ? { pools: config.pools } : {}),
+    ...(config.spares ? { spares: config.spares } : {}),
+    ...(config.manager ? { manager: true } : {}),
   }, [port2]);
   return { worker, channel: port1 };
 }, config.exerciseUrl);
 // With pools to warm, the student Worker starts now, and the harness answers the grader's channel
 // once they are warm (or after WARM_MS): an open sandbox is then a quiet one, ready to be timed.
 const WARM_MS = 8_000;
-if (config.pools?.length) student.start();
+const warms = (config.pools?.length ?? 0) > 0 || (config.spares ?? 0) > 0 ||
+  config.manager === true;
+if (warms) student.start();
 const reference = new Peer(() => {
   const worker = new Worker(new URL("./reference_worker.ts", import.meta.url), {
     type: "module",
@@ -230,7 +234,7 @@ function sendable(request: Request, reply: Reply): Reply {
   };
 }
 
-if (config.pools?.length) await student.warmed(WARM_MS);
+if (warms) await student.warmed(WARM_MS);
 await writeLine(conn, { token: config.token });
 for await (const line of readLines(conn.readable)) {
   const request = decodeWire(line) as Request;

@@ -174,6 +174,8 @@ export class Sandbox {
       libUrl: pathToFileURL(`${workspace}/lib/mod.ts`).href,
       readable: [workspace],
       ...(options.pools?.length ? { pools: [...options.pools] } : {}),
+      ...(options.spares ? { spares: options.spares } : {}),
+      ...(options.manager ? { manager: true } : {}),
     };
     const writer = process.stdin.getWriter();
     await writer.write(new TextEncoder().encode(JSON.stringify(config)));

@@ -29,6 +29,7 @@ interface Lib {
   Process?: { prototype: Record<PropertyKey, unknown> };
   Queue?: { prototype: Record<PropertyKey, unknown> };
   SimpleQueue?: { prototype: Record<PropertyKey, unknown> };
+  prestartWorkers?: (count: number) => Promise<void>;
 }
 
 interface LibManager {
@@ -180,12 +181,11 @@ async function poolOf(workers: number, fresh = false): Promise<LibPool> {
  * (`counter_task.ts`) then overlap instead of adding up pool by pool. A pool that fails to warm up
  * is dropped; the call that needs it starts a new one and meets the failure itself.
  */
-function warmPools(sizes: readonly number[]): void {
+function warmPools({ Pool, taskFromExport }: Lib, sizes: readonly number[]): void {
   for (const size of new Set(sizes)) {
     warming.set(
       size,
       (async () => {
-        const { Pool, taskFromExport } = await lib();
         if (!Pool || !taskFromExport) return;
         const pool = new Pool({ processes: size });
         pools.set(size, pool);
@@ -203,8 +203,18 @@ function warmPools(sizes: readonly number[]): void {
   }
 }
 
-/** Starts a lib Manager, whether the lib starts one with `Manager.start()` or `new Manager()`. */
+/** A Manager started when the sandbox opened (`HarnessConfig.manager`), for the first call. */
+let warmManager: Promise<LibManager> | undefined;
+
+/**
+ * Starts a lib Manager, whether the lib starts one with `Manager.start()` or `new Manager()`; the
+ * first call takes the one warmed when the sandbox opened, if it started.
+ */
 async function startManager(): Promise<LibManager> {
+  const warm = warmManager;
+  warmManager = undefined;
+  const started = await warm?.catch(() => undefined);
+  if (started) return started;
   const { Manager } = await lib();
   if (!Manager) throw new Error("the lib has no Manager yet");
   if (typeof Manager.start === "function") return await Manager.start();
@@ -397,16 +407,27 @@ scope.onmessage = (event: MessageEvent) => {
     libUrl: string;
     port: MessagePort;
     pools?: number[];
+    spares?: number;
+    manager?: boolean;
   };
   exerciseUrl = data.exerciseUrl;
   libUrl = data.libUrl;
   const port = data.port;
   send = port.postMessage.bind(port);
-  captureLib().then(() => {
-    if (Array.isArray(data.pools)) {
-      warmPools(data.pools);
+  captureLib().then(async () => {
+    if (Array.isArray(data.pools) || data.spares || data.manager) {
+      const captured = await lib();
+      warmPools(captured, data.pools ?? []);
+      const warm = [...warming.values()];
+      // Spares after the pools have started their workers, so that no grader pool takes them.
+      const { prestartWorkers } = captured;
+      if (data.spares && prestartWorkers) warm.push(prestartWorkers(data.spares).catch(() => {}));
+      if (data.manager) {
+        warmManager = startManager();
+        warm.push(warmManager.then(() => {}, () => {}));
+      }
       // The harness waits for this before it answers the grader: the sandbox opens warm.
-      Promise.all(warming.values()).then(() => send({ warmed: true }));
+      Promise.all(warm).then(() => send({ warmed: true }));
     }
     port.onmessage = answer;
   });
