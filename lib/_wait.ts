@@ -12,6 +12,7 @@
  * @module
  */
 
+import { threadId } from "node:worker_threads";
 import { type SyncWaitOptions, TimeoutError } from "./timeout.ts";
 
 /**
@@ -188,18 +189,24 @@ export function abortError(signal: AbortSignal | undefined, caller: string): unk
 
 const SELF_KEY = Symbol.for("parakit.selfId");
 
+/** The smallest random id: every `threadId + 1` of a `node:worker_threads` Worker is below it. */
+const RANDOM_ID_FLOOR = 0x40000000;
+
 /**
  * A nonzero id of this thread (isolate), the same for every copy of `lib/` it loads: what a lock
- * records as its owner. `threadId` is not enough: it is 0 both on the main thread and in a web
- * Worker. A random 31-bit id collides with another live thread's with odds near 1 in 10^8.
+ * records as its owner. In a `node:worker_threads` Worker (every worker the lib starts) it is
+ * `threadId + 1`, unique in the process, and the name Deno gives the thread's OS thread is
+ * `worker-<threadId>`, so an observer outside can tell which thread held a lock. `threadId` is 0
+ * both on the main thread and in a web Worker: there the id is random, at least
+ * {@linkcode RANDOM_ID_FLOOR} (so never a worker's), and collides with another such thread's with
+ * odds near 1 in 10^9.
  */
 export function selfId(): number {
   if (cachedSelfId !== 0) return cachedSelfId;
   const holder = globalThis as { [SELF_KEY]?: number };
   if (holder[SELF_KEY] === undefined) {
-    let id = 0;
-    while (id === 0) id = crypto.getRandomValues(new Int32Array(1))[0]! & 0x7fffffff;
-    holder[SELF_KEY] = id;
+    const random = crypto.getRandomValues(new Int32Array(1))[0]! & (RANDOM_ID_FLOOR - 1);
+    holder[SELF_KEY] = threadId > 0 ? threadId + 1 : RANDOM_ID_FLOOR + random;
   }
   cachedSelfId = holder[SELF_KEY];
   return cachedSelfId;

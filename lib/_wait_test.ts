@@ -1,5 +1,8 @@
 import { deepEqual, equal } from "node:assert/strict";
-import { runAsync, startTimer, type WaitOutcome, type WaitSteps } from "./_wait.ts";
+import { ok } from "node:assert/strict";
+import { Pool } from "./pool.ts";
+import { runAsync, selfId, startTimer, type WaitOutcome, type WaitSteps } from "./_wait.ts";
+import { tasks } from "./testdata/tasks.ts";
 import { within } from "./testdata/deadline.ts";
 
 Deno.test("startTimer() reaches a delay past 2^31 ms in steps and starts no timer for Infinity", () => {
@@ -44,5 +47,15 @@ Deno.test("runAsync() waits until woken with a timeout of Infinity or past 2^31 
     } finally {
       clearTimeout(waker);
     }
+  }
+});
+
+Deno.test("selfId() is threadId + 1 in a lib worker (the OS names its thread worker-<threadId>), random and above every such id on the main thread", async () => {
+  ok(selfId() >= 0x40000000, `main thread: ${selfId()}`);
+  await using pool = new Pool({ processes: 2 });
+  const seen = await pool.map(tasks.ownerAndThread, [[], []] as never[], { chunksize: 1 });
+  for (const [owner, thread] of seen) {
+    ok(thread > 0);
+    equal(owner, thread + 1);
   }
 });

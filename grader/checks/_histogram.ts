@@ -5,10 +5,17 @@
  * be exact (a fill without the lock loses counts), and at least two threads must have been seen
  * holding the lock (a fill by the calling thread shows one; one without the lock shows none).
  *
+ * The lock's owner word is written by whoever holds the lock, so the student's code could write
+ * made-up ids into it. Where the OS names the sandbox's threads (Linux: `/proc/PID/task/TID/comm`,
+ * read by the grader around the call), an owner counts only when it is a lib worker's id
+ * (`threadId + 1`, `lib/_wait.ts` `selfId`) whose thread `worker-<threadId>` lived in the sandbox
+ * during the call: {@linkcode verifiedOwners}.
+ *
  * @module
  */
 import { answerOf, type CheckContext, type Outcome } from "./check.ts";
 import type { Reply } from "../sandbox/sandbox.ts";
+import { Witness } from "../sandbox/witness.ts";
 
 /** The histogram's bins. */
 export const HISTOGRAM_BINS = 16;
@@ -44,6 +51,51 @@ export function histogramValues(seed: number, count = HISTOGRAM_VALUES): number[
     return (state >>> 8) / 0x1000000;
   };
   return Array.from({ length: count }, () => Math.floor(HISTOGRAM_BINS * next() * next()));
+}
+
+/** Lock owners matched to the sandbox's threads, and which witness matched them. */
+export interface VerifiedOwners {
+  /** How many owners count. */
+  owners: number;
+  /** `"os-threads"`: matched to the OS's thread names; `"lock-word"`: the watcher's count alone. */
+  witness: "os-threads" | "lock-word";
+  /** How many owner ids named no worker thread of the sandbox (made up, or not a lib worker's). */
+  unknown: number;
+}
+
+/**
+ * Counts the lock owners the watcher saw that were lib worker threads of the sandbox: an owner id
+ * `n` is the `selfId` of the thread with `threadId` `n - 1`, which the OS names `worker-<n - 1>`.
+ * Without the OS's thread names (not Linux) it falls back to the watcher's count.
+ *
+ * @param seen What the watcher saw.
+ * @param workerNames The names of the sandbox's worker threads around the call, if the OS said.
+ * @returns The owners that count.
+ *
+ * @example Usage
+ * ```ts
+ * import { verifiedOwners } from "./_histogram.ts";
+ * import { deepEqual } from "node:assert/strict";
+ *
+ * const names = new Set(["worker-1", "worker-4", "worker-5"]);
+ * const seen = { bins: [], owners: 3, ownerIds: [5, 6, 1001], changes: 9 };
+ * deepEqual(verifiedOwners(seen, names), { owners: 2, witness: "os-threads", unknown: 1 });
+ * deepEqual(verifiedOwners(seen, undefined), { owners: 3, witness: "lock-word", unknown: 0 });
+ * ```
+ */
+export function verifiedOwners(
+  seen: HistogramSeen,
+  workerNames: ReadonlySet<string> | undefined,
+): VerifiedOwners {
+  if (workerNames === undefined || workerNames.size === 0 || seen.ownerIds === undefined) {
+    return { owners: seen.owners, witness: "lock-word", unknown: 0 };
+  }
+  const real = seen.ownerIds.filter((id) => id > 1 && workerNames.has(`worker-${id - 1}`));
+  return {
+    owners: real.length,
+    witness: "os-threads",
+    unknown: seen.ownerIds.length - real.length,
+  };
 }
 
 /**
@@ -96,14 +148,20 @@ export function judgeHistogram(
  * @param workers The pool's workers.
  * @returns The outcome.
  */
-export async function histogramCheck(context: CheckContext, workers: number): Promise<Outcome> {
+export async function histogramCheck(
+  context: CheckContext,
+  workers: number,
+  witness: Witness = new Witness(),
+): Promise<Outcome> {
   const values = histogramValues(context.seed);
   const expected = new Array<number>(HISTOGRAM_BINS).fill(0);
   for (const value of values) expected[value]!++;
   const sandbox = await context.sandbox();
   let owners = 0;
+  let unknown = 0;
   for (let run = 1; run <= HISTOGRAM_RUNS; run++) {
     context.progress(`fillHistogram(${values.length} values, ${workers} workers; run ${run})`);
+    const before = await witness.snapshot(sandbox.pid);
     const reply = await sandbox.student(
       {
         op: "histogram",
@@ -115,10 +173,19 @@ export async function histogramCheck(context: CheckContext, workers: number): Pr
       },
       { timeoutMs: context.timeoutMs },
     );
+    const after = await witness.snapshot(sandbox.pid);
     const answer = answerOf(reply);
     if (!answer.ok) return answer.outcome;
-    const seen = reply.trusted?.histogram;
-    if (!seen) return { status: "error", message: "the grader could not read its own histogram" };
+    const watched = reply.trusted?.histogram;
+    if (!watched) {
+      return { status: "error", message: "the grader could not read its own histogram" };
+    }
+    const names = before.workerNames && after.workerNames
+      ? new Set([...before.workerNames, ...after.workerNames])
+      : undefined;
+    const verified = verifiedOwners(watched, names);
+    unknown = Math.max(unknown, verified.unknown);
+    const seen = { ...watched, owners: verified.owners };
     const verdict = judgeHistogram(seen, expected);
     if (verdict !== "few-owners" && verdict !== undefined) return verdict;
     if (reply.activeChildren !== undefined && reply.activeChildren > 0) {
@@ -132,16 +199,21 @@ export async function histogramCheck(context: CheckContext, workers: number): Pr
       return {
         status: "passed",
         message:
-          `${values.length} values counted exactly into ${HISTOGRAM_BINS} shared bins; the grader saw ${seen.owners} threads hold the array's lock`,
+          `${values.length} values counted exactly into ${HISTOGRAM_BINS} shared bins; the grader saw ${seen.owners} threads hold the array's lock${
+            verified.witness === "os-threads" ? " (each one of the sandbox's worker threads)" : ""
+          }`,
       };
     }
     owners = Math.max(owners, seen.owners);
   }
+  const madeUp = unknown > 0
+    ? ` (the lock's owner word also named ${unknown} thread(s) that were no worker of the sandbox)`
+    : "";
   return {
     status: "failed",
     message: `the bins were right, but in ${HISTOGRAM_RUNS} runs the grader saw ${
       owners === 0 ? "no thread" : "only one thread"
-    } hold the histogram's lock: ${
+    } hold the histogram's lock${madeUp}: ${
       owners === 0
         ? "each increment runs while holding histogram.getLock() (without it, two workers that count into the same bin at once lose a count)"
         : "the increments must run in pool tasks on several workers (one chunk per worker, each sent with pool.apply), not in fillHistogram itself"

@@ -138,12 +138,13 @@ export const TrustedSchema = z.object({
   /**
    * Exercise 3's histogram, made by the harness in shared memory it reads itself: the bins after
    * the call, and what a trusted watcher thread saw while the call ran (`owners`: how many
-   * different threads it saw holding the histogram's lock; `changes`: how often it saw the total
-   * change).
+   * different owner ids it saw in the histogram's lock; `ownerIds`: those ids, which the grader
+   * matches to the sandbox's OS threads; `changes`: how often it saw the total change).
    */
   histogram: z.object({
     bins: z.array(z.number()),
     owners: z.number().int().nonnegative(),
+    ownerIds: z.array(z.number().int()).max(64).optional(),
     changes: z.number().int().nonnegative(),
   }).optional(),
 });

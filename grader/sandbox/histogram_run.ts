@@ -68,11 +68,12 @@ export async function histogramRun(
     op: { ...op, histogram: shareable.encodeShared(histogram) },
     async finish() {
       Atomics.store(control, 0, 0);
-      const { owners, changes } = await seen;
+      const { owners, ownerIds, changes } = await seen;
       const view = new Int32Array(buffer, 0, op.bins);
       return {
         bins: Array.from({ length: op.bins }, (_, i) => Atomics.load(view, i)),
         owners,
+        ownerIds: ownerIds.slice(0, 64),
         changes,
       };
     },

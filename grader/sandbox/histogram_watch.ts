@@ -19,6 +19,11 @@
 export interface HistogramWatch {
   /** How many different threads it saw holding the lock (at most {@linkcode MAX_OWNERS}). */
   owners: number;
+  /**
+   * The owner ids it saw in the lock's owner word, ascending (at most {@linkcode MAX_OWNERS}):
+   * written by whoever holds the lock, so data to check against the OS's threads, not proof.
+   */
+  ownerIds: number[];
   /** How many times it saw the total of the bins change. */
   changes: number;
 }
@@ -48,7 +53,7 @@ export const WATCH_PAUSE_MS = 0.02;
  * const lock = new Int32Array(new SharedArrayBuffer(12));
  * Atomics.store(lock, 1, 42); // a thread holds the lock
  * const control = new Int32Array(new SharedArrayBuffer(4)); // 0: one read, then stop
- * deepEqual(watchHistogram(bins, lock, control), { owners: 1, changes: 0 });
+ * deepEqual(watchHistogram(bins, lock, control), { owners: 1, ownerIds: [42], changes: 0 });
  * ```
  */
 export function watchHistogram(
@@ -69,7 +74,7 @@ export function watchHistogram(
     }
     Atomics.wait(control, 0, 1, WATCH_PAUSE_MS);
   } while (Atomics.load(control, 0) === 1);
-  return { owners: owners.size, changes };
+  return { owners: owners.size, ownerIds: [...owners].sort((a, b) => a - b), changes };
 }
 
 function total(bins: Int32Array): number {

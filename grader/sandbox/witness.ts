@@ -159,6 +159,8 @@ export interface Snapshot {
   threads?: Map<string, number>;
   /** The ids of the threads that run a JavaScript Worker (Deno names them `worker-N`). */
   workerThreads?: Set<string>;
+  /** Those threads' names (`worker-N`, N a `node:worker_threads` `threadId`). */
+  workerNames?: Set<string>;
 }
 
 /** What the witness saw over one call. */
@@ -237,6 +239,7 @@ export class Witness {
       snap.processSeconds = parseStatCpu(await this.#readers.readText(`/proc/${pid}/stat`));
       const threads = new Map<string, number>();
       const workerThreads = new Set<string>();
+      const workerNames = new Set<string>();
       for (const tid of await this.#readers.listDir(`/proc/${pid}/task`)) {
         const task = `/proc/${pid}/task/${tid}`;
         const seconds = await this.#readers.readText(`${task}/stat`)
@@ -245,10 +248,14 @@ export class Witness {
         threads.set(tid, seconds);
         // The runtime names the thread; code in the process cannot rename it (no FFI, no /proc).
         const name = await this.#readers.readText(`${task}/comm`).catch(() => "");
-        if (/^worker-\d+/.test(name.trim())) workerThreads.add(tid);
+        if (/^worker-\d+/.test(name.trim())) {
+          workerThreads.add(tid);
+          workerNames.add(name.trim());
+        }
       }
       snap.threads = threads;
       snap.workerThreads = workerThreads;
+      snap.workerNames = workerNames;
     } catch {
       // Not Linux: the harness's cpuUsage() stands in for the process.
     }

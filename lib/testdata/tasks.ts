@@ -125,6 +125,13 @@ export function lastFilledLength(): number {
   return lastFilled?.length ?? -1;
 }
 
+/** This worker's lock owner id (`selfId`) and its `threadId`. */
+export async function ownerAndThread(): Promise<[number, number]> {
+  const { selfId } = await import("../_wait.ts");
+  const { threadId } = await import("node:worker_threads");
+  return [selfId(), threadId];
+}
+
 /** The same functions as typed tasks. */
 export const tasks = defineTasks(import.meta.url, {
   square,
@@ -138,6 +145,7 @@ export const tasks = defineTasks(import.meta.url, {
   exitWith,
   throwLater,
   exhaustMemory,
+  ownerAndThread,
   spin,
   blockUntilSet,
   threadId,
