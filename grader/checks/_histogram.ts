@@ -15,7 +15,7 @@
  */
 import { answerOf, type CheckContext, type Outcome } from "./check.ts";
 import type { Reply } from "../sandbox/sandbox.ts";
-import { Witness } from "../sandbox/witness.ts";
+import { type Snapshot, Witness } from "../sandbox/witness.ts";
 
 /** The histogram's bins. */
 export const HISTOGRAM_BINS = 16;
@@ -57,19 +57,31 @@ export function histogramValues(seed: number, count = HISTOGRAM_VALUES): number[
 export interface VerifiedOwners {
   /** How many owners count. */
   owners: number;
-  /** `"os-threads"`: matched to the OS's thread names; `"lock-word"`: the watcher's count alone. */
-  witness: "os-threads" | "lock-word";
+  /**
+   * `"os-cpu"`: matched to the OS's thread names, and the owners together ran longer on a CPU
+   * than any other worker thread (the caller among them) during the call; `"os-threads"`: matched
+   * to the names, with no per-thread CPU time to weigh; `"lock-word"`: the watcher's count alone.
+   */
+  witness: "os-cpu" | "os-threads" | "lock-word";
   /** How many owner ids named no worker thread of the sandbox (made up, or not a lib worker's). */
   unknown: number;
+  /** True when the owners named real threads, but another thread did more of the work. */
+  outworked?: boolean;
 }
 
+/** The two snapshots of the sandbox's threads taken around a call (`Witness.snapshot`). */
+export type ThreadSnapshots = readonly [Snapshot, Snapshot];
+
 /**
- * Counts the lock owners the watcher saw that were lib worker threads of the sandbox: an owner id
- * `n` is the `selfId` of the thread with `threadId` `n - 1`, which the OS names `worker-<n - 1>`.
- * Without the OS's thread names (not Linux) it falls back to the watcher's count.
+ * Counts the lock owners the watcher saw that were lib worker threads of the sandbox doing the
+ * work: an owner id `n` is the `selfId` of the thread with `threadId` `n - 1`, which the OS names
+ * `worker-<n - 1>`; and where the OS gives each thread's CPU time, the owners together must have
+ * run longer during the call than any other worker thread (a caller that counts alone and writes
+ * its pool workers' ids into the owner word ran longer than they did). Without the OS's thread
+ * names (not Linux) it falls back to the watcher's count.
  *
  * @param seen What the watcher saw.
- * @param workerNames The names of the sandbox's worker threads around the call, if the OS said.
+ * @param around The sandbox's threads before and after the call.
  * @returns The owners that count.
  *
  * @example Usage
@@ -77,25 +89,43 @@ export interface VerifiedOwners {
  * import { verifiedOwners } from "./_histogram.ts";
  * import { deepEqual } from "node:assert/strict";
  *
- * const names = new Set(["worker-1", "worker-4", "worker-5"]);
+ * const snap = (ns: number[]) => ({
+ *   at: 0,
+ *   machineWitness: "none" as const,
+ *   workerNames: new Map([["10", "worker-1"], ["14", "worker-4"], ["15", "worker-5"]]),
+ *   workerNs: new Map([["10", ns[0]!], ["14", ns[1]!], ["15", ns[2]!]]),
+ * });
  * const seen = { bins: [], owners: 3, ownerIds: [5, 6, 1001], changes: 9 };
- * deepEqual(verifiedOwners(seen, names), { owners: 2, witness: "os-threads", unknown: 1 });
- * deepEqual(verifiedOwners(seen, undefined), { owners: 3, witness: "lock-word", unknown: 0 });
+ * const honest = verifiedOwners(seen, [snap([0, 0, 0]), snap([9e6, 60e6, 70e6])]);
+ * deepEqual(honest, { owners: 2, witness: "os-cpu", unknown: 1 });
+ * const borrowed = verifiedOwners(seen, [snap([0, 0, 0]), snap([120e6, 12e6, 14e6])]);
+ * deepEqual(borrowed, { owners: 0, witness: "os-cpu", unknown: 1, outworked: true });
  * ```
  */
-export function verifiedOwners(
-  seen: HistogramSeen,
-  workerNames: ReadonlySet<string> | undefined,
-): VerifiedOwners {
-  if (workerNames === undefined || workerNames.size === 0 || seen.ownerIds === undefined) {
+export function verifiedOwners(seen: HistogramSeen, around: ThreadSnapshots): VerifiedOwners {
+  const [before, after] = around;
+  if (!before.workerNames || !after.workerNames || seen.ownerIds === undefined) {
     return { owners: seen.owners, witness: "lock-word", unknown: 0 };
   }
-  const real = seen.ownerIds.filter((id) => id > 1 && workerNames.has(`worker-${id - 1}`));
-  return {
-    owners: real.length,
-    witness: "os-threads",
-    unknown: seen.ownerIds.length - real.length,
-  };
+  const tids = new Map<string, string>([...before.workerNames, ...after.workerNames]);
+  const tidOf = new Map([...tids].map(([tid, name]) => [name, tid]));
+  const owned = new Set<string>();
+  let unknown = 0;
+  for (const id of seen.ownerIds) {
+    const tid = id > 1 ? tidOf.get(`worker-${id - 1}`) : undefined;
+    if (tid === undefined) unknown++;
+    else owned.add(tid);
+  }
+  if (!before.workerNs || !after.workerNs) {
+    return { owners: owned.size, witness: "os-threads", unknown };
+  }
+  const ran = (tid: string) => (after.workerNs?.get(tid) ?? 0) - (before.workerNs?.get(tid) ?? 0);
+  const ownersNs = [...owned].reduce((sum, tid) => sum + ran(tid), 0);
+  const busiestOther = Math.max(0, ...[...tids.keys()].filter((tid) => !owned.has(tid)).map(ran));
+  if (owned.size > 0 && ownersNs <= busiestOther) {
+    return { owners: 0, witness: "os-cpu", unknown, outworked: true };
+  }
+  return { owners: owned.size, witness: "os-cpu", unknown };
 }
 
 /**
@@ -159,6 +189,7 @@ export async function histogramCheck(
   const sandbox = await context.sandbox();
   let owners = 0;
   let unknown = 0;
+  let outworked = false;
   for (let run = 1; run <= HISTOGRAM_RUNS; run++) {
     context.progress(`fillHistogram(${values.length} values, ${workers} workers; run ${run})`);
     const before = await witness.snapshot(sandbox.pid);
@@ -180,11 +211,9 @@ export async function histogramCheck(
     if (!watched) {
       return { status: "error", message: "the grader could not read its own histogram" };
     }
-    const names = before.workerNames && after.workerNames
-      ? new Set([...before.workerNames, ...after.workerNames])
-      : undefined;
-    const verified = verifiedOwners(watched, names);
+    const verified = verifiedOwners(watched, [before, after]);
     unknown = Math.max(unknown, verified.unknown);
+    outworked ||= verified.outworked === true;
     const seen = { ...watched, owners: verified.owners };
     const verdict = judgeHistogram(seen, expected);
     if (verdict !== "few-owners" && verdict !== undefined) return verdict;
@@ -200,20 +229,25 @@ export async function histogramCheck(
         status: "passed",
         message:
           `${values.length} values counted exactly into ${HISTOGRAM_BINS} shared bins; the grader saw ${seen.owners} threads hold the array's lock${
-            verified.witness === "os-threads" ? " (each one of the sandbox's worker threads)" : ""
+            verified.witness === "lock-word" ? "" : " (each one of the sandbox's worker threads)"
           }`,
       };
     }
     owners = Math.max(owners, seen.owners);
   }
-  const madeUp = unknown > 0
-    ? ` (the lock's owner word also named ${unknown} thread(s) that were no worker of the sandbox)`
-    : "";
+  const madeUp = [
+    unknown > 0
+      ? `its owner word named ${unknown} thread(s) that were no worker of the sandbox`
+      : "",
+    outworked
+      ? "the threads named as its holders ran for a shorter time than another thread (the operating system's accounting)"
+      : "",
+  ].filter(Boolean).join("; ");
   return {
     status: "failed",
     message: `the bins were right, but in ${HISTOGRAM_RUNS} runs the grader saw ${
       owners === 0 ? "no thread" : "only one thread"
-    } hold the histogram's lock${madeUp}: ${
+    } hold the histogram's lock${madeUp ? ` (${madeUp})` : ""}: ${
       owners === 0
         ? "each increment runs while holding histogram.getLock() (without it, two workers that count into the same bin at once lose a count)"
         : "the increments must run in pool tasks on several workers (one chunk per worker, each sent with pool.apply), not in fillHistogram itself"

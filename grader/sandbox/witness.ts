@@ -159,8 +159,13 @@ export interface Snapshot {
   threads?: Map<string, number>;
   /** The ids of the threads that run a JavaScript Worker (Deno names them `worker-N`). */
   workerThreads?: Set<string>;
-  /** Those threads' names (`worker-N`, N a `node:worker_threads` `threadId`). */
-  workerNames?: Set<string>;
+  /** Those threads' names (`worker-N`, N a `node:worker_threads` `threadId`), by thread id. */
+  workerNames?: Map<string, string>;
+  /**
+   * Those threads' time on a CPU in nanoseconds, by thread id, from `/proc/PID/task/TID/schedstat`
+   * (Linux with scheduler statistics): finer than `stat`'s 10 ms ticks.
+   */
+  workerNs?: Map<string, number>;
 }
 
 /** What the witness saw over one call. */
@@ -239,7 +244,8 @@ export class Witness {
       snap.processSeconds = parseStatCpu(await this.#readers.readText(`/proc/${pid}/stat`));
       const threads = new Map<string, number>();
       const workerThreads = new Set<string>();
-      const workerNames = new Set<string>();
+      const workerNames = new Map<string, string>();
+      const workerNs = new Map<string, number>();
       for (const tid of await this.#readers.listDir(`/proc/${pid}/task`)) {
         const task = `/proc/${pid}/task/${tid}`;
         const seconds = await this.#readers.readText(`${task}/stat`)
@@ -250,12 +256,16 @@ export class Witness {
         const name = await this.#readers.readText(`${task}/comm`).catch(() => "");
         if (/^worker-\d+/.test(name.trim())) {
           workerThreads.add(tid);
-          workerNames.add(name.trim());
+          workerNames.set(tid, name.trim());
+          const ns = await this.#readers.readText(`${task}/schedstat`)
+            .then((text) => Number(text.split(" ")[0]), () => Number.NaN);
+          if (Number.isFinite(ns)) workerNs.set(tid, ns);
         }
       }
       snap.threads = threads;
       snap.workerThreads = workerThreads;
       snap.workerNames = workerNames;
+      if (workerNs.size > 0) snap.workerNs = workerNs;
     } catch {
       // Not Linux: the harness's cpuUsage() stands in for the process.
     }
