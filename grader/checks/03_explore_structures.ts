@@ -166,6 +166,8 @@ export const CHECKS: readonly CheckSpec[] = [
  *
  * const observed = { reply: undefined, workers: 2, parallelism: 1.2, threadShares: [0.8, 0.2] };
  * match(primesAdvice(observed), /80%/);
+ * const unknown = { ...observed, parallelism: Number.NaN, threadShares: [0.5, 0.5] };
+ * match(primesAdvice(unknown), /^The work was spread over the threads: look/);
  * ```
  */
 export function primesAdvice(observed: SpeedupObservation): string {
@@ -185,7 +187,9 @@ export function primesAdvice(observed: SpeedupObservation): string {
       observed.parallelism.toFixed(1)
     } threads were busy at once on average: start every block's applyAsync before awaiting any.${tasks}`;
   }
-  return `The work was spread over the threads (${
-    Number.isFinite(observed.parallelism) ? observed.parallelism.toFixed(1) : "?"
-  } busy at once): look for work done outside the tasks, or blocks too small to pay for their messages.${tasks}`;
+  // Parallelism is judged on quiet pairs only: with none, say nothing of it rather than "?".
+  const busy = Number.isFinite(observed.parallelism)
+    ? ` (${observed.parallelism.toFixed(1)} busy at once)`
+    : "";
+  return `The work was spread over the threads${busy}: look for work done outside the tasks, or blocks too small to pay for their messages.${tasks}`;
 }
