@@ -66,7 +66,8 @@ Deno.test("prestartWorkers refuses a count that is not a whole number from 0 to 
   for (const count of [-1, 1.5, 65, Number.NaN]) {
     await rejects(prestartWorkers(count), {
       name: "RangeError",
-      message: `Cannot prestart workers: count must be a whole number from 0 to 64: received ${count}`,
+      message:
+        `Cannot prestart workers: count must be a whole number from 0 to 64: received ${count}`,
     });
   }
 });
