@@ -1,6 +1,7 @@
 /**
  * Class-wide summaries of a gradebook for the HTML report: pass rates, speedups, slowest runs and
- * failing checks. Pure functions of the result data; they count, they never judge.
+ * the checks that did not run (the failing checks' groups are `_html_failures.ts`). Pure functions
+ * of the result data; they count, they never judge.
  *
  * @module
  */
@@ -55,15 +56,6 @@ export interface SlowRun {
   exercise: string;
   seconds: number;
   status: string;
-}
-
-/** One check that did not pass for one student. */
-export interface Failure {
-  student: string;
-  exercise: string;
-  check: string;
-  status: CheckStatus;
-  message: string;
 }
 
 /** Pass rate per exercise, in the order exercises first appear. */
@@ -207,55 +199,6 @@ export function notRunGroups(gradebook: Gradebook): NotRunGroup[] {
         groups.set(key, group);
       }
     }
-  }
-  return [...groups.values()].sort((a, b) => b.students.length - a.students.length);
-}
-
-/**
- * Every check that ran and failed, by exercise, check, then student; checks that did not run
- * ({@linkcode notRunReason}) are {@linkcode notRunGroups}' instead.
- */
-export function failures(gradebook: Gradebook): Failure[] {
-  return gradebook.students.flatMap((row) =>
-    row.exercises.flatMap((result) =>
-      result.checks
-        .filter((check) =>
-          FAILING_STATUSES.has(check.status) && notRunReason(check, result) === undefined
-        )
-        .map((check) => ({
-          student: row.student,
-          exercise: result.exercise,
-          check: check.name,
-          status: check.status,
-          message: check.message,
-        }))
-    )
-  );
-}
-
-/** The students who ended one check in one failing status, and the first student's message. */
-export interface FailureGroup {
-  exercise: string;
-  check: string;
-  status: CheckStatus;
-  students: string[];
-  message: string;
-}
-
-/** Failures grouped by exercise, check and status, the most common first. */
-export function failureGroups(gradebook: Gradebook): FailureGroup[] {
-  const groups = new Map<string, FailureGroup>();
-  for (const failure of failures(gradebook)) {
-    const key = `${failure.exercise}\u0000${failure.check}\u0000${failure.status}`;
-    const group = groups.get(key) ?? {
-      exercise: failure.exercise,
-      check: failure.check,
-      status: failure.status,
-      students: [],
-      message: failure.message,
-    };
-    group.students.push(failure.student);
-    groups.set(key, group);
   }
   return [...groups.values()].sort((a, b) => b.students.length - a.students.length);
 }

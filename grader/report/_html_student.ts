@@ -155,7 +155,8 @@ export function searchText(row: StudentResult): string {
 /**
  * The page's script (inline, under the page's CSP): tablesort on the student table, each
  * student's button opening their detail row (kept under its student after a sort), the search
- * box filtering students (`?q=` fills it), and `#student=ID` opening that student.
+ * box filtering students (`?q=` fills it), and `#student=ID` opening that student (on load, and
+ * when a link to a student in the page is followed).
  */
 export const STUDENT_SCRIPT = `(() => {
   const table = document.getElementById("students");
@@ -192,12 +193,28 @@ export const STUDENT_SCRIPT = `(() => {
   const query = new URLSearchParams(location.search).get("q");
   if (query !== null) search.value = query;
   filter();
-  const hash = decodeURIComponent(location.hash.slice(1));
-  if (hash.startsWith("student=")) {
-    const row = rows().find((candidate) => candidate.dataset.student === hash.slice(8));
-    if (row) {
-      open(row, true);
-      row.scrollIntoView();
+  const openFromHash = (hash) => {
+    let id;
+    try {
+      id = decodeURIComponent(hash.slice(1));
+    } catch {
+      return;
     }
-  }
+    if (!id.startsWith("student=")) return;
+    const row = rows().find((candidate) => candidate.dataset.student === id.slice(8));
+    if (!row) return;
+    if (row.hidden) {
+      search.value = "";
+      filter();
+    }
+    open(row, true);
+    row.scrollIntoView();
+  };
+  openFromHash(location.hash);
+  addEventListener("hashchange", () => openFromHash(location.hash));
+  // A link to a student opens them even when the address already ends in their hash.
+  document.addEventListener("click", (event) => {
+    const link = event.target.closest('a[href^="#student="]');
+    if (link) openFromHash(link.hash);
+  });
 })();`;

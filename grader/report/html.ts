@@ -3,9 +3,10 @@
  * Content-Security-Policy forbids any fetch) with the pass rate per exercise and per check, the
  * distribution of speedups across the class against the threshold (an SVG chart per timed check),
  * from 0 to the impossible bound with outliers as one counted mark), the slowest runs, the failing
- * checks, the checks that did not run (a missing file) with the reason, and a per-student table
- * sortable by any column (tablesort, inlined) and searchable, each student opening onto their
- * checks, messages, measurements and output.
+ * checks grouped by why they failed and the checks that did not run (a missing file) with the
+ * reason (`_html_failures.ts`), and a per-student table sortable by any column (tablesort,
+ * inlined) and searchable, each student opening onto their checks, messages, measurements and
+ * output.
  *
  * @module
  */
@@ -15,13 +16,12 @@ import type { Gradebook } from "../result.ts";
 import {
   checkRates,
   exerciseRates,
-  failureGroups,
   IMPOSSIBLE_SPEEDUP_PER_CORE,
-  notRunGroups,
   type Rate,
   slowestRuns,
   speedupSeries,
 } from "./_class_stats.ts";
+import { failureTable, notRunTable } from "./_html_failures.ts";
 import { speedupHistogramSvg, splitSpeedups } from "./_html_chart.ts";
 import { HTML_STYLE } from "./_html_style.ts";
 import { escapeText, searchText, STUDENT_SCRIPT, studentDetailRow } from "./_html_student.ts";
@@ -141,8 +141,10 @@ export async function classReportHtml(
     "<h2>Slowest runs</h2>",
     slowestTable(gradebook, options.slowest ?? DEFAULTS.slowest),
     "<h2>Failing checks</h2>",
-    '<p class="meta">Each check and status that ran and did not pass, the most common first; ' +
-    "open a student below for their own messages.</p>",
+    '<p class="meta">Each check that ran and did not pass (failed, or could not be decided), by ' +
+    "why, read from its status and measurements: a speedup above what the cores can give, the " +
+    "work not done, a speedup below the threshold, a crash... The most common first; a " +
+    "student's name opens their own messages.</p>",
     failureTable(gradebook),
     "<h2>Not run</h2>",
     '<p class="meta">Checks that did not run, and why (a missing file, or an earlier check ' +
@@ -203,46 +205,6 @@ function slowestTable(gradebook: Gradebook, limit: number): string {
         `<td class="num">${run.seconds.toFixed(1)}</td><td>${escapeText(run.status)}</td></tr>`
       ).join("")
     }</tbody></table>`;
-}
-
-function failureTable(gradebook: Gradebook): string {
-  const groups = failureGroups(gradebook);
-  if (groups.length === 0) return '<p id="failures">No check failed.</p>';
-  return `<table id="failures"><thead><tr><th>exercise</th><th>check</th><th>status</th>` +
-    `<th>students</th><th>first message</th></tr></thead><tbody>${
-      groups.map((group) =>
-        `<tr><td>${escapeText(group.exercise)}</td><td>${escapeText(group.check)}</td>` +
-        `<td class="status-${escapeText(group.status)}">${escapeText(group.status)}</td>` +
-        `<td><b>${group.students.length}</b>: ${nameList(group.students)}</td><td>${
-          escapeText(group.message)
-        }</td></tr>`
-      ).join("")
-    }</tbody></table>`;
-}
-
-function notRunTable(gradebook: Gradebook): string {
-  const groups = notRunGroups(gradebook);
-  if (groups.length === 0) return '<p id="not-run">Every check ran.</p>';
-  return `<table id="not-run"><thead><tr><th>exercise</th><th>reason</th><th>checks</th>` +
-    `<th>students</th></tr></thead><tbody>${
-      groups.map((group) =>
-        `<tr><td>${escapeText(group.exercise)}</td><td class="status-skipped">not run: ${
-          escapeText(group.reason)
-        }</td><td>${
-          group.checks.map(escapeText).join("<br>")
-        }</td><td><b>${group.students.length}` +
-        `</b>: ${nameList(group.students)}</td></tr>`
-      ).join("")
-    }</tbody></table>`;
-}
-
-function nameList(students: readonly string[], shown = 8): string {
-  const names = students.map(escapeText);
-  return names.length <= shown
-    ? names.join(", ")
-    : `${names.slice(0, shown).join(", ")} <details><summary>and ${
-      names.length - shown
-    } more</summary>${names.slice(shown).join(", ")}</details>`;
 }
 
 function studentTable(

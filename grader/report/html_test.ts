@@ -47,7 +47,7 @@ Deno.test("classReportHtml() shows rates, the speedup chart with its threshold, 
   ok(html.includes("2 measured, 1 at or above the threshold (1.50×)"));
   match(
     html,
-    /<td>01_guess_run_times<\/td><td>guesses<\/td><td class="status-failed">failed<\/td><td><b>1<\/b>: bob<\/td><td>guesses: failed<\/td>/,
+    /<tr data-kind="failed"><td>01_guess_run_times<\/td><td>guesses<\/td><td class="status-failed">other failure \(see the message\)<\/td><td><b>1<\/b>: <a href="#student=bob">bob<\/a><\/td><td><\/td><td>guesses: failed<\/td>/,
   );
   ok(html.includes("Batch: 1.7 min for 3 graded (33.3 s each) and 1 reused"));
   ok(html.includes("timed runs 30.0 s"));
@@ -189,13 +189,58 @@ Deno.test({
       ok(searched.includes("1 of 5 students shown"), "the search did not filter");
       ok(/<tr class="student" data-student="dee"[^>]*>/.test(searched));
       ok(/<tr class="student" data-student="ada"[^>]*hidden/.test(searched), "ada is not hidden");
+      // The failing checks: cyd's 315× and eve's 1.1× are two rows of one check.
+      const failures = dom.slice(dom.indexOf('<table id="failures"'), dom.indexOf("<h2>Not run"));
+      const speedRows = failures.split("<tr").filter((row) =>
+        row.includes("faster than the serial")
+      );
+      deepEqual(speedRows.map((row) => /data-kind="([^"]+)"/.exec(row)?.[1]), [
+        "impossible",
+        "below-threshold",
+      ]);
+      // Following eve's link in the failure table opens eve's row, filtered out by a search or not.
+      const clicked = `${dir}/clicked.html`;
+      await Deno.writeTextFile(
+        clicked,
+        html.replace(
+          "</body>",
+          "<script>[...document.querySelectorAll('#failures a')]" +
+            ".find((link) => link.textContent.startsWith('eve')).click();</script></body>",
+        ),
+      );
+      const opened = await chromium(dir, `file://${clicked}?q=ada`, "--dump-dom");
+      const openedRow = /<tr class="detail" id="(detail-\d+)"[^>]*>/g;
+      const shown = [...opened.matchAll(openedRow)].filter((found) => !/ hidden/.test(found[0]));
+      equal(shown.length, 1, "one student is open");
+      ok(
+        opened.includes(`data-detail="${shown[0]![1]}" data-search="eve`),
+        "eve is not the one open",
+      );
+      ok(opened.includes("5 of 5 students shown"), "the search still hides eve");
     } finally {
       await Deno.remove(dir, { recursive: true });
     }
   },
 });
 
-Deno.test("classReportHtml() groups failures by check and status, the most common first", async () => {
+/** The failure table's rows: why, check, how many and which students. */
+function failureRows(
+  html: string,
+): { kind: string; check: string; count: number; names: string }[] {
+  const table = html.slice(html.indexOf('<table id="failures">'), html.indexOf("<h2>Not run"));
+  return [
+    ...table.matchAll(
+      /<tr data-kind="([^"]+)"><td>[^<]*<\/td><td>([^<]*)<\/td><td[^>]*>[^<]*<\/td><td><b>(\d+)<\/b>: (.*?)<\/td>/g,
+    ),
+  ].map((found) => ({
+    kind: found[1]!,
+    check: found[2]!,
+    count: Number(found[3]),
+    names: found[4]!.replace(/<[^>]+>/g, ""),
+  }));
+}
+
+Deno.test("classReportHtml() groups failures by check and reason, the most common first", async () => {
   const gradebook = fakeGradebook();
   gradebook.students = Array.from({ length: 10 }, (_, i) => ({
     student: `s${i}`,
@@ -209,17 +254,45 @@ Deno.test("classReportHtml() groups failures by check and status, the most commo
     ],
   }));
   const html = await classReportHtml(gradebook);
-  const failures = html.slice(html.indexOf('<table id="failures">'));
-  const rows = failures.slice(0, failures.indexOf("</table>")).split("<tr>").slice(2);
-  equal(rows.length, 3);
-  ok(rows[0]!.includes("<b>7</b>: s3, s4, s5, s6, s7, s8, s9"), rows[0]!);
-  ok(rows[1]!.includes("<b>3</b>: s0, s1, s2"), rows[1]!);
-  ok(rows[2]!.includes("<td>other</td>"), rows[2]!);
+  deepEqual(failureRows(html).map((row) => [row.kind, row.check, row.count, row.names]), [
+    ["failed", "exact", 7, "s3, s4, s5, s6, s7, s8, s9"],
+    ["crashed", "exact", 3, "s0, s1, s2"],
+    ["failed", "other", 1, "s0"],
+  ]);
   gradebook.students.push(
     ...["a", "b", "c"].map((name) => ({ ...gradebook.students[5]!, student: name })),
   );
   const more = await classReportHtml(gradebook);
-  ok(more.includes("<b>10</b>: s3, s4, s5, s6, s7, s8, s9, a <details><summary>and 2 more"));
+  ok(more.includes('<a href="#student=a">a</a> <details><summary>and 2 more'));
+  equal(failureRows(more)[0]!.count, 10);
+});
+
+Deno.test("classReportHtml() tells an impossible speedup from a slow one on the same check; a missing file stays not run", async () => {
+  // The mixed class (two at 1.9×, cyd at 315×, eve at 1.1×, dee without parallel_sum.ts), and two
+  // more like cyd and three more like eve.
+  const gradebook = fakeMixedGradebook();
+  const like = (id: string, as: string) => ({
+    ...gradebook.students.find((row) => row.student === as)!,
+    student: id,
+  });
+  gradebook.students.push(like("cy2", "cyd"), like("cy3", "cyd"));
+  gradebook.students.push(like("ev2", "eve <i>\u202e"), like("ev3", "eve <i>\u202e"));
+  gradebook.students.push(like("ev4", "eve <i>\u202e"));
+  const html = await classReportHtml(gradebook);
+  const speed = failureRows(html).filter((row) => row.check.includes("faster than the serial"));
+  deepEqual(speed.map((row) => [row.kind, row.count, row.names]), [
+    ["below-threshold", 4, "eve &lt;i&gt;\\u202e, ev2, ev3, ev4"],
+    ["impossible", 3, "cyd, cy2, cy3"],
+  ]);
+  const failures = html.slice(html.indexOf('<table id="failures">'), html.indexOf("<h2>Not run"));
+  ok(failures.includes("impossible: faster than the machine allows (above 3× on 2 cores)"));
+  ok(failures.includes("<td>speedup 315×</td><td>315.00× is more than 2 cores can give"));
+  ok(failures.includes("below the threshold (1.40×)"));
+  ok(!failures.includes('"#student=ada"'), "a pass is no failure");
+  ok(!failures.includes("dee"), "dee's checks did not run: they are not failures");
+  const notRun = html.slice(html.indexOf('<table id="not-run">'), html.indexOf("<h2>Students"));
+  ok(notRun.includes("not run: parallel_sum.ts is missing"));
+  ok(notRun.includes('<b>1</b>: <a href="#student=dee">dee</a>'));
 });
 
 Deno.test("classReportHtml() plots speedups up to the impossible bound and counts the outliers", async () => {
@@ -250,7 +323,7 @@ Deno.test("classReportHtml() reports checks whose file is missing as not run, ap
   const notRun = html.slice(html.indexOf('<table id="not-run">'), html.indexOf("<h2>Students"));
   ok(notRun.includes("not run: parallel_sum.ts is missing"));
   ok(notRun.includes("parallelSum: the work runs on the pool&#39;s workers"));
-  ok(notRun.includes("<b>1</b>: dee"));
+  ok(notRun.includes('<b>1</b>: <a href="#student=dee">dee</a>'));
   ok(!notRun.includes("The pool ran"));
 });
 
