@@ -6,6 +6,7 @@
  */
 import { answerOf, type CheckContext, type Outcome, show } from "./check.ts";
 import { isCount, leftRunning } from "./_structures.ts";
+import { type CallUsage, Witness } from "../sandbox/witness.ts";
 
 /**
  * The items of the pipeline's second call: their squares take more than a Queue's 1 MiB buffer
@@ -13,6 +14,44 @@ import { isCount, leftRunning } from "./_structures.ts";
  * for ever: the consumer cannot put the rest, and the caller waits in its join().
  */
 export const PIPELINE_FULL_ITEMS = 100_000;
+
+/**
+ * The least CPU time the threads that ended during the full pipeline call (its joined Processes)
+ * must have used, in seconds: the producer putting {@linkcode PIPELINE_FULL_ITEMS} items on a Queue
+ * and the consumer taking them off and putting their squares used about 0.34 s here (2 cores at
+ * 2.x GHz), two Processes that only start, move 40 items and end about 0.03 s.
+ */
+export const PIPELINE_ENDED_MIN_SECONDS = 0.06;
+
+/**
+ * Judges from the OS's accounting whether the pipeline's Processes did the moving: the threads
+ * that ended during the call (Linux) must have used at least {@linkcode PIPELINE_ENDED_MIN_SECONDS}.
+ * Where the OS does not say, it judges nothing.
+ *
+ * @param usage What the witness saw over the call.
+ * @returns A failed outcome, or `undefined`.
+ *
+ * @example Usage
+ * ```ts
+ * import { processesMoved } from "./_pipeline.ts";
+ * import { equal } from "node:assert/strict";
+ *
+ * const usage = { wallSeconds: 1, processWitness: "proc" as const, machineWitness: "none" as const };
+ * equal(processesMoved({ ...usage, endedThreadSeconds: 0.34 }), undefined);
+ * equal(processesMoved({ ...usage, endedThreadSeconds: 0.02 })?.status, "failed");
+ * equal(processesMoved(usage), undefined);
+ * ```
+ */
+export function processesMoved(usage: CallUsage | undefined): Outcome | undefined {
+  const ended = usage?.endedThreadSeconds;
+  if (ended === undefined || ended >= PIPELINE_ENDED_MIN_SECONDS) return undefined;
+  return {
+    status: "failed",
+    message: `the Processes that ended during the call used ${
+      Math.round(ended * 1000)
+    } ms of CPU time in all (the operating system's accounting), too little to move ${PIPELINE_FULL_ITEMS} items: the producer Process puts every item on the Queue and the consumer Process takes each off and puts its square`,
+  };
+}
 
 /**
  * Judges whether the pipeline's structure carried the items: at least two lib Processes started
@@ -121,15 +160,24 @@ export async function pipelineCheck(context: CheckContext): Promise<Outcome> {
   };
 }
 
-/** Calls the student's `pipeline(items)` in the check's sandbox, with its progress line. */
-async function callPipeline(context: CheckContext, items: number[]) {
+/**
+ * Calls the student's `pipeline(items)` in the check's sandbox, with its progress line, between
+ * two looks of the witness when one is given.
+ */
+async function callPipeline(context: CheckContext, items: number[], witness?: Witness) {
   const sandbox = await context.sandbox();
   context.progress(`pipeline(${items.length} items)`);
-  const reply = await sandbox.student(
-    { op: "call", file: "pipeline.ts", name: "pipeline", args: [items] },
-    { timeoutMs: context.timeoutMs },
-  );
-  return { reply, answer: answerOf(reply) };
+  const call = () =>
+    sandbox.student(
+      { op: "call", file: "pipeline.ts", name: "pipeline", args: [items] },
+      { timeoutMs: context.timeoutMs },
+    );
+  if (!witness) {
+    const reply = await call();
+    return { reply, usage: undefined, answer: answerOf(reply) };
+  }
+  const { result: reply, usage } = await witness.around(sandbox.pid, call);
+  return { reply, usage, answer: answerOf(reply) };
 }
 
 /**
@@ -157,13 +205,16 @@ async function callPipeline(context: CheckContext, items: number[]) {
  * equal((await pipelineFullCheck(context)).status, "failed");
  * ```
  */
-export async function pipelineFullCheck(context: CheckContext): Promise<Outcome> {
+export async function pipelineFullCheck(
+  context: CheckContext,
+  witness: Witness = new Witness(),
+): Promise<Outcome> {
   const items = Array.from(
     { length: PIPELINE_FULL_ITEMS },
     (_, i) => (i * 13 + context.seed) % 2001 - 1000,
   );
   // A join before the read ends in the sandbox's timeout, which names what was still running.
-  const { reply, answer } = await callPipeline(context, items);
+  const { reply, usage, answer } = await callPipeline(context, items, witness);
   if (!answer.ok) return answer.outcome;
   const value = answer.value;
   const wrong = !Array.isArray(value) || value.length !== items.length
@@ -181,7 +232,7 @@ export async function pipelineFullCheck(context: CheckContext): Promise<Outcome>
   }
   // The rings wrap at this size: their byte counters no longer say what went through (the
   // 40-item check read them); the Processes and the Queue they shared still count.
-  return pipelineUse(reply.observed, 0) ?? leftRunning(reply) ?? {
+  return pipelineUse(reply.observed, 0) ?? leftRunning(reply) ?? processesMoved(usage) ?? {
     status: "passed",
     message:
       `${items.length} squares in order, more than a Queue's buffer holds: read while the processes ran, joined after`,

@@ -191,6 +191,12 @@ export interface CallUsage {
    * the harness's), when the pool was made after it (Linux).
    */
   olderWorkerThreadSeconds?: number[];
+  /**
+   * The CPU time of the threads that ended during the call (a joined Process's, say): the
+   * process's CPU time over the call less its live threads' (Linux, from `/proc/PID/stat`, which
+   * keeps the time of ended threads; within a clock tick or two).
+   */
+  endedThreadSeconds?: number;
   /** Cores the rest of the machine kept busy on average over the call (machine minus sandbox). */
   otherCores?: number;
   /** The machine's cores, as its reader counts them. */
@@ -362,6 +368,10 @@ export function usageBetween(
     usage.olderWorkerThreadSeconds = all
       .filter(([tid]) => after.workerThreads?.has(tid) && older.threads?.has(tid)).map(delta)
       .sort((a, b) => b - a);
+    if (before.processSeconds !== undefined && after.processSeconds !== undefined) {
+      const live = usage.threadSeconds.reduce((sum, seconds) => sum + seconds, 0);
+      usage.endedThreadSeconds = Math.max(0, after.processSeconds - before.processSeconds - live);
+    }
   }
   if (before.machine && after.machine && wallSeconds > 0) {
     // The sandbox's own CPU over the whole window: /proc's figure spans the same window as the

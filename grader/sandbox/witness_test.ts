@@ -2,11 +2,16 @@ import { deepEqual, equal } from "node:assert/strict";
 import { parseStatCpu, usageBetween, Witness, type WitnessReaders } from "./witness.ts";
 
 /** Readers of a process with the given threads: [tid, name, ticks], and a 2-core /proc/stat. */
-function readers(threads: [string, string, number][], busy: number, idle: number): WitnessReaders {
+function readers(
+  threads: [string, string, number][],
+  busy: number,
+  idle: number,
+  endedTicks = 0,
+): WitnessReaders {
   const stat = (ticks: number) => `1 (a) b) R 0 0 0 0 0 0 0 0 0 0 ${ticks} 0 0 0`;
   const files = new Map<string, string>([
     ["/proc/stat", `cpu  ${busy} 0 0 ${idle} 0 0 0 0\ncpu0 x\ncpu1 x\n`],
-    ["/proc/9/stat", stat(threads.reduce((sum, [, , ticks]) => sum + ticks, 0))],
+    ["/proc/9/stat", stat(threads.reduce((sum, [, , ticks]) => sum + ticks, endedTicks))],
   ]);
   for (const [tid, name, ticks] of threads) {
     files.set(`/proc/9/task/${tid}/stat`, stat(ticks));
@@ -70,4 +75,23 @@ Deno.test("Witness falls back to node:os cpus() where there is no /proc", async 
   equal(usage.processWitness, "harness-cpu-usage");
   equal(usage.threadSeconds, undefined);
   equal(Number(usage.otherCores!.toFixed(2)), 1.2);
+});
+
+Deno.test("usageBetween() counts the CPU time of the threads that ended during the call", async () => {
+  let clock = 0;
+  // Thread 5 (a Process) lives at the start and has ended by the end: its 30 ticks, and the 4 it
+  // had before, stay in the process's figure only.
+  const before = await new Witness(
+    readers([["1", "deno", 10], ["2", "worker-1", 5], ["5", "worker-3", 4]], 100, 100),
+    () => clock,
+  ).snapshot(9);
+  clock = 1;
+  const after = await new Witness(
+    readers([["1", "deno", 12], ["2", "worker-1", 9]], 200, 100, 4 + 30),
+    () => clock,
+  ).snapshot(9);
+  const usage = usageBetween(before, after);
+  equal(Number(usage.endedThreadSeconds!.toFixed(2)), 0.3);
+  const noProc = usageBetween({ at: 0, machineWitness: "none" }, { at: 1, machineWitness: "none" });
+  equal(noProc.endedThreadSeconds, undefined);
 });
