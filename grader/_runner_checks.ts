@@ -91,6 +91,11 @@ export interface CheckLoop {
   onProgress?: (event: ProgressEvent) => void;
   /** Stops the run. */
   signal?: AbortSignal;
+  /**
+   * Work still running beside the checks (the type check's `deno check`, a core's worth of CPU):
+   * awaited before the first timed check, which needs the machine quiet.
+   */
+  beforeTimed?: Promise<unknown>;
 }
 
 /**
@@ -151,7 +156,10 @@ export async function runCheckLoop(loop: CheckLoop, results: CheckResult[]): Pro
     // A timed check gets a fresh sandbox: the correctness checks' inputs (numbers near 1e12, say)
     // leave type feedback in the student's workers that can slow their code down by half.
     const fresh = (spec.timed ?? false) && timed;
-    if (fresh) await sandboxes.collect();
+    if (fresh) {
+      await loop.beforeTimed?.catch(() => {});
+      await sandboxes.collect();
+    }
     const outcome = await runOne(spec, {
       ...loop.context,
       sandbox: () => sandboxes.sandbox(fresh, fresh ? loop.timedSpecs : loop.untimedSpecs),

@@ -167,9 +167,13 @@ export async function checkExercise(
   });
   const results = startingResults(previous, problems);
   try {
-    if (typeChecked) {
-      results.push(...await typeCheckRows(entry, dir, { ...options, kitRoot }, specs.length));
-    }
+    // The type check runs beside the correctness checks (they time nothing; deno check takes a
+    // core for a second or two), its rows first, and ends before any timed check starts.
+    const typeRows = typeChecked
+      ? typeCheckRows(entry, dir, { ...options, kitRoot }, specs.length)
+      : Promise.resolve([]);
+    typeRows.catch(() => {});
+    const at = results.length;
     await runCheckLoop({
       entry,
       specs,
@@ -188,7 +192,9 @@ export async function checkExercise(
       },
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
+      beforeTimed: typeRows,
     }, results);
+    results.splice(at, 0, ...await typeRows);
   } finally {
     await sandboxes.close();
   }
