@@ -25,6 +25,7 @@ export const INSTRUCTOR_ONLY: readonly string[] = [
   "grader/report/html_test.ts",
   "grader/report/_class_stats.ts",
   "grader/report/_html_chart.ts",
+  "grader/report/_failure_groups.ts",
   "grader/report/_html_failures.ts",
   "grader/report/_html_failures_test.ts",
   "grader/report/_html_style.ts",

@@ -1,6 +1,7 @@
 import { deepEqual, equal, ok } from "node:assert/strict";
 import type { CheckResult, Measurements } from "../result.ts";
-import { failureGroups, failureKind, failureTable, studentLinks } from "./_html_failures.ts";
+import { failureGroups, failureKind } from "./_failure_groups.ts";
+import { failureTable, studentLinks } from "./_html_failures.ts";
 import { fakeCheck, fakeExercise, fakeGradebook, fakeStudent } from "./_fake_results.ts";
 
 const SPEED = "parallelSum: faster than the serial sum";
