@@ -19,6 +19,7 @@ import { run as poolLesson } from "./pool_lesson.ts";
 import { run as syncLocks } from "./sync.ts";
 import { run as queueThroughput } from "./queue.ts";
 import { run as managerRoundTrip } from "./manager.ts";
+import { run as processStart } from "./process_start.ts";
 
 /** Every benchmark, in the order the table shows them. */
 export const BENCHES: readonly (readonly [name: string, run: Bench])[] = [
@@ -29,6 +30,7 @@ export const BENCHES: readonly (readonly [name: string, run: Bench])[] = [
   ["locks vs Atomics", syncLocks],
   ["queue vs postMessage", queueThroughput],
   ["manager round trip", managerRoundTrip],
+  ["process start inside a Worker", processStart],
 ];
 
 /**
