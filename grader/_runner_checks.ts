@@ -170,6 +170,47 @@ export async function runCheckLoop(loop: CheckLoop, results: CheckResult[]): Pro
   }
 }
 
+/**
+ * Points the checks' rows at the type check's when they repeat its error: the type check runs
+ * beside the checks and its rows come first, so a check that met the same syntax error says so
+ * ("The same error as "type check" above") once the type check has answered, as do the checks that
+ * pointed at that check.
+ *
+ * @param checks The checks' rows, in order; changed in place.
+ * @param typeRows The type check's rows.
+ *
+ * @example Usage
+ * ```ts
+ * import { pointAtTypeCheck } from "./_runner_checks.ts";
+ * import { deepEqual } from "node:assert/strict";
+ *
+ * const row = (name: string, message: string) =>
+ *   ({ name, status: "error" as const, message, score: 0, maxScore: 1 });
+ * const checks = [
+ *   row("loads", "a.ts:3 threw SyntaxError: Unexpected token"),
+ *   row("runs", 'The same error as "loads" above'),
+ * ];
+ * pointAtTypeCheck(checks, [row("type check", "a.ts:3:9: SyntaxError: Unexpected token")]);
+ * deepEqual(checks.map((c) => c.message), [
+ *   'The same error as "type check" above',
+ *   'The same error as "type check" above',
+ * ]);
+ * ```
+ */
+export function pointAtTypeCheck(checks: CheckResult[], typeRows: readonly CheckResult[]): void {
+  const moved = new Map<string, string>();
+  for (const [index, row] of checks.entries()) {
+    if (row.status !== "error") continue;
+    const pointed = /^The same error as "(.*)" above$/.exec(row.message)?.[1];
+    const target = pointed !== undefined
+      ? moved.get(pointed)
+      : repeatedError(row.message, typeRows)?.name;
+    if (target === undefined) continue;
+    moved.set(row.name, target);
+    checks[index] = { ...row, message: `The same error as "${target}" above` };
+  }
+}
+
 /** A check's row from its outcome: scored, its message capped (or pointing at the same error). */
 function checkRow(spec: CheckSpec, outcome: Outcome, results: readonly CheckResult[]): CheckResult {
   const repeated = outcome.status === "error" ? repeatedError(outcome.message, results) : undefined;

@@ -23,7 +23,7 @@ import { type Casualties, type Sandbox, SANDBOX_DEFAULTS } from "./sandbox/sandb
 import { findExerciseFolder, ingestSubmission } from "./sandbox/ingest.ts";
 import { usableCores } from "./measure/timing.ts";
 import { TYPE_CHECK_NAME, typeCheck, typeCheckResults } from "./sandbox/typecheck.ts";
-import { runCheckLoop, startingResults } from "./_runner_checks.ts";
+import { pointAtTypeCheck, runCheckLoop, startingResults } from "./_runner_checks.ts";
 import type { CheckExerciseOptions, Source } from "./_runner_options.ts";
 import { openSandbox, RunSandboxes } from "./_runner_sandboxes.ts";
 
@@ -194,7 +194,10 @@ export async function checkExercise(
       ...(options.signal ? { signal: options.signal } : {}),
       beforeTimed: typeRows,
     }, results);
-    results.splice(at, 0, ...await typeRows);
+    const typeResults = await typeRows;
+    const checkRows = results.splice(at);
+    pointAtTypeCheck(checkRows, typeResults);
+    results.push(...typeResults, ...checkRows);
   } finally {
     await sandboxes.close();
   }
