@@ -8,6 +8,7 @@
 import type { ExerciseResult } from "./result.ts";
 import type { Sandbox } from "./sandbox/sandbox.ts";
 import type { IngestProblem } from "./sandbox/ingest.ts";
+import type { TypeCheckReport } from "./sandbox/typecheck.ts";
 import type { ProgressEvent } from "./_runner_checks.ts";
 
 /**
@@ -61,6 +62,12 @@ export interface CheckExerciseOptions {
   cpus?: readonly number[];
   /** Whether the student files are type-checked first (`grader/sandbox/typecheck.ts`). Default `true`. */
   typeCheck?: boolean;
+  /**
+   * The type check's report of these files, made by the caller (the batch checks a student's
+   * exercises at once, `typeCheckStudent`), used instead of running `deno check` here. Default:
+   * this run type-checks its own copy.
+   */
+  typeCheckReport?: Promise<TypeCheckReport>;
   /**
    * A sandbox opened ahead for the timed checks (`openTimedSandbox`), used instead of
    * opening a fresh one when they start; closed by this run whether it was used or not. Default:

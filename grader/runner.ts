@@ -243,13 +243,15 @@ async function typeCheckRows(
   total: number,
 ) {
   options.onProgress?.({ exercise: entry.slug, check: TYPE_CHECK_NAME, index: 0, total });
-  const report = await typeCheck({
+  // The batch checks a student's exercises in one deno check and hands each its report.
+  const report = await (options.typeCheckReport ?? typeCheck({
     kitRoot: options.kitRoot,
     slug: entry.slug,
     sourceDir: dir,
     files: entry.files,
     signal: options.signal,
-  });
+    cpus: options.cpus,
+  }));
   return typeCheckResults(report);
 }
 

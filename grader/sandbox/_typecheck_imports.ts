@@ -23,7 +23,7 @@ export interface RefusedImport {
 }
 
 /** A specifier found in a file: its cooked value, its raw text, where it starts. */
-interface Found {
+export interface Found {
   value: string;
   raw: string;
   pos: number;
@@ -116,8 +116,20 @@ function pragmaSpecifiers(text: string, range: ts.CommentRange): Found[] {
  * Every specifier a file names: in code (`import`, `export … from`, `import()`, `typeof
  * import()`, `import x = require()`, cooked, with its raw text) and in the pragmas of its comments
  * (anywhere in the file, not only where Deno reads them: refusing more is safe).
+ *
+ * @param name The file's name (for the parser).
+ * @param text The file's text.
+ * @returns The specifiers, one per place.
+ *
+ * @example Usage
+ * ```ts
+ * import { specifiers } from "./_typecheck_imports.ts";
+ * import { deepEqual } from "node:assert/strict";
+ *
+ * deepEqual(specifiers("a.ts", 'import "./b.ts";').map((found) => found.value), ["./b.ts"]);
+ * ```
  */
-function specifiers(name: string, text: string): Found[] {
+export function specifiers(name: string, text: string): Found[] {
   // TypeScript's own pre-processor, and the parser's tokens: the pre-processor alone is fooled by
   // a regex literal holding a quote (`/"/`), the parser alone by what it cannot parse.
   const info = ts.preProcessFile(text, true, true);

@@ -8,15 +8,30 @@
  * `deno check` has no permission system: it reads any file a module names. So before it runs,
  * every import of the copied files is read with TypeScript's parser and one that leaves the copy
  * (or hides itself behind an escape) is refused, and `deno check` is not run at all. Its memory is
- * capped too (Linux), and its time. Reading its output and turning a report into results is
- * `_typecheck_report.ts`'s, re-exported here.
+ * capped too (Linux), and its time. The copy and the subprocess are `_typecheck_run.ts`'s; reading
+ * its output and turning a report into results is `_typecheck_report.ts`'s, re-exported here.
+ *
+ * {@linkcode typeCheckStudent} checks a student's exercises in one `deno check` (one subprocess,
+ * not one per exercise: most of its second is loading `lib/` and the compiler) and gives each
+ * exercise the diagnostics of its own files; an exercise whose files could change how the others
+ * type-check is checked alone (`_typecheck_scope.ts`).
  *
  * @module
  */
-import { pathToFileURL } from "node:url";
 import { refusedImports } from "./_typecheck_imports.ts";
-import { parseDiagnostics, type TypeCheckReport } from "./_typecheck_report.ts";
-import { residentMb } from "./_proc_usage.ts";
+import {
+  parseDiagnostics,
+  type TypeCheckReport,
+  type TypeDiagnostic,
+} from "./_typecheck_report.ts";
+import {
+  copyExercise,
+  type DenoCheckLimits,
+  outputText,
+  prepareCopy,
+  runDenoCheck,
+} from "./_typecheck_run.ts";
+import { checkedAlone } from "./_typecheck_scope.ts";
 
 export type { RefusedImport } from "./_typecheck_imports.ts";
 export {
@@ -30,7 +45,7 @@ export {
 } from "./_typecheck_report.ts";
 
 /** Options of {@linkcode typeCheck}. */
-export interface TypeCheckOptions {
+export interface TypeCheckOptions extends DenoCheckLimits {
   /** The kit's root: its `lib/` is copied beside the files and its `compilerOptions` are used. */
   kitRoot: string;
   /** The exercise folder's name (`01_guess_run_times`). */
@@ -39,110 +54,6 @@ export interface TypeCheckOptions {
   sourceDir: string;
   /** The student files (the catalog's `files`); missing ones are left to the checks to report. */
   files: readonly string[];
-  /** How long `deno check` may take, in milliseconds. Default 60 000. */
-  timeoutMs?: number;
-  /** Ends `deno check` when aborted. */
-  signal?: AbortSignal;
-  /** The resident memory `deno check` may use, in MB (Linux only). Default 1536. */
-  memoryMb?: number;
-}
-
-const DEFAULT_TIMEOUT_MS = 60_000;
-const DEFAULT_MEMORY_MB = 1536;
-const MEMORY_POLL_MS = 50;
-
-async function readCompilerOptions(kitRoot: string): Promise<Record<string, unknown>> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(`${kitRoot}/deno.json`);
-  } catch (error) {
-    // A kit without deno.json (a test's throwaway kit): Deno's own defaults, strict included.
-    if (error instanceof Deno.errors.NotFound) return {};
-    throw error;
-  }
-  const config = JSON.parse(text) as { compilerOptions?: Record<string, unknown> };
-  return config.compilerOptions ?? {};
-}
-
-async function copyFiles(options: TypeCheckOptions, root: string): Promise<string[]> {
-  const exerciseDir = `${root}/exercises/${options.slug}`;
-  await Deno.mkdir(exerciseDir, { recursive: true });
-  const folder = await Deno.lstat(options.sourceDir).catch(() => undefined);
-  const copied: string[] = [];
-  for (const file of folder?.isDirectory ? options.files : []) {
-    try {
-      // Plain files only, as the sandbox takes them: a link counts as missing.
-      if (!(await Deno.lstat(`${options.sourceDir}/${file}`)).isFile) continue;
-      await Deno.copyFile(`${options.sourceDir}/${file}`, `${exerciseDir}/${file}`);
-      copied.push(`${exerciseDir}/${file}`);
-    } catch {
-      // Missing or unreadable: the checks that load it say so.
-    }
-  }
-  await Deno.mkdir(`${root}/lib`);
-  for await (const entry of Deno.readDir(`${options.kitRoot}/lib`)) {
-    if (!entry.isFile || !entry.name.endsWith(".ts") || entry.name.endsWith("_test.ts")) continue;
-    await Deno.copyFile(`${options.kitRoot}/lib/${entry.name}`, `${root}/lib/${entry.name}`);
-  }
-  return copied;
-}
-
-/** Runs `deno check` on the copy: its output, or why it was ended (time, memory, a cancel). */
-async function runDenoCheck(
-  root: string,
-  roots: readonly string[],
-  options: TypeCheckOptions,
-): Promise<{ output: Deno.CommandOutput; failure?: string }> {
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const memoryMb = options.memoryMb ?? DEFAULT_MEMORY_MB;
-  const timeout = AbortSignal.timeout(timeoutMs);
-  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "check",
-      `--config=${root}/deno.json`,
-      "--no-lock",
-      "--no-remote",
-      "--no-npm",
-      "--quiet",
-      ...roots,
-    ],
-    cwd: root,
-    clearEnv: true,
-    env: { DENO_DIR: `${root}/.deno`, NO_COLOR: "1", DENO_NO_UPDATE_CHECK: "1" },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-    signal,
-  }).spawn();
-  let overMb: number | undefined;
-  let polling = false;
-  const poll = setInterval(async () => {
-    if (polling || overMb !== undefined) return;
-    polling = true;
-    const mb = await residentMb(child.pid);
-    polling = false;
-    if (mb <= memoryMb || overMb !== undefined) return;
-    overMb = mb;
-    try {
-      child.kill("SIGKILL");
-    } catch {
-      // It ended on its own meanwhile.
-    }
-  }, MEMORY_POLL_MS);
-  try {
-    const output = await child.output();
-    if (overMb !== undefined) {
-      return { output, failure: `deno check used more than ${memoryMb} MB of memory` };
-    }
-    if (timeout.aborted) {
-      return { output, failure: `deno check did not finish within ${timeoutMs / 1000} s` };
-    }
-    if (signal.aborted) return { output, failure: "the check was cancelled" };
-    return { output };
-  } finally {
-    clearInterval(poll);
-  }
 }
 
 /**
@@ -164,26 +75,17 @@ export async function typeCheck(options: TypeCheckOptions): Promise<TypeCheckRep
   const seconds = () => (performance.now() - started) / 1000;
   const root = await Deno.realPath(await Deno.makeTempDir({ prefix: "parakit-typecheck-" }));
   try {
-    const roots = await copyFiles(options, root);
+    const exerciseDir = `${root}/exercises/${options.slug}`;
+    const roots = await copyExercise(options.sourceDir, options.files, exerciseDir);
     if (roots.length === 0) {
       return { kind: "unchecked", reason: "no student file to check", seconds: seconds() };
     }
-    const rootUrl = `${pathToFileURL(root).href}/`;
-    await Deno.writeTextFile(
-      `${root}/deno.json`,
-      JSON.stringify({
-        compilerOptions: await readCompilerOptions(options.kitRoot),
-        // A backstop behind the refusal: any file: URL outside the copy maps into a folder of
-        // the copy that does not exist, so a form the scan missed is "not found", never read.
-        imports: { "file:///": `${rootUrl}.outside/`, [rootUrl]: rootUrl },
-      }),
-    );
-    const refused = await refusedImports(root, roots, `${root}/exercises/${options.slug}`);
+    await prepareCopy(options.kitRoot, root);
+    const refused = await refusedImports(root, roots, exerciseDir);
     if (refused.length > 0) return { kind: "refused", imports: refused, seconds: seconds() };
     const run = await runDenoCheck(root, roots, options);
     if (run.failure) return { kind: "unchecked", reason: run.failure, seconds: seconds() };
-    const decoder = new TextDecoder();
-    const text = `${decoder.decode(run.output.stdout)}\n${decoder.decode(run.output.stderr)}`;
+    const text = outputText(run.output);
     const diagnostics = parseDiagnostics(text, root, options.slug);
     if (run.output.success || diagnostics.length > 0) {
       return { kind: "checked", diagnostics, seconds: seconds() };
@@ -193,4 +95,115 @@ export async function typeCheck(options: TypeCheckOptions): Promise<TypeCheckRep
   } finally {
     await Deno.remove(root, { recursive: true }).catch(() => {});
   }
+}
+
+/** One exercise of {@linkcode TypeCheckStudentOptions}. */
+export interface TypeCheckExercise {
+  /** The exercise folder's name (`01_guess_run_times`). */
+  slug: string;
+  /** The folder that holds its student files. */
+  sourceDir: string;
+  /** Its student files (the catalog's `files`). */
+  files: readonly string[];
+}
+
+/** Options of {@linkcode typeCheckStudent}. */
+export interface TypeCheckStudentOptions extends DenoCheckLimits {
+  /** The kit's root: its `lib/` is copied beside the files and its `compilerOptions` are used. */
+  kitRoot: string;
+  /** The student's exercises. */
+  exercises: readonly TypeCheckExercise[];
+}
+
+/**
+ * Type-checks a student's exercises at once: one private copy, one `deno check` of the exercises
+ * that can share it, each exercise given the diagnostics of its own files (and of `lib/`, which
+ * every exercise's check would report), so a type error in one exercise's file lands on that
+ * exercise only. Its report for each exercise is what {@linkcode typeCheck} would say of it alone:
+ * an exercise whose files could change the others' check (`_typecheck_scope.ts`) is checked alone,
+ * and when the shared run cannot attribute its outcome (a parse error stops `deno check` before it
+ * types anything; it ran out of time or memory; it failed without a diagnostic) each exercise of it
+ * is checked alone instead.
+ *
+ * @param options The exercises, the kit, the limits (each `deno check`'s own).
+ * @returns Each exercise's report, by slug.
+ *
+ * @example Usage
+ * ```ts ignore
+ * import { typeCheckStudent } from "./typecheck.ts";
+ * const reports = await typeCheckStudent({ kitRoot, exercises: [{ slug, sourceDir, files }] });
+ * ```
+ */
+export async function typeCheckStudent(
+  options: TypeCheckStudentOptions,
+): Promise<Map<string, TypeCheckReport>> {
+  const started = performance.now();
+  const seconds = () => (performance.now() - started) / 1000;
+  const reports = new Map<string, TypeCheckReport>();
+  const alone: TypeCheckExercise[] = [];
+  const shared: { exercise: TypeCheckExercise; roots: string[] }[] = [];
+  const root = await Deno.realPath(await Deno.makeTempDir({ prefix: "parakit-typecheck-" }));
+  try {
+    await prepareCopy(options.kitRoot, root);
+    for (const exercise of options.exercises) {
+      const exerciseDir = `${root}/exercises/${exercise.slug}`;
+      const roots = await copyExercise(exercise.sourceDir, exercise.files, exerciseDir);
+      const refused = roots.length > 0 ? await refusedImports(root, roots, exerciseDir) : [];
+      if (roots.length === 0) {
+        reports.set(exercise.slug, {
+          kind: "unchecked",
+          reason: "no student file to check",
+          seconds: 0,
+        });
+      } else if (refused.length > 0) {
+        reports.set(exercise.slug, { kind: "refused", imports: refused, seconds: seconds() });
+      } else if (await checkedAlone(root, roots, exerciseDir)) {
+        alone.push(exercise);
+      } else {
+        shared.push({ exercise, roots });
+      }
+    }
+    if (shared.length > 0) {
+      const run = await runDenoCheck(root, shared.flatMap((one) => one.roots), options);
+      const text = outputText(run.output);
+      const found = shared.map(({ exercise }) => ownDiagnostics(text, root, exercise.slug));
+      const attributable = !run.failure && (run.output.success || found.some((d) =>
+        d.length > 0
+      )) &&
+        !found.some((diagnostics) => diagnostics.some((diagnostic) => diagnostic.load));
+      for (const [index, { exercise }] of shared.entries()) {
+        if (run.cancelled) {
+          reports.set(exercise.slug, {
+            kind: "unchecked",
+            reason: run.failure!,
+            seconds: seconds(),
+          });
+        } else if (attributable) {
+          reports.set(exercise.slug, {
+            kind: "checked",
+            diagnostics: found[index]!,
+            seconds: seconds(),
+          });
+        } else {
+          alone.push(exercise);
+        }
+      }
+    }
+  } finally {
+    await Deno.remove(root, { recursive: true }).catch(() => {});
+  }
+  const own = await Promise.all(alone.map((exercise) => typeCheck({ ...options, ...exercise })));
+  for (const [index, exercise] of alone.entries()) reports.set(exercise.slug, own[index]!);
+  return new Map(options.exercises.map((exercise) => [exercise.slug, reports.get(exercise.slug)!]));
+}
+
+/**
+ * The diagnostics of a shared run that concern one exercise: those in its own files, and those in
+ * `lib/` or outside the copy (every exercise's own check would report them too); not those in
+ * another exercise's folder.
+ */
+function ownDiagnostics(text: string, root: string, slug: string): TypeDiagnostic[] {
+  return parseDiagnostics(text, root, slug).filter((diagnostic) =>
+    !diagnostic.file.startsWith("exercises/")
+  );
 }

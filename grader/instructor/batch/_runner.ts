@@ -4,12 +4,26 @@
  * the correctness phase's), alone on the machine, when a timed check's prerequisites passed. When
  * none did, nothing is timed and the timed checks fail as the runner would fail them.
  * With `sweep`, a sweepable exercise also gets its scaling sweep in the timed phase.
+ * `prepare` type-checks a student's exercises in one `deno check` (`typeCheckStudent`), whose
+ * report each exercise's correctness run takes instead of running its own; each exercise's timed
+ * sandbox opens during its correctness run, once its second check starts.
  *
  * @module
  */
 import type { ExerciseGrader, Submission } from "./_types.ts";
 import type { CatalogEntry } from "../../catalog.ts";
-import { checkExercise, CHECKS_BY_SLUG, openTimedSandbox } from "../../runner.ts";
+import {
+  checkExercise,
+  CHECKS_BY_SLUG,
+  openTimedSandbox,
+  type ProgressEvent,
+  sourceDir,
+} from "../../runner.ts";
+import {
+  TYPE_CHECK_NAME,
+  type TypeCheckReport,
+  typeCheckStudent,
+} from "../../sandbox/typecheck.ts";
 import { type CheckResult, type ExerciseResult, exerciseStatus } from "../../result.ts";
 import { type Sandbox, SandboxFailure } from "../../sandbox/sandbox.ts";
 import { SweepAnswerError, withSweep } from "../../measure/sweep_exercise.ts";
@@ -70,32 +84,79 @@ export function runnerGrader(options: RunnerGraderOptions): ExerciseGrader {
     mine?.delete(entry.slug);
     return sandbox;
   };
+  // Each student's exercises are type-checked in one deno check, started by `prepare`: by
+  // student, then exercise, each exercise's report; taken by its correctness run.
+  const typeChecks = new Map<string, Map<string, Promise<TypeCheckReport>>>();
   return {
+    prepare(entries, submission, signal, cpus) {
+      const source = { kind: "submission", dir: submission.exercisesDir } as const;
+      const reports = (async () =>
+        typeCheckStudent({
+          kitRoot: options.kitRoot,
+          exercises: await Promise.all(entries.map(async (entry) => ({
+            slug: entry.slug,
+            sourceDir: await sourceDir(entry, source, options.kitRoot),
+            files: entry.files,
+          }))),
+          signal,
+          cpus,
+        }))();
+      reports.catch(() => {});
+      typeChecks.set(
+        submission.student,
+        new Map(entries.map((entry) => [entry.slug, reports.then((all) => all.get(entry.slug)!)])),
+      );
+    },
     async correctness(entry, submission, signal, cpus) {
+      const typeCheckReport = typeChecks.get(submission.student)?.get(entry.slug);
+      typeChecks.get(submission.student)?.delete(entry.slug);
+      const source = { kind: "submission", dir: submission.exercisesDir } as const;
+      const keep = (opening: Promise<Sandbox | undefined>) => {
+        opening.catch(() => {});
+        if (!prepared.has(submission.student)) prepared.set(submission.student, new Map());
+        prepared.get(submission.student)!.set(entry.slug, opening);
+        return opening;
+      };
+      // The timed checks' sandbox opens during the correctness run, when the exercise has timed
+      // checks and all its files: once the run's second check starts (its first sandbox is open,
+      // the start's rush of Workers is over), so its own start, mostly waiting for nested
+      // Workers, overlaps the run's checks. Kept until `release` if this run throws.
+      const ahead = await hasFiles(entry, submission);
+      const onProgress = (event: ProgressEvent) => {
+        if (!ahead || event.index < 1 || event.check === TYPE_CHECK_NAME) return;
+        if (!prepared.get(submission.student)?.has(entry.slug)) {
+          keep(openTimedSandbox(entry, { ...limits, source, signal }));
+        }
+      };
       const result = await checkExercise(entry, {
+        onProgress,
         ...(cpus ? { cpus } : {}),
         ...limits,
-        source: { kind: "submission", dir: submission.exercisesDir },
+        ...(typeCheckReport ? { typeCheckReport } : {}),
+        source,
         ...(submission.problems ? { problems: submission.problems } : {}),
         timed: false,
         seed: seedOf(entry, submission),
         signal,
+      }).catch(async (error) => {
+        // A caller that never calls `release` (Gradescope's runner) leaves no sandbox open.
+        await take(entry, submission)?.then((unused) => unused?.close(), () => {});
+        throw error;
       });
-      // When its timed checks will run, their sandbox opens now, still in the correctness lane
-      // (beside the student's other exercises), and is warm and quiet before the timed lane starts.
+      // When its timed checks will run, their sandbox is (or opens now) still in the correctness
+      // lane (beside the student's other exercises), warm and quiet before the timed lane starts;
+      // otherwise the one opened ahead is closed unused.
       if (runnable(entry, result)) {
-        const opening = openTimedSandbox(entry, {
-          ...limits,
-          source: { kind: "submission", dir: submission.exercisesDir },
-          signal,
-        });
-        if (!prepared.has(submission.student)) prepared.set(submission.student, new Map());
-        prepared.get(submission.student)!.set(entry.slug, opening);
+        const opening = prepared.get(submission.student)?.get(entry.slug) ??
+          keep(openTimedSandbox(entry, { ...limits, source, signal }));
         await opening.catch(() => {});
+      } else {
+        await take(entry, submission)?.then((unused) => unused?.close(), () => {});
       }
       return result;
     },
     async release(submission) {
+      typeChecks.delete(submission.student);
       const left = [...(prepared.get(submission.student)?.values() ?? [])];
       prepared.delete(submission.student);
       await Promise.all(left.map((opening) => opening.then((s) => s?.close(), () => {})));
@@ -157,6 +218,19 @@ export function runnerGrader(options: RunnerGraderOptions): ExerciseGrader {
     });
     return rescore(correctness, checks);
   }
+}
+
+/** Whether the exercise has timed checks and every one of its files is in the submission. */
+async function hasFiles(entry: CatalogEntry, submission: Submission): Promise<boolean> {
+  if (!(CHECKS_BY_SLUG[entry.slug] ?? []).some((spec) => spec.timed)) return false;
+  if (submission.problems?.some((problem) => problem.exercise === entry.slug)) return false;
+  const dir = await sourceDir(entry, { kind: "submission", dir: submission.exercisesDir }, ".");
+  for (const file of entry.files) {
+    // The private copy ingestion made: plain files only.
+    const info = await Deno.lstat(`${dir}/${file}`).catch(() => undefined);
+    if (!info?.isFile) return false;
+  }
+  return true;
 }
 
 /** Whether some timed check of the exercise will run: every check it `requires` passed. */

@@ -146,14 +146,21 @@ async function gradePhases(
   // sandbox's nested Workers to start (SandboxOptions.pools), which overlaps; one student's code
   // is beside only itself, and the budget is charged the phase's wall time once.
   emit({ kind: "student", student: submission.student, phase: "correctness" });
+  // The grader's shared work for the exercises that run (one type check of them all) starts
+  // first, in the lane; each exercise's correctness run waits for its part of it.
+  const kept = (entry: CatalogEntry) => {
+    const previous = saved?.row.exercises.find((result) => result.exercise === entry.slug);
+    return previous && !isGraderFailure(previous) ? previous : undefined;
+  };
   const results: ExerciseResult[] = await lanes.shared((cpus) =>
-    budget.charge(() =>
-      Promise.all(catalog.exercises.map((entry) => {
-        const previous = saved?.row.exercises.find((result) => result.exercise === entry.slug);
-        if (previous && !isGraderFailure(previous)) return previous;
-        return guard(signal, entry, () => grader.correctness(entry, submission, runSignal, cpus));
-      }))
-    )
+    budget.charge(() => {
+      const entries = catalog.exercises.filter((entry) => !kept(entry));
+      grader.prepare?.(entries, submission, runSignal, cpus);
+      return Promise.all(catalog.exercises.map((entry) =>
+        kept(entry) ??
+          guard(signal, entry, () => grader.correctness(entry, submission, runSignal, cpus))
+      ));
+    })
   );
   signal.throwIfAborted();
   await save(studentRow(submission.student, results), false);

@@ -58,6 +58,17 @@ export interface ExerciseGrader {
     signal: AbortSignal,
   ): Promise<ExerciseResult | undefined>;
   /**
+   * Starts what a submission's exercises share before their correctness runs (the runner's grader:
+   * one type check of them all), with the exercises that will run; called in the correctness
+   * lane, just before their `correctness` calls, which wait for their part of it.
+   */
+  prepare?(
+    entries: readonly CatalogEntry[],
+    submission: Submission,
+    signal: AbortSignal,
+    cpus?: readonly number[],
+  ): void;
+  /**
    * Frees what the grader kept for a submission between its phases (the timed checks' sandboxes it
    * opened ahead during correctness); called once the submission is done, whatever happened.
    */
