@@ -2,8 +2,8 @@
 // a producer and a consumer that are handed the Queue but move nothing, squares the items in the
 // calling thread, and joins: the Processes were started, shared a Queue and were joined, and the
 // squares are right, but nothing went through the Queue. Expected: the 40-item check passes, the
-// full check fails on Linux (the threads that ended during the call used about 30 ms of CPU time,
-// where moving 100000 items takes about 340 ms).
+// full check fails on Linux (the threads that ended during the call used 30-60 ms of CPU time,
+// where moving 100000 items takes 350-380 ms).
 import { defineTasks, Process, Queue } from "../../lib/mod.ts";
 
 type Item = number | null;
