@@ -31,6 +31,7 @@ import {
   prepareCopy,
   runDenoCheck,
 } from "./_typecheck_run.ts";
+import { checkRoot } from "./_typecheck_slot.ts";
 import { checkedAlone } from "./_typecheck_scope.ts";
 
 export type { RefusedImport } from "./_typecheck_imports.ts";
@@ -73,28 +74,25 @@ export interface TypeCheckOptions extends DenoCheckLimits {
 export async function typeCheck(options: TypeCheckOptions): Promise<TypeCheckReport> {
   const started = performance.now();
   const seconds = () => (performance.now() - started) / 1000;
-  const root = await Deno.realPath(await Deno.makeTempDir({ prefix: "parakit-typecheck-" }));
-  try {
-    const exerciseDir = `${root}/exercises/${options.slug}`;
-    const roots = await copyExercise(options.sourceDir, options.files, exerciseDir);
-    if (roots.length === 0) {
-      return { kind: "unchecked", reason: "no student file to check", seconds: seconds() };
-    }
-    await prepareCopy(options.kitRoot, root);
-    const refused = await refusedImports(root, roots, exerciseDir);
-    if (refused.length > 0) return { kind: "refused", imports: refused, seconds: seconds() };
-    const run = await runDenoCheck(root, roots, options);
-    if (run.failure) return { kind: "unchecked", reason: run.failure, seconds: seconds() };
-    const text = outputText(run.output);
-    const diagnostics = parseDiagnostics(text, root, options.slug);
-    if (run.output.success || diagnostics.length > 0) {
-      return { kind: "checked", diagnostics, seconds: seconds() };
-    }
-    const last = text.trim().split("\n").at(-1) ?? `exit code ${run.output.code}`;
-    return { kind: "unchecked", reason: `deno check failed: ${last}`, seconds: seconds() };
-  } finally {
-    await Deno.remove(root, { recursive: true }).catch(() => {});
+  await using slot = await checkRoot(options.kitRoot);
+  const root = slot.root;
+  const exerciseDir = `${root}/exercises/${options.slug}`;
+  const roots = await copyExercise(options.sourceDir, options.files, exerciseDir);
+  if (roots.length === 0) {
+    return { kind: "unchecked", reason: "no student file to check", seconds: seconds() };
   }
+  await prepareCopy(options.kitRoot, root);
+  const refused = await refusedImports(root, roots, exerciseDir);
+  if (refused.length > 0) return { kind: "refused", imports: refused, seconds: seconds() };
+  const run = await runDenoCheck(root, roots, options);
+  if (run.failure) return { kind: "unchecked", reason: run.failure, seconds: seconds() };
+  const text = outputText(run.output);
+  const diagnostics = parseDiagnostics(text, root, options.slug);
+  if (run.output.success || diagnostics.length > 0) {
+    return { kind: "checked", diagnostics, seconds: seconds() };
+  }
+  const last = text.trim().split("\n").at(-1) ?? `exit code ${run.output.code}`;
+  return { kind: "unchecked", reason: `deno check failed: ${last}`, seconds: seconds() };
 }
 
 /** One exercise of {@linkcode TypeCheckStudentOptions}. */
@@ -142,8 +140,10 @@ export async function typeCheckStudent(
   const reports = new Map<string, TypeCheckReport>();
   const alone: TypeCheckExercise[] = [];
   const shared: { exercise: TypeCheckExercise; roots: string[] }[] = [];
-  const root = await Deno.realPath(await Deno.makeTempDir({ prefix: "parakit-typecheck-" }));
-  try {
+  {
+    // The slot is freed before the exercises checked alone take theirs.
+    await using slot = await checkRoot(options.kitRoot);
+    const root = slot.root;
     await prepareCopy(options.kitRoot, root);
     for (const exercise of options.exercises) {
       const exerciseDir = `${root}/exercises/${exercise.slug}`;
@@ -189,8 +189,6 @@ export async function typeCheckStudent(
         }
       }
     }
-  } finally {
-    await Deno.remove(root, { recursive: true }).catch(() => {});
   }
   const own = await Promise.all(alone.map((exercise) => typeCheck({ ...options, ...exercise })));
   for (const [index, exercise] of alone.entries()) reports.set(exercise.slug, own[index]!);
