@@ -12,7 +12,7 @@
  * @module
  */
 import { MessageChannel, type MessagePort, Worker } from "node:worker_threads";
-import type { WorkerData } from "./_protocol.ts";
+import type { WorkerData, WorkerSetup } from "./_protocol.ts";
 
 /** The entry of every worker `lib/` starts. */
 export const WORKER_URL: URL = new URL("./_worker.ts", import.meta.url);
@@ -35,12 +35,26 @@ interface Stocked extends Spare {
 const stock: Stocked[] = [];
 let target = 0;
 
-function startSpare(): void {
+/**
+ * Starts a `_worker.ts` worker with a port of its own for what it is sent (`_spawn.ts` says why
+ * not its built-in channel): with its setup, or, without one, as a spare that waits for it.
+ *
+ * @param setup What it runs with; absent for a spare.
+ * @param maxHeapMb Its heap limit in MiB, if any.
+ * @returns The worker and the port to send it jobs on.
+ */
+export function startWorker(setup?: WorkerSetup, maxHeapMb?: number): Spare {
   const { port1, port2 } = new MessageChannel();
   const worker = new Worker(WORKER_URL, {
-    workerData: { port: port2 } satisfies WorkerData,
+    workerData: { port: port2, ...(setup ? { setup } : {}) } satisfies WorkerData,
     transferList: [port2],
+    ...(maxHeapMb === undefined ? {} : { resourceLimits: { maxOldGenerationSizeMb: maxHeapMb } }),
   });
+  return { worker, port: port1 };
+}
+
+function startSpare(): void {
+  const { worker, port: port1 } = startWorker();
   worker.unref();
   let settle = () => {};
   const booted = new Promise<void>((resolve) => settle = resolve);

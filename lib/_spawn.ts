@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { MessageChannel, type MessagePort, Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import { type ChildInfo, type ChildKind, registerChild } from "./_children.ts";
 import { encodeShared } from "./_shareable.ts";
 import type {
@@ -18,10 +18,9 @@ import type {
   TaskRef,
   ToWorker,
   WireError,
-  WorkerData,
   WorkerSetup,
 } from "./_protocol.ts";
-import { takeSpare, WORKER_URL } from "./_spares.ts";
+import { startWorker, takeSpare } from "./_spares.ts";
 
 /** How to start a worker. */
 export interface SpawnOptions {
@@ -75,7 +74,7 @@ export function spawnWorker(options: SpawnOptions): SpawnedWorker {
   // A spare (`_spares.ts`) has paid its start-up already; one with a heap limit cannot be a spare.
   const spare = options.maxHeapMb === undefined ? takeSpare() : undefined;
   spare?.port.postMessage({ type: "setup", setup: options.setup } satisfies SetupMessage);
-  const { worker, port: toWorker } = spare ?? startWorker(options);
+  const { worker, port: toWorker } = spare ?? startWorker(options.setup, options.maxHeapMb);
   let error: Error | undefined;
   let fatal: WireError | undefined;
   worker.on("error", (thrown: unknown) => {
@@ -104,19 +103,6 @@ export function spawnWorker(options: SpawnOptions): SpawnedWorker {
       else toWorker.postMessage(message, [...transfer]);
     },
   };
-}
-
-/** Starts a worker with its setup and a port of its own for what it is sent. */
-function startWorker(options: SpawnOptions): { worker: Worker; port: MessagePort } {
-  const { port1, port2 } = new MessageChannel();
-  const worker = new Worker(WORKER_URL, {
-    workerData: { port: port2, setup: options.setup } satisfies WorkerData,
-    transferList: [port2],
-    ...(options.maxHeapMb === undefined
-      ? {}
-      : { resourceLimits: { maxOldGenerationSizeMb: options.maxHeapMb } }),
-  });
-  return { worker, port: port1 };
 }
 
 /**
