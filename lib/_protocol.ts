@@ -146,7 +146,7 @@ export interface WorkerSetup {
 
 /** A worker's `workerData`: the port on which it is sent {@linkcode ToWorker}s, and its setup. */
 export interface WorkerData {
-  /** Where the worker's jobs and its exit request arrive (`_spawn.ts` says why not `parentPort`). */
+  /** Where the worker's jobs and its exit request arrive (`_spares.ts` `startWorker` says why not `parentPort`). */
   readonly port: MessagePort;
   /** What it runs with; absent for a spare, which waits for a {@linkcode SetupMessage}. */
   readonly setup?: WorkerSetup;

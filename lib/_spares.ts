@@ -17,15 +17,15 @@ import type { WorkerData, WorkerSetup } from "./_protocol.ts";
 /** The entry of every worker `lib/` starts. */
 export const WORKER_URL: URL = new URL("./_worker.ts", import.meta.url);
 
-/** A spare worker and the port it is sent its setup and jobs on. */
-export interface Spare {
-  /** The worker, ref'd again once taken. */
+/** A started worker (a spare or not) and the port it is sent its setup and jobs on. */
+export interface PortedWorker {
+  /** The worker (a spare's is ref'd again once taken). */
   readonly worker: Worker;
   /** Where its `SetupMessage` and then its jobs go. */
   readonly port: MessagePort;
 }
 
-interface Stocked extends Spare {
+interface Stocked extends PortedWorker {
   /** Settles once its code runs (it says so on its port), or once it has ended. */
   readonly booted: Promise<void>;
   /** Takes it out of the stock when it ends before it is taken. */
@@ -36,14 +36,18 @@ const stock: Stocked[] = [];
 let target = 0;
 
 /**
- * Starts a `_worker.ts` worker with a port of its own for what it is sent (`_spawn.ts` says why
- * not its built-in channel): with its setup, or, without one, as a spare that waits for it.
+ * Starts a `_worker.ts` worker with a port of its own for what it is sent, handed in its
+ * `workerData`, not the Worker's built-in channel: in a worker started by a worker, Deno 2.9.6
+ * holds the first message of that channel for 500 ms (an inspector grace period,
+ * `op_worker_maybe_wait_for_debugger`), and every Process's task is such a first message. Answers
+ * still come on the built-in channel. With its setup, or, without one, as a spare that waits for
+ * it.
  *
  * @param setup What it runs with; absent for a spare.
  * @param maxHeapMb Its heap limit in MiB, if any.
  * @returns The worker and the port to send it jobs on.
  */
-export function startWorker(setup?: WorkerSetup, maxHeapMb?: number): Spare {
+export function startWorker(setup?: WorkerSetup, maxHeapMb?: number): PortedWorker {
   const { port1, port2 } = new MessageChannel();
   const worker = new Worker(WORKER_URL, {
     workerData: { port: port2, ...(setup ? { setup } : {}) } satisfies WorkerData,
@@ -84,7 +88,7 @@ function ignore(): void {}
  *
  * @returns The spare, ref'd, with no listeners of its own; `undefined` when the stock is empty.
  */
-export function takeSpare(): Spare | undefined {
+export function takeSpare(): PortedWorker | undefined {
   const spare = stock.shift();
   if (spare === undefined) return undefined;
   spare.worker.off("exit", spare.onExit);

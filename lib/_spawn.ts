@@ -67,11 +67,8 @@ export interface SpawnedWorker {
  */
 export function spawnWorker(options: SpawnOptions): SpawnedWorker {
   const registration = registerChild(options.kind, options.name);
-  // What the worker is sent travels over a port of its own, handed in its workerData, not over the
-  // Worker's built-in channel: in a worker started by a worker, Deno 2.9.6 holds the first message
-  // of that channel for 500 ms (an inspector grace period, `op_worker_maybe_wait_for_debugger`), and
-  // every Process's task is such a first message. Answers still come on the built-in channel.
-  // A spare (`_spares.ts`) has paid its start-up already; one with a heap limit cannot be a spare.
+  // What the worker is sent travels over a port of its own (`_spares.ts` `startWorker` says why).
+  // A spare has paid its start-up already; one with a heap limit cannot be a spare.
   const spare = options.maxHeapMb === undefined ? takeSpare() : undefined;
   spare?.port.postMessage({ type: "setup", setup: options.setup } satisfies SetupMessage);
   const { worker, port: toWorker } = spare ?? startWorker(options.setup, options.maxHeapMb);

@@ -50,7 +50,7 @@ if (parentPort === null) {
   );
 }
 const data = workerData as WorkerData;
-/** Where this worker's jobs arrive (`_spawn.ts` says why it is not `parentPort`). */
+/** Where this worker's jobs arrive (`_spares.ts` `startWorker` says why it is not `parentPort`). */
 const port = data.port;
 /** What it runs with: from its workerData, or for a spare (`_spares.ts`) its first message. */
 let setup: WorkerSetup = data.setup ?? { mode: "pool" };

@@ -192,7 +192,7 @@ export async function histogramCheck(
   let outworked = false;
   for (let run = 1; run <= HISTOGRAM_RUNS; run++) {
     context.progress(`fillHistogram(${values.length} values, ${workers} workers; run ${run})`);
-    const before = await witness.snapshot(sandbox.pid);
+    const before = await witness.snapshot(sandbox.pid, { schedstat: true });
     const reply = await sandbox.student(
       {
         op: "histogram",
@@ -204,7 +204,7 @@ export async function histogramCheck(
       },
       { timeoutMs: context.timeoutMs },
     );
-    const after = await witness.snapshot(sandbox.pid);
+    const after = await witness.snapshot(sandbox.pid, { schedstat: true });
     const answer = answerOf(reply);
     if (!answer.ok) return answer.outcome;
     const watched = reply.trusted?.histogram;

@@ -225,9 +225,12 @@ export class Witness {
    * Looks at the machine and at process `pid`'s threads.
    *
    * @param pid The sandbox process.
+   * @param options `schedstat`: also read each Worker thread's nanoseconds on a CPU
+   * (`Snapshot.workerNs`), one more file per thread; off by default (the timed calls' snapshots
+   * do not need it).
    * @returns What was readable.
    */
-  async snapshot(pid: number): Promise<Snapshot> {
+  async snapshot(pid: number, options: { schedstat?: boolean } = {}): Promise<Snapshot> {
     const at = this.#clock();
     let machine: MachineTimes | undefined;
     let machineWitness: MachineWitness = "none";
@@ -263,8 +266,10 @@ export class Witness {
         if (/^worker-\d+/.test(name.trim())) {
           workerThreads.add(tid);
           workerNames.set(tid, name.trim());
-          const ns = await this.#readers.readText(`${task}/schedstat`)
-            .then((text) => Number(text.split(" ")[0]), () => Number.NaN);
+          const ns = options.schedstat
+            ? await this.#readers.readText(`${task}/schedstat`)
+              .then((text) => Number(text.split(" ")[0]), () => Number.NaN)
+            : Number.NaN;
           if (Number.isFinite(ns)) workerNs.set(tid, ns);
         }
       }
