@@ -64,7 +64,6 @@ export function openSandbox(
     ...(limits.casualties ? { casualties: limits.casualties } : {}),
     pools: poolsOf(specs, limits.cores),
     spares: specs.reduce((sum, spec) => sum + (spec.spares ?? 0), 0),
-    manager: specs.some((spec) => spec.manager),
     ...(limits.cpus ? { cpus: limits.cpus } : {}),
   });
 }

@@ -18,6 +18,7 @@ import {
   SHUT_DOWN,
   tooBigError,
 } from "./_manager_protocol.ts";
+import { threadId } from "node:worker_threads";
 import { ctxOf } from "./_mutex.ts";
 import { decodeItem, encodeItem, Ring, type RingResult } from "./_ring.ts";
 import { runBlocking } from "./_wait.ts";
@@ -81,7 +82,7 @@ export class Client {
     try {
       while (performance.now() < deadline) {
         if (Atomics.load(status, 0) === SHUT_DOWN) break;
-        channel.postMessage({ type: "hello", client, ...buffers } satisfies Hello);
+        channel.postMessage({ type: "hello", client, threadId, ...buffers } satisfies Hello);
         const ctx = ctxOf({ timeout: HELLO_RETRY_MS }, "reach manager");
         const got = runBlocking(this.#responses.get(ctx), ctx.timeout);
         if (got.ok) return;

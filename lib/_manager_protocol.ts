@@ -22,6 +22,8 @@ export interface ManagerSetup {
   readonly status: SharedArrayBuffer;
   /** The creating isolate's connection. */
   readonly connection: ConnectionBuffers;
+  /** The creating thread's `node:worker_threads` `threadId` (0: the main thread, a web Worker). */
+  readonly threadId: number;
 }
 
 /** One isolate's connection: its request ring and its response ring. */
@@ -35,6 +37,8 @@ export interface Hello extends ConnectionBuffers {
   readonly type: "hello";
   /** A random id, so a repeated announcement is recognised. */
   readonly client: number;
+  /** The announcing thread's `node:worker_threads` `threadId`, as it reports it. */
+  readonly threadId: number;
 }
 
 /** The kinds of objects a manager serves. */

@@ -11,7 +11,7 @@
  */
 
 import process from "node:process";
-import { isMainThread, workerData } from "node:worker_threads";
+import { isMainThread, threadId, workerData } from "node:worker_threads";
 import {
   channelName,
   type ConnectionBuffers,
@@ -26,6 +26,7 @@ import {
 import { ctxOf } from "./_mutex.ts";
 import { decodeItem, encodeItem, Ring } from "./_ring.ts";
 import { runAsync, runBlocking } from "./_wait.ts";
+import type { ManagerStats } from "./manager_stats.ts";
 
 const setup = workerData as ManagerSetup;
 if (isMainThread || typeof (setup as ManagerSetup | null)?.id !== "string") {
@@ -40,10 +41,78 @@ type Served =
   | { kind: "namespace"; data: Map<string, unknown> }
   | { kind: "value"; data: { value: unknown } };
 
+/** One connection and what it did (`Manager.stats()`). */
+interface Connection {
+  readonly requests: Ring;
+  readonly responses: Ring;
+  readonly threadId: number;
+  readonly owner: boolean;
+  calls: number;
+  writes: number;
+}
+
 const objects = new Map<number, Served>();
+/** How many calls changed each object, by id. */
+const objectWrites = new Map<number, number>();
 let nextObject = 1;
-const connections = new Map<number, { requests: Ring; responses: Ring }>();
+const connections = new Map<number, Connection>();
 let stopping = false;
+
+/** The methods that write, by kind: a successful call of one counts in `Manager.stats()`. */
+const WRITES: Record<ServedKind, ReadonlySet<string>> = {
+  dict: new Set([
+    "set",
+    "delete",
+    "clear",
+    "update",
+    "pop",
+    "setDefault",
+    "increment",
+    "incrementMany",
+  ]),
+  list: new Set(["set", "append", "extend", "pop", "clear"]),
+  namespace: new Set(["set"]),
+  value: new Set(["set", "add"]),
+};
+
+function sizeOf(object: Served): number {
+  switch (object.kind) {
+    case "dict":
+    case "namespace":
+      return object.data.size;
+    case "list":
+      return object.data.length;
+    case "value":
+      return 1;
+  }
+}
+
+function stats(): ManagerStats {
+  return {
+    threadId,
+    connections: [...connections.values()].map(({ threadId, owner, calls, writes }) => ({
+      threadId,
+      owner,
+      calls,
+      writes,
+    })),
+    objects: [...objects].map(([id, object]) => ({
+      kind: object.kind,
+      size: sizeOf(object),
+      writes: objectWrites.get(id) ?? 0,
+    })),
+  };
+}
+
+/** Counts a call that succeeded on its connection and, when it wrote, on its object. */
+function count(connection: Connection, request: Request, response: Response): void {
+  if (request.target === 0 && request.op === "stats") return;
+  connection.calls++;
+  const kind = objects.get(request.target)?.kind;
+  if (!response.ok || kind === undefined || !WRITES[kind].has(request.op)) return;
+  connection.writes++;
+  objectWrites.set(request.target, (objectWrites.get(request.target) ?? 0) + 1);
+}
 
 /**
  * Puts an answer in a connection's response ring; an answer that cannot be copied, or that the
@@ -137,6 +206,7 @@ function call(request: Request): unknown {
   const [a, b] = request.args;
   if (request.target === 0) {
     if (request.op === "create") return create(a, b);
+    if (request.op === "stats") return stats();
     throw new TypeError(`Cannot call manager: unknown operation ${request.op}`);
   }
   const object = served(request.target, undefined);
@@ -276,11 +346,19 @@ function spinGet(ring: Ring): Uint8Array | undefined {
 /** How long the server polls a connection before it sleeps on it, in milliseconds. */
 const SPIN_MS = 0.05;
 
-async function serve(client: number, buffers: ConnectionBuffers): Promise<void> {
+async function serve(
+  client: number,
+  buffers: ConnectionBuffers,
+  from: { threadId: unknown; owner: boolean },
+): Promise<void> {
   if (connections.has(client)) return;
-  const connection = {
+  const connection: Connection = {
     requests: new Ring(buffers.requests),
     responses: new Ring(buffers.responses),
+    threadId: Number.isSafeInteger(from.threadId) ? from.threadId as number : -1,
+    owner: from.owner,
+    calls: 0,
+    writes: 0,
   };
   connections.set(client, connection);
   send(connection.responses, { id: 0, ok: true, value: "welcome" });
@@ -297,7 +375,9 @@ async function serve(client: number, buffers: ConnectionBuffers): Promise<void> 
       shutdown(connection.responses, request.id);
       return;
     }
-    send(connection.responses, answer(request), request);
+    const response = answer(request);
+    count(connection, request, response);
+    send(connection.responses, response, request);
   }
 }
 
@@ -321,7 +401,7 @@ channel.onmessage = (event: MessageEvent<Hello>) => {
     hello?.type === "hello" && hello.requests instanceof SharedArrayBuffer &&
     hello.responses instanceof SharedArrayBuffer && !stopping
   ) {
-    void serve(hello.client, hello);
+    void serve(hello.client, hello, { threadId: hello.threadId, owner: false });
   }
 };
-void serve(0, setup.connection);
+void serve(0, setup.connection, { threadId: setup.threadId, owner: true });

@@ -24,10 +24,14 @@
  * @module
  */
 
-import { Worker } from "node:worker_threads";
+import { threadId, Worker } from "node:worker_threads";
+import { adopt, adopted, sharedState } from "./_adopt.ts";
 import { registerChild } from "./_children.ts";
 import { type ManagerSetup, RUNNING, type ServedKind, SHUT_DOWN } from "./_manager_protocol.ts";
-import { Client, clients, type ManagerLink } from "./_client.ts";
+import { Client, clientFor, clients, type ManagerLink } from "./_client.ts";
+import { REVIVE, SHARE, type SharedHandle } from "./_shareable.ts";
+import type { ManagerStats } from "./manager_stats.ts";
+
 import { entryPairs, type ProxyState, toTokens } from "./_proxy.ts";
 import { type DictEntries, type DictKey, DictProxy } from "./dict_proxy.ts";
 import { ListProxy } from "./list_proxy.ts";
@@ -41,6 +45,13 @@ import { Condition, type ConditionOptions } from "./condition.ts";
 import { Event } from "./event.ts";
 import { Lock, RLock } from "./lock.ts";
 import { Semaphore, type SemaphoreOptions } from "./semaphore.ts";
+
+export type {
+  ManagedKind,
+  ManagerConnectionStats,
+  ManagerObjectStats,
+  ManagerStats,
+} from "./manager_stats.ts";
 
 const SERVER_URL = new URL("./_manager_server.ts", import.meta.url);
 
@@ -78,35 +89,48 @@ const SERVER_URL = new URL("./_manager_server.ts", import.meta.url);
  */
 export class Manager implements AsyncDisposable {
   #link: ManagerLink;
-  #client: Client;
-  #worker: Worker;
-  #exited: Promise<void>;
+  /** The owner's connection and worker; a copy received by another worker has neither. */
+  #own?: { client: Client; worker: Worker; exited: Promise<void> };
 
   /**
    * Starts the manager's worker. Its first proxy call waits until the worker is up. The worker
    * does not keep the program alive: a program that never shuts its manager down still ends.
    */
   constructor() {
+    const received = adopted();
+    if (received !== undefined) {
+      const state = sharedState(received, "Manager", ["status"]);
+      if (typeof state.id !== "string") {
+        throw new TypeError("Cannot receive Manager: its state has no id (was it sent by lib/?)");
+      }
+      this.#link = { id: state.id, status: state.status };
+      return;
+    }
     const id = crypto.randomUUID();
     const status = new SharedArrayBuffer(4);
     Atomics.store(new Int32Array(status), 0, RUNNING);
     const { client, buffers } = Client.create(status);
-    const setup: ManagerSetup = { id, status, connection: buffers };
+    const setup: ManagerSetup = { id, status, connection: buffers, threadId };
     const registration = registerChild("manager");
-    this.#worker = new Worker(SERVER_URL, { workerData: setup });
-    this.#exited = new Promise((resolve) => {
-      this.#worker.once("exit", () => {
+    const worker = new Worker(SERVER_URL, { workerData: setup });
+    const exited = new Promise<void>((resolve) => {
+      worker.once("exit", () => {
         Atomics.store(new Int32Array(status), 0, SHUT_DOWN);
         registration.unregister();
         resolve();
       });
     });
-    this.#worker.on("error", () => {});
+    worker.on("error", () => {});
     // A forgotten manager must not keep the program alive (a Pool's idle workers do not either).
-    this.#worker.unref();
+    worker.unref();
     this.#link = { id, status };
-    this.#client = client;
+    this.#own = { client, worker, exited };
     clients().set(id, client);
+  }
+
+  /** This isolate's connection: the owner's, or one a received copy opens on first use. */
+  #client(what: string): Client {
+    return this.#own?.client ?? clientFor(this.#link, what);
   }
 
   #create(kind: ServedKind, init: unknown): ProxyState {
@@ -115,8 +139,35 @@ export class Manager implements AsyncDisposable {
     }
     const what = `make ${kind}`;
     const args = toTokens([kind, init], this.#link, what);
-    const target = this.#client.call(0, "create", args, what) as number;
+    const target = this.#client(what).call(0, "create", args, what) as number;
     return { ...this.#link, target, kind };
+  }
+
+  /**
+   * What the manager has served so far, counted in its own worker: each connection's calls and
+   * writes, with the `threadId` its thread reported, and each object's size and writes. A call
+   * like any other (a round trip), so it sees every call answered before it.
+   *
+   * @returns The counts.
+   * @throws {ManagerClosedError} If the manager was shut down.
+   *
+   * @example Which threads wrote
+   * ```ts
+   * import { Manager } from "./manager.ts";
+   * import { equal } from "node:assert/strict";
+   *
+   * await using manager = new Manager();
+   * manager.dict<string, number>().set("a", 1);
+   * const stats = manager.stats();
+   * equal(stats.connections[0]!.owner, true);
+   * equal(stats.connections[0]!.writes, 1);
+   * equal(stats.objects[0]!.size, 1);
+   * ```
+   */
+  stats(): ManagerStats {
+    const what = "read manager stats";
+    if (!this.running) throw new ManagerClosedError(`Cannot ${what}: the manager has shut down`);
+    return this.#client(what).call(0, "stats", [], what) as ManagerStats;
   }
 
   /** True until the manager was shut down or its worker ended. */
@@ -261,20 +312,47 @@ export class Manager implements AsyncDisposable {
    * @returns Once the worker has exited.
    */
   async shutdown(): Promise<void> {
+    const own = this.#own;
+    if (own === undefined) {
+      throw new TypeError(
+        "Cannot shut down manager: this is a copy received by another worker; only the isolate that made it can shut it down",
+      );
+    }
     if (this.running) {
       try {
-        this.#client.call(0, "shutdown", [], "shut down manager");
+        own.client.call(0, "shutdown", [], "shut down manager");
       } catch (error) {
         if (!(error instanceof ManagerClosedError)) throw error;
       }
     }
     clients().delete(this.#link.id);
-    this.#worker.ref(); // waiting for the exit keeps the program alive until it comes
-    await this.#exited;
+    own.worker.ref(); // waiting for the exit keeps the program alive until it comes
+    await own.exited;
   }
 
-  /** `await using`: shuts the manager down. */
+  /** `await using`: shuts the manager down (a received copy: does nothing). */
   async [Symbol.asyncDispose](): Promise<void> {
-    await this.shutdown();
+    if (this.#own !== undefined) await this.shutdown();
+  }
+
+  /**
+   * Describes the manager for another worker: a copy there reaches the same manager over a
+   * connection of its own.
+   *
+   * @ignore
+   */
+  [SHARE](): SharedHandle {
+    const state = { id: this.#link.id, status: this.#link.status };
+    return { module: import.meta.url, kind: "Manager", state };
+  }
+
+  /**
+   * Rebuilds a manager from its handle's state: a copy that makes proxies and reads stats, but
+   * cannot shut the manager down.
+   *
+   * @ignore
+   */
+  static [REVIVE](state: unknown): Manager {
+    return adopt(state, () => new Manager());
   }
 }

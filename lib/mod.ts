@@ -88,7 +88,13 @@ export {
   type ProcessOptions,
   TERMINATED_EXIT_CODE,
 } from "./process.ts";
-export { Manager } from "./manager.ts";
+export {
+  type ManagedKind,
+  Manager,
+  type ManagerConnectionStats,
+  type ManagerObjectStats,
+  type ManagerStats,
+} from "./manager.ts";
 export { ManagerClosedError } from "./manager_closed_error.ts";
 export { type DictEntries, type DictKey, DictProxy } from "./dict_proxy.ts";
 export { ListProxy } from "./list_proxy.ts";

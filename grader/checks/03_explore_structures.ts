@@ -63,7 +63,6 @@ export const CHECKS: readonly CheckSpec[] = [
     name: "wordCount: counts merged in a Manager dict",
     points: 1,
     pools: (cores) => [Math.max(2, cores)],
-    manager: true,
     run: wordCountCheck,
   },
   {

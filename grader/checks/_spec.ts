@@ -66,8 +66,6 @@ export interface CheckSpec {
    * workers when it opens (`SandboxOptions.spares`). Default: none.
    */
   spares?: number;
-  /** Whether its calls take a Manager: the sandbox starts one when it opens. Default: no. */
-  manager?: boolean;
   /** Runs the check. */
   run(context: CheckContext): Promise<Outcome>;
 }

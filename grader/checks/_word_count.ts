@@ -6,8 +6,10 @@
  */
 import { poolWork } from "./_shared.ts";
 import type { Reply } from "../sandbox/sandbox.ts";
+import { Witness } from "../sandbox/witness.ts";
 import { answerOf, type CheckContext, type Outcome, show } from "./check.ts";
-import { isCount, leftRunning, workersOf } from "./_structures.ts";
+import { leftRunning, workersOf } from "./_structures.ts";
+import { type ThreadSnapshots, verifiedOwners } from "./_thread_owners.ts";
 
 const WORDS = ["the", "The", "pool", "POOL", "worker", "lock", "queue", "Queue", "value", "sum"];
 
@@ -72,67 +74,106 @@ function sameCounts(a: Record<string, number>, b: Record<string, number>): boole
 }
 
 /**
- * Judges whether the word count used its structures: pool tasks ran during the call, and a dict
- * made on the grader's Manager holds the counts at the end.
- *
- * @param reply The reply of the `wordCount` call.
- * @param expected The right counts.
- * @returns A failed outcome, or `undefined` when the pool and the Manager dict did the work.
- *
- * @example Usage
- * ```ts
- * import { wordCountUse } from "./_word_count.ts";
- * import { equal } from "node:assert/strict";
- *
- * const stats = (tasks: number) => ({ perWorker: [{ tasks, busyMs: 0 }] });
- * const reply = { id: 1, seconds: 0, statsBefore: stats(0), statsAfter: stats(2) };
- * equal(wordCountUse({ ...reply, observed: { managerDicts: [{ a: 1 }] } }, { a: 1 }), undefined);
- * equal(wordCountUse({ ...reply, observed: { managerDicts: [] } }, { a: 1 })?.status, "failed");
- * ```
+ * Fails a call during which no task ran on the pool, by the pool's own statistics (the student
+ * isolate's data: it can only make the check fail, never pass).
  */
-export function wordCountUse(
-  reply: Reply,
-  expected: Record<string, number>,
-): Outcome | undefined {
+function poolRan(reply: Reply): Outcome | undefined {
   const work = poolWork(reply.statsBefore, reply.statsAfter);
   if (work === "unreadable" || work === undefined) {
     return { status: "failed", message: "the pool's statistics could not be read" };
   }
-  if (work.tasks === 0) {
+  if (work.tasks > 0) return undefined;
+  return {
+    status: "failed",
+    message:
+      "no task ran on the pool: count the texts in pool tasks (pool.map or pool.starmap over the texts)",
+  };
+}
+
+/** What the harness read from its Manager's server after the call (`Reply.trusted.manager`). */
+export type ManagerSeen = NonNullable<NonNullable<Reply["trusted"]>["manager"]>;
+
+/**
+ * Judges from the Manager's own record whether the pool's workers merged the counts: the harness
+ * made the Manager, its server counted every write on the connection it came on, with the
+ * `threadId` the writing thread reported; those ids must be the sandbox's worker threads (the OS's
+ * names) that, together, ran longer during the call than any other worker thread (the calling
+ * thread among them; the server, busy answering them, left out). The calling thread (a web Worker:
+ * `threadId` 0) must write nothing, and a dict written from the workers must hold as many words as
+ * the counts.
+ *
+ * @param seen What the harness read from its Manager.
+ * @param expected The right counts.
+ * @param around The sandbox's threads before and after the call (Linux), if read.
+ * @returns A failed outcome, or `undefined` when the pool's workers wrote the counts.
+ *
+ * @example Usage
+ * ```ts
+ * import { managerUse } from "./_word_count.ts";
+ * import { equal } from "node:assert/strict";
+ *
+ * const owner = { threadId: 0, owner: true, calls: 1, writes: 0 };
+ * const worker = { threadId: 7, owner: false, calls: 9, writes: 3 };
+ * const caller = { threadId: 0, owner: false, calls: 4, writes: 2 };
+ * const dicts = [{ size: 1, writes: 3 }];
+ * equal(managerUse({ connections: [owner, worker], dicts }, { a: 1 }), undefined);
+ * equal(managerUse({ connections: [owner, worker, caller], dicts }, { a: 1 })?.status, "failed");
+ * equal(managerUse({ connections: [owner], dicts: [] }, { a: 1 })?.status, "failed");
+ * ```
+ */
+export function managerUse(
+  seen: ManagerSeen | undefined,
+  expected: Record<string, number>,
+  around?: ThreadSnapshots,
+): Outcome | undefined {
+  if (seen === undefined || seen.readError !== undefined) {
     return {
       status: "failed",
-      message:
-        "no task ran on the pool: count the texts in pool tasks (pool.map or pool.starmap over the texts)",
+      message: `the grader could not read its Manager's record after the call${
+        seen?.readError ? ` (${seen.readError})` : ""
+      }: wordCount leaves the manager it is given running`,
     };
   }
-  const dicts = (reply.observed as { managerDicts?: unknown } | undefined)?.managerDicts;
-  if (!Array.isArray(dicts) || dicts.length === 0) {
+  if (seen.dicts.length === 0) {
     return {
       status: "failed",
       message:
         "no dict was made on the Manager it was given: merge the counts into manager.dict(), which every task can reach",
     };
   }
-  const callerWrites = (reply.observed as { callerWrites?: unknown } | undefined)?.callerWrites;
-  const written = Array.isArray(callerWrites)
-    ? callerWrites.reduce((sum: number, n) => sum + (isCount(n) ? n : 0), 0)
-    : 0;
-  if (written > 0) {
+  const writers = seen.connections.filter((c) => !c.owner && c.writes > 0);
+  const fromCaller = writers.filter((c) => c.threadId <= 0).reduce((n, c) => n + c.writes, 0);
+  if (fromCaller > 0) {
     return {
       status: "failed",
       message:
-        `wordCount wrote into the Manager dict ${written} time(s) from the calling thread: the pool's tasks merge their own counts into it (pass the dict to them), and wordCount only reads it at the end`,
+        `wordCount wrote into the Manager dict ${fromCaller} time(s) from the calling thread (the manager's own count): the pool's tasks merge their own counts into it (pass the dict to them), and wordCount only reads it at the end`,
     };
   }
-  const holds = dicts.some((dict) =>
-    typeof dict === "object" && dict !== null && !Array.isArray(dict) &&
-    sameCounts(dict as Record<string, number>, expected)
-  );
-  if (!holds) {
+  const ownerIds = writers.map((c) => c.threadId + 1);
+  const verified = around
+    ? verifiedOwners({ owners: new Set(ownerIds).size, ownerIds }, around, {
+      ignore: seen.threadId === undefined ? [] : [seen.threadId],
+    })
+    : { owners: new Set(ownerIds).size, witness: "lock-word" as const, unknown: 0 };
+  if (verified.owners === 0) {
+    const why = verified.outworked
+      ? "by the operating system's accounting, the threads it names ran for a shorter time during the call than another thread, the calling one among them"
+      : verified.unknown > 0
+      ? `its writes came from ${verified.unknown} thread(s) that were no worker of the sandbox`
+      : "nothing was written into it";
     return {
       status: "failed",
       message:
-        "no dict of the Manager held the word counts at the end: the tasks merge their counts into the Manager dict, and wordCount returns what it holds",
+        `the Manager's own count shows no pool worker merging counts into a dict: ${why}; each task merges its text's counts into the shared dict itself`,
+    };
+  }
+  const size = Object.keys(expected).length;
+  if (!seen.dicts.some((dict) => dict.writes > 0 && dict.size === size)) {
+    return {
+      status: "failed",
+      message:
+        `no dict of the Manager held the ${size} words at the end (the manager's own count): the tasks merge their counts into the Manager dict, and wordCount returns what it holds`,
     };
   }
   return undefined;
@@ -162,10 +203,14 @@ export function wordCountUse(
  * equal((await wordCountCheck(context)).status, "failed");
  * ```
  */
-export async function wordCountCheck(context: CheckContext): Promise<Outcome> {
+export async function wordCountCheck(
+  context: CheckContext,
+  witness: Witness = new Witness(),
+): Promise<Outcome> {
   const texts = wordTexts(context.seed);
   const sandbox = await context.sandbox();
   context.progress(`wordCount(${texts.length} texts, pool, manager)`);
+  const before = await witness.snapshot(sandbox.pid, { schedstat: true });
   const reply = await sandbox.student(
     {
       op: "call",
@@ -177,6 +222,7 @@ export async function wordCountCheck(context: CheckContext): Promise<Outcome> {
     },
     { timeoutMs: context.timeoutMs },
   );
+  const after = await witness.snapshot(sandbox.pid, { schedstat: true });
   const answer = answerOf(reply);
   if (!answer.ok) return answer.outcome;
   const expected = countWords(texts);
@@ -189,7 +235,8 @@ export async function wordCountCheck(context: CheckContext): Promise<Outcome> {
       } (seed ${context.seed}: check --seed ${context.seed} replays these texts); a read-then-write on a manager dict is not atomic: count locally, merge under a lock`,
     };
   }
-  return wordCountUse(reply, expected) ?? leftRunning(reply) ?? {
+  return poolRan(reply) ?? managerUse(reply.trusted?.manager, expected, [before, after]) ??
+    leftRunning(reply) ?? {
     status: "passed",
     message: `${
       Object.keys(expected).length

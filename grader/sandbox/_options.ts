@@ -45,8 +45,6 @@ export interface SandboxOptions {
    * waiting out a nested Worker's start-up (about 0.5 s on Deno 2.9.6). Default: none.
    */
   spares?: number;
-  /** Whether a lib Manager is started when the sandbox opens, for the first call that asks for one. */
-  manager?: boolean;
 }
 
 /** Options of one sandbox call. */

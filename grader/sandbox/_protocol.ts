@@ -17,7 +17,8 @@ export const StudentOpSchema = z.discriminatedUnion("op", [
   /**
    * Imports the file and calls one exported function with `args`; with `pool`, a lib Pool of that
    * many workers is passed after the arguments (kept warm between calls); with `manager`, a lib
-   * Manager after the pool.
+   * Manager after the pool: one the harness makes in its own isolate for the call, whose server
+   * counts each connection's writes (`Trusted.manager`).
    */
   z.object({
     op: z.literal("call"),
@@ -31,6 +32,8 @@ export const StudentOpSchema = z.discriminatedUnion("op", [
      */
     freshPool: z.boolean().optional(),
     manager: z.boolean().optional(),
+    /** Set by the harness only: the Manager it made, as the lib's shared handle. */
+    managerHandle: z.unknown().optional(),
   }),
   /**
    * Runs the exported task `name` of `file` (`addMany(counter, times)`) on a pool of `workers`
@@ -147,6 +150,27 @@ export const TrustedSchema = z.object({
     ownerIds: z.array(z.number().int()).max(64).optional(),
     changes: z.number().int().nonnegative(),
   }).optional(),
+  /**
+   * Exercise 3's word count: what the Manager the harness made for the call counted in its own
+   * worker (`Manager.stats()`, read by the harness after the call): each connection's writes with
+   * the `threadId` its thread reported (which the grader matches to the sandbox's OS threads), and
+   * each dict's size and writes; `threadId` is the manager worker's own. Capped: the connections
+   * that wrote most and the dicts written most, 64 each; `readError` when it could not be read.
+   */
+  manager: z.object({
+    threadId: z.number().int().optional(),
+    connections: z.array(z.object({
+      threadId: z.number().int(),
+      owner: z.boolean(),
+      calls: z.number().int().nonnegative(),
+      writes: z.number().int().nonnegative(),
+    })).max(64),
+    dicts: z.array(z.object({
+      size: z.number().int().nonnegative(),
+      writes: z.number().int().nonnegative(),
+    })).max(64),
+    readError: z.string().max(500).optional(),
+  }).optional(),
 });
 /** What the harness saw itself. */
 export type Trusted = z.infer<typeof TrustedSchema>;
@@ -198,9 +222,8 @@ export const ReplySchema = z.object({
   activeChildren: z.number().int().nonnegative().optional(),
   /**
    * What the driver saw the call do with the lib's structures (exercise 3): `processes` (started,
-   * joined, the most started Processes one Queue was sent to), `managerDicts` (the contents of
-   * each dict made on the grader's Manager), `counter` (per worker, the counter's writes, unlocked
-   * writes and atomic adds). Raw data: the checks validate it.
+   * joined, the most started Processes one Queue was sent to), `counter` (per worker, the
+   * counter's writes, unlocked writes and atomic adds). Raw data: the checks validate it.
    */
   observed: z.record(z.string(), z.unknown()).optional(),
   /** What the harness observed itself ({@linkcode TrustedSchema}); everything else is untrusted. */

@@ -28,8 +28,6 @@ export interface HarnessConfig {
    * start-up.
    */
   spares?: number;
-  /** Whether the student Worker starts a lib Manager then too, for the first call that takes one. */
-  manager?: boolean;
 }
 
 const BIGINT_TAG = "$bigint";

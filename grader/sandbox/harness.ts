@@ -4,7 +4,7 @@
  * Worker and the grader's references in a trusted Worker, and answers the grader's requests one at a
  * time, timing each round trip with its own clock and reading the process's CPU time
  * (`cpuUsage()`) around it. For exercise 3's counter it makes the shared memory itself and starts a
- * trusted watcher thread on it. The student's code never sees the token, the channel, this
+ * trusted watcher thread on it; for the word count it makes the Manager (`manager_run.ts`). The student's code never sees the token, the channel, this
  * isolate's clock or the watcher; what the student Worker sends back is data, and the harness's own
  * observations travel apart from it (`Reply.trusted`).
  *
@@ -18,6 +18,7 @@ import type { Reply, Request, Stalled, StudentOp, Trusted } from "./_protocol.ts
 import { Peer, type WorkerMessage } from "./_peer.ts";
 import type { CounterWatch } from "./counter_watch.ts";
 import { histogramRun } from "./histogram_run.ts";
+import { managerRun } from "./manager_run.ts";
 import {
   decodeWire,
   encodeWire,
@@ -57,15 +58,13 @@ const student = new Peer(() => {
     port: port2,
     ...(config.pools ? { pools: config.pools } : {}),
     ...(config.spares ? { spares: config.spares } : {}),
-    ...(config.manager ? { manager: true } : {}),
   }, [port2]);
   return { worker, channel: port1 };
 }, config.exerciseUrl);
 // With pools to warm, the student Worker starts now, and the harness answers the grader's channel
 // once they are warm (or after WARM_MS): an open sandbox is then a quiet one, ready to be timed.
 const WARM_MS = 8_000;
-const warms = (config.pools?.length ?? 0) > 0 || (config.spares ?? 0) > 0 ||
-  config.manager === true;
+const warms = (config.pools?.length ?? 0) > 0 || (config.spares ?? 0) > 0;
 if (warms) student.start();
 const reference = new Peer(() => {
   const worker = new Worker(new URL("./reference_worker.ts", import.meta.url), {
@@ -165,7 +164,10 @@ async function answer(request: Request): Promise<Reply> {
   const histogram = request.kind === "student" && request.op.op === "histogram"
     ? await histogramRun(request.op, config.libUrl)
     : undefined;
-  const op = counter?.op ?? histogram?.op ?? request.op;
+  const manager = request.kind === "student" && request.op.op === "call" && request.op.manager
+    ? await managerRun(request.op, config.libUrl)
+    : undefined;
+  const op = counter?.op ?? histogram?.op ?? manager?.op ?? request.op;
   const cpuBefore = process.cpuUsage();
   const stallMs = request.kind === "student" ? request.stallMs : undefined;
   const ran = request.kind === "student"
@@ -200,6 +202,7 @@ async function answer(request: Request): Promise<Reply> {
     trusted.histogram = await histogram.finish();
     if (!rest.fault) rest.value = trusted.histogram.bins;
   }
+  if (manager) trusted.manager = await manager.finish();
   return { id: request.id, seconds, ...rest, trusted };
 }
 

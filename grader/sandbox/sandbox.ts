@@ -175,7 +175,6 @@ export class Sandbox {
       readable: [workspace],
       ...(options.pools?.length ? { pools: [...options.pools] } : {}),
       ...(options.spares ? { spares: options.spares } : {}),
-      ...(options.manager ? { manager: true } : {}),
     };
     const writer = process.stdin.getWriter();
     await writer.write(new TextEncoder().encode(JSON.stringify(config)));

@@ -4,24 +4,23 @@
  * files on demand, runs one operation at a time, and replies with the value or a fault that names
  * the file, line and export. It keeps no clock the grader trusts: the harness times each round trip.
  * Student code shares this isolate and can patch anything in it, so what this driver reports is data
- * the checks validate: the pool's statistics shape advice only, the counter it hands the workers is
- * the harness's (which reads it itself), and the Processes, Queue bytes and dict writes it counts
- * stop token structures, not a student who rewrites these wrappers (see ARCHITECTURE.md).
+ * the checks validate: the pool's statistics shape advice only, the counter, histogram and Manager
+ * it hands the student are the harness's (which reads them itself), and the Processes and Queue
+ * bytes it counts stop token structures, not a student who rewrites these wrappers (see
+ * ARCHITECTURE.md).
  *
  * Kept past 300 lines as one driver: every op runner shares its state (the URLs, the grader's pools,
- * the lib's methods captured before any student file loads); the observers live beside it
- * (`_process_use.ts`, `_dict_use.ts`).
+ * the lib's methods captured before any student file loads); the observer lives beside it
+ * (`_process_use.ts`).
  *
  * @module
  */
 import type { Fault, StudentOp } from "./_protocol.ts";
-import { observeDicts } from "./_dict_use.ts";
 import { observeProcesses, stillRunning, takeProcessUse } from "./_process_use.ts";
 
 /** The parts of the lib this driver uses, typed loosely: the lib is the workspace's copy. */
 interface Lib {
   Pool?: new (options: { processes: number }) => LibPool;
-  Manager?: (new () => LibManager) & { start?: () => Promise<LibManager> | LibManager };
   Value?: new (type: string, init: number) => { value: number };
   Barrier?: new (parties: number) => unknown;
   taskFromExport?: (url: string, name: string) => unknown;
@@ -30,13 +29,6 @@ interface Lib {
   Queue?: { prototype: Record<PropertyKey, unknown> };
   SimpleQueue?: { prototype: Record<PropertyKey, unknown> };
   prestartWorkers?: (count: number) => Promise<void>;
-}
-
-interface LibManager {
-  dict?: (...args: unknown[]) => { toObject?: () => unknown };
-  start?: () => unknown;
-  shutdown?: () => unknown;
-  [Symbol.asyncDispose]?: () => Promise<void>;
 }
 
 interface LibPool {
@@ -203,26 +195,6 @@ function warmPools({ Pool, taskFromExport }: Lib, sizes: readonly number[]): voi
   }
 }
 
-/** A Manager started when the sandbox opened (`HarnessConfig.manager`), for the first call. */
-let warmManager: Promise<LibManager> | undefined;
-
-/**
- * Starts a lib Manager, whether the lib starts one with `Manager.start()` or `new Manager()`; the
- * first call takes the one warmed when the sandbox opened, if it started.
- */
-async function startManager(): Promise<LibManager> {
-  const warm = warmManager;
-  warmManager = undefined;
-  const started = await warm?.catch(() => undefined);
-  if (started) return started;
-  const { Manager } = await lib();
-  if (!Manager) throw new Error("the lib has no Manager yet");
-  if (typeof Manager.start === "function") return await Manager.start();
-  const manager = new Manager();
-  await manager.start?.();
-  return manager;
-}
-
 async function activeChildren(): Promise<number | undefined> {
   const { activeChildren } = await lib();
   if (!activeChildren) return undefined;
@@ -251,6 +223,14 @@ async function run(op: StudentOp): Promise<Record<string, unknown>> {
   }
 }
 
+/** A shared object the harness made, revived from its handle as the lib's own. */
+async function revived(handle: unknown): Promise<unknown> {
+  const { reviveShared } = await import(new URL("_shareable.ts", libUrl).href) as {
+    reviveShared(value: unknown): Promise<unknown>;
+  };
+  return await reviveShared(handle);
+}
+
 /** Calls a student export, with a pool and a manager when the op asks, and observes the call. */
 async function runCall(op: Extract<StudentOp, { op: "call" }>): Promise<Record<string, unknown>> {
   observeProcesses(await lib());
@@ -267,28 +247,9 @@ async function runCall(op: Extract<StudentOp, { op: "call" }>): Promise<Record<s
     args.push(pool);
   }
   if (op.manager) {
-    const manager = await startManager();
-    const dicts = observeDicts(manager);
-    args.push(manager);
-    try {
-      const reply = await finishCall(fn, args, pool);
-      // Read back what the student's dicts hold while the manager still serves them.
-      const contents = dicts.map((dict) => {
-        try {
-          return dict.proxy.toObject?.();
-        } catch {
-          return undefined;
-        }
-      });
-      const callerWrites = dicts.map((dict) => dict.callerWrites);
-      return {
-        ...reply,
-        observed: { ...(reply.observed as object), managerDicts: contents, callerWrites },
-      };
-    } finally {
-      if (manager.shutdown) await manager.shutdown();
-      else await manager[Symbol.asyncDispose]?.();
-    }
+    // The Manager the harness made (its server counts the writes); revived as the lib's own.
+    if (op.managerHandle === undefined) throw new Error("the harness sent no manager");
+    args.push(await revived(op.managerHandle));
   }
   return await finishCall(fn, args, pool);
 }
@@ -303,11 +264,8 @@ async function runCounter(
   }
   await exported(op.file, op.name);
   // The counter the harness made and reads itself; revived here as the lib's own Value.
-  const { reviveShared } = await import(new URL("_shareable.ts", libUrl).href) as {
-    reviveShared(value: unknown): Promise<unknown>;
-  };
   if (op.counter === undefined) throw new Error("the harness sent no counter");
-  const counter = await reviveShared(op.counter) as InstanceType<NonNullable<Lib["Value"]>>;
+  const counter = await revived(op.counter) as InstanceType<NonNullable<Lib["Value"]>>;
   const barrier = new Barrier(op.workers);
   // The grader's task (copied into the workspace) starts every worker's addMany at once.
   const task = taskFromExport(
@@ -337,11 +295,8 @@ async function runHistogram(
     });
   }
   // The histogram the harness made and reads itself; revived here as the lib's SharedArray.
-  const { reviveShared } = await import(new URL("_shareable.ts", libUrl).href) as {
-    reviveShared(value: unknown): Promise<unknown>;
-  };
   if (op.histogram === undefined) throw new Error("the harness sent no histogram");
-  const histogram = await reviveShared(op.histogram);
+  const histogram = await revived(op.histogram);
   const pool = await poolOf(op.pool);
   // The bins are read by the harness from its own memory, not from what the call returns.
   const { value: _value, ...reply } = await finishCall(
@@ -408,24 +363,19 @@ scope.onmessage = (event: MessageEvent) => {
     port: MessagePort;
     pools?: number[];
     spares?: number;
-    manager?: boolean;
   };
   exerciseUrl = data.exerciseUrl;
   libUrl = data.libUrl;
   const port = data.port;
   send = port.postMessage.bind(port);
   captureLib().then(async () => {
-    if (Array.isArray(data.pools) || data.spares || data.manager) {
+    if (Array.isArray(data.pools) || data.spares) {
       const captured = await lib();
       warmPools(captured, data.pools ?? []);
       const warm = [...warming.values()];
       // Spares after the pools have started their workers, so that no grader pool takes them.
       const { prestartWorkers } = captured;
       if (data.spares && prestartWorkers) warm.push(prestartWorkers(data.spares).catch(() => {}));
-      if (data.manager) {
-        warmManager = startManager();
-        warm.push(warmManager.then(() => {}, () => {}));
-      }
       // The harness waits for this before it answers the grader: the sandbox opens warm.
       Promise.all(warm).then(() => send({ warmed: true }));
     }
