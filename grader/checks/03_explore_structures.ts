@@ -8,10 +8,12 @@
  * A right answer is not enough: each part must show that its structure carried the work, and the
  * counter's evidence is the harness's own. The harness makes the counter in memory it reads itself
  * and a trusted watcher thread must see the count rise in small steps (`Reply.trusted.counter`);
- * the pipeline's shared Queue must carry the items between two lib Processes, started and joined;
- * the word count must run pool tasks and leave the counts in a dict made on the grader's Manager,
- * written by the tasks, not by the calling thread (these two are counted in the student's isolate:
- * see ARCHITECTURE.md). `countPrimes` is timed on a limit drawn per pair.
+ * the pipeline's shared Queue must carry the items between two lib Processes, started and joined
+ * (the OS must see two Worker threads end during the call; the Queue's bytes are the student
+ * isolate's count: see ARCHITECTURE.md); the word count must run pool tasks and leave the counts in
+ * a dict on the Manager the harness made, whose server saw the writes come from pool worker threads
+ * the OS saw doing the work, not from the calling thread. The histogram's lock must be seen held
+ * by several such threads. `countPrimes` is timed on a limit drawn per pair.
  *
  * @module
  */

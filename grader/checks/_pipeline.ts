@@ -2,6 +2,13 @@
  * Exercise 3's pipeline parts: the squares come back in order through two lib Processes and a
  * shared Queue, joined; and with more items than a Queue holds, read before the join.
  *
+ * What the verdict rests on: on Linux the operating system must have seen at least two Worker
+ * threads that ran before the call end during it ({@linkcode processesEnded}: the producer's and
+ * the consumer's, which took the sandbox's spare workers), and for the full call those threads must
+ * have used the CPU time that moving the items takes ({@linkcode processesMoved}). The driver's
+ * counts, kept in the student's isolate ({@linkcode pipelineUse}), say which part is missing and
+ * are all there is where there is no /proc (macOS, Windows).
+ *
  * @module
  */
 import { answerOf, type CheckContext, type Outcome, show } from "./check.ts";
@@ -55,10 +62,55 @@ export function processesMoved(usage: CallUsage | undefined): Outcome | undefine
 }
 
 /**
+ * The fewest Worker threads the operating system must see end during a pipeline call: the producer
+ * Process's and the consumer Process's (each takes one of the sandbox's spare workers, started
+ * before the call, and ends when it is joined).
+ */
+export const PIPELINE_MIN_ENDED_WORKERS = 2;
+
+/**
+ * Judges from the OS's thread list whether the pipeline's Processes ran: at least
+ * {@linkcode PIPELINE_MIN_ENDED_WORKERS} Worker threads alive before the call must be gone after it
+ * (Linux), whatever the driver's counts in the student's isolate claim. Where the OS does not say
+ * (`endedWorkers` undefined: no /proc), it judges nothing.
+ *
+ * @param usage What the witness saw over the call.
+ * @returns A failed outcome, or `undefined`.
+ *
+ * @example Usage
+ * ```ts
+ * import { processesEnded } from "./_pipeline.ts";
+ * import { equal } from "node:assert/strict";
+ *
+ * const usage = { wallSeconds: 1, processWitness: "proc" as const, machineWitness: "none" as const };
+ * equal(processesEnded({ ...usage, endedWorkers: 2 }), undefined);
+ * equal(processesEnded({ ...usage, endedWorkers: 0 })?.status, "failed");
+ * equal(processesEnded(usage), undefined);
+ * ```
+ */
+export function processesEnded(usage: CallUsage | undefined): Outcome | undefined {
+  const ended = usage?.endedWorkers;
+  if (ended === undefined || ended >= PIPELINE_MIN_ENDED_WORKERS) return undefined;
+  return {
+    status: "failed",
+    message:
+      `the operating system saw ${ended} Worker thread(s) end during the call: run the producer and the consumer each in its own Process and join both`,
+  };
+}
+
+/**
  * Judges whether the pipeline's structure carried the items: at least two lib Processes started
  * and joined, and one Queue, shared by two of them, through which at least the items' bytes flowed
  * (read from the Queue's shared memory after the call). Two idle Processes handed an unused Queue
  * move nothing through it.
+ *
+ * Every figure here is the driver's, counted in the student's isolate, so a student who rewrites
+ * the driver's wrappers or the built-ins they call forges it: it names the missing part for an
+ * honest student, and where there is no /proc it is the whole verdict. The OS's witnesses
+ * ({@linkcode processesEnded}, {@linkcode processesMoved}) decide on Linux. The Queue's bytes
+ * remain driver data on both calls (nothing outside the student's isolate reads the ring): they
+ * stop idle Processes beside a caller that squares the items, not a caller that puts and takes
+ * the items itself on a Queue it also hands to the driver's counts.
  *
  * @param observed The reply's `observed` data.
  * @param items How many items the pipeline was given.
@@ -115,9 +167,12 @@ export function pipelineUse(observed: unknown, items: number): Outcome | undefin
 
 /**
  * Runs the pipeline check on 40 items drawn from the seed: their squares in order, through
- * Processes and a Queue, no process left running.
+ * Processes and a Queue, no process left running. The call runs between two looks of the witness:
+ * on Linux two Worker threads must end during it ({@linkcode processesEnded}); 40 items are too
+ * few to weigh their CPU time.
  *
  * @param context The check's context.
+ * @param witness The OS's witness (default: this machine's).
  * @returns The outcome.
  *
  * @example Usage
@@ -138,9 +193,12 @@ export function pipelineUse(observed: unknown, items: number): Outcome | undefin
  * equal((await pipelineCheck(context)).status, "failed");
  * ```
  */
-export async function pipelineCheck(context: CheckContext): Promise<Outcome> {
+export async function pipelineCheck(
+  context: CheckContext,
+  witness: Witness = new Witness(),
+): Promise<Outcome> {
   const items = Array.from({ length: 40 }, (_, i) => (i * 7 + context.seed) % 101 - 50);
-  const { reply, answer } = await callPipeline(context, items);
+  const { reply, usage, answer } = await callPipeline(context, items, witness);
   if (!answer.ok) return answer.outcome;
   const expected = items.map((x) => x * x);
   if (
@@ -154,18 +212,19 @@ export async function pipelineCheck(context: CheckContext): Promise<Outcome> {
       }, expected [${expected.slice(0, 4).join(", ")}, ...] (${expected.length} squares, in order)`,
     };
   }
-  return pipelineUse(reply.observed, items.length) ?? leftRunning(reply) ?? {
-    status: "passed",
-    message:
-      `${items.length} squares in order through Processes and a Queue; no process left running`,
-  };
+  return pipelineUse(reply.observed, items.length) ?? processesEnded(usage) ?? leftRunning(reply) ??
+    {
+      status: "passed",
+      message:
+        `${items.length} squares in order through Processes and a Queue; no process left running`,
+    };
 }
 
 /**
  * Calls the student's `pipeline(items)` in the check's sandbox, with its progress line, between
- * two looks of the witness when one is given.
+ * two looks of the witness.
  */
-async function callPipeline(context: CheckContext, items: number[], witness?: Witness) {
+async function callPipeline(context: CheckContext, items: number[], witness: Witness) {
   const sandbox = await context.sandbox();
   context.progress(`pipeline(${items.length} items)`);
   const call = () =>
@@ -173,10 +232,6 @@ async function callPipeline(context: CheckContext, items: number[], witness?: Wi
       { op: "call", file: "pipeline.ts", name: "pipeline", args: [items] },
       { timeoutMs: context.timeoutMs },
     );
-  if (!witness) {
-    const reply = await call();
-    return { reply, usage: undefined, answer: answerOf(reply) };
-  }
   const { result: reply, usage } = await witness.around(sandbox.pid, call);
   return { reply, usage, answer: answerOf(reply) };
 }
@@ -233,7 +288,8 @@ export async function pipelineFullCheck(
   }
   // The rings wrap at this size: their byte counters no longer say what went through (the
   // 40-item check read them); the Processes and the Queue they shared still count.
-  return pipelineUse(reply.observed, 0) ?? leftRunning(reply) ?? processesMoved(usage) ?? {
+  return pipelineUse(reply.observed, 0) ?? processesEnded(usage) ?? leftRunning(reply) ??
+    processesMoved(usage) ?? {
     status: "passed",
     message:
       `${items.length} squares in order, more than a Queue's buffer holds: read while the processes ran, joined after`,

@@ -197,6 +197,13 @@ export interface CallUsage {
    * keeps the time of ended threads; within a clock tick or two).
    */
   endedThreadSeconds?: number;
+  /**
+   * How many Worker threads of the `before` snapshot (`Snapshot.workerNames`, `worker-N` as the
+   * runtime names them) are gone at the `after` one: a lib Process that took a spare started
+   * before the call and was joined during it is one (Linux; `undefined` where /proc was not read).
+   * A thread id found again under another name counts as gone (the id was reused).
+   */
+  endedWorkers?: number;
   /** Cores the rest of the machine kept busy on average over the call (machine minus sandbox). */
   otherCores?: number;
   /** The machine's cores, as its reader counts them. */
@@ -325,7 +332,8 @@ export class Witness {
 
 /**
  * What happened between two snapshots: wall time, the sandbox's CPU time (the harness's figure when
- * given, else /proc's), each thread's CPU time, and the cores the rest of the machine used.
+ * given, else /proc's), each thread's CPU time, the Worker threads that ended, and the cores the
+ * rest of the machine used.
  *
  * @param before The first snapshot.
  * @param after The second.
@@ -377,6 +385,10 @@ export function usageBetween(
       const live = usage.threadSeconds.reduce((sum, seconds) => sum + seconds, 0);
       usage.endedThreadSeconds = Math.max(0, after.processSeconds - before.processSeconds - live);
     }
+  }
+  if (before.workerNames && after.workerNames) {
+    usage.endedWorkers = [...before.workerNames]
+      .filter(([tid, name]) => after.workerNames!.get(tid) !== name).length;
   }
   if (before.machine && after.machine && wallSeconds > 0) {
     // The sandbox's own CPU over the whole window: /proc's figure spans the same window as the

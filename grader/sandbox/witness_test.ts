@@ -95,3 +95,37 @@ Deno.test("usageBetween() counts the CPU time of the threads that ended during t
   const noProc = usageBetween({ at: 0, machineWitness: "none" }, { at: 1, machineWitness: "none" });
   equal(noProc.endedThreadSeconds, undefined);
 });
+
+Deno.test("usageBetween() counts the Worker threads of the first look gone at the second", async () => {
+  let clock = 0;
+  // Two spares (worker-2, worker-3) taken by Processes that ended; worker-4 replaced one; the
+  // runtime's own thread 6 ended too, and is no Worker; tid 7 was reused under another name.
+  const before = await new Witness(
+    readers(
+      [
+        ["1", "deno", 10],
+        ["2", "worker-1", 5],
+        ["3", "worker-2", 0],
+        ["4", "worker-3", 0],
+        ["6", "tokio-runtime-w", 0],
+        ["7", "worker-5", 0],
+      ],
+      100,
+      100,
+    ),
+    () => clock,
+  ).snapshot(9);
+  clock = 1;
+  const after = await new Witness(
+    readers(
+      [["1", "deno", 10], ["2", "worker-1", 6], ["5", "worker-4", 0], ["7", "worker-6", 0]],
+      200,
+      100,
+    ),
+    () => clock,
+  ).snapshot(9);
+  equal(usageBetween(before, after).endedWorkers, 3);
+  equal(usageBetween(before, before).endedWorkers, 0);
+  const noProc = usageBetween({ at: 0, machineWitness: "none" }, { at: 1, machineWitness: "none" });
+  equal(noProc.endedWorkers, undefined);
+});
