@@ -115,14 +115,31 @@ function count(connection: Connection, request: Request, response: Response): vo
 }
 
 /**
+ * How long the server waits to put an answer in a connection's ring, in milliseconds, for any
+ * connection but its owner's. A caller waits for each answer before it sends its next call, so
+ * the ring is empty when an answer goes in: a ring that stays full (or locked) this long belongs to
+ * code that sends calls and never reads the answers, which would otherwise stop the server for
+ * every connection. That connection is dropped.
+ */
+const ANSWER_WAIT_MS = 2_000;
+
+/**
+ * How many calls in a row the server answers on one connection before it lets the others in (one
+ * that always has its next call ready would otherwise never give the event loop a turn).
+ */
+const BURST = 256;
+
+/**
  * Puts an answer in a connection's response ring; an answer that cannot be copied, or that the
  * ring could never hold, becomes an error answer (the caller would otherwise wait for ever).
  *
  * @param ring The connection's response ring.
  * @param response The answer.
  * @param request The call answered, for the error's message.
+ * @param waitMs How long to wait for room (the owner's connection: for ever).
+ * @returns Whether the answer went in.
  */
-function send(ring: Ring, response: Response, request?: Request): void {
+function send(ring: Ring, response: Response, request?: Request, waitMs = Infinity): boolean {
   let bytes: Uint8Array;
   try {
     bytes = encodeItem(response, "answer");
@@ -139,7 +156,8 @@ function send(ring: Ring, response: Response, request?: Request): void {
     const { name, message } = error as Error;
     bytes = encodeItem({ id: response.id, ok: false, name, message } satisfies Response, "answer");
   }
-  runBlocking(ring.put(bytes, ctxOf({}, "answer"), false), Infinity);
+  const ctx = ctxOf(waitMs === Infinity ? {} : { timeout: waitMs }, "answer");
+  return runBlocking(ring.put(bytes, ctx, false), waitMs).ok;
 }
 
 function served(target: number, kind: ServedKind | undefined): Served {
@@ -361,23 +379,40 @@ async function serve(
     writes: 0,
   };
   connections.set(client, connection);
-  send(connection.responses, { id: 0, ok: true, value: "welcome" });
+  const waitMs = from.owner ? Infinity : ANSWER_WAIT_MS;
+  if (!send(connection.responses, { id: 0, ok: true, value: "welcome" }, undefined, waitMs)) return;
   const ctx = ctxOf({}, "serve");
+  let burst = 0;
   while (!stopping) {
     let bytes = spinGet(connection.requests);
+    if (bytes !== undefined && ++burst >= BURST) {
+      burst = 0;
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
     if (bytes === undefined) {
+      burst = 0;
       const got = await runAsync(connection.requests.get(ctx), Infinity);
       if (!got.ok) break;
       bytes = got.value;
     }
     const request = decodeItem(bytes) as Request;
-    if (request.target === 0 && request.op === "shutdown") {
+    // Only the owner shuts the manager down (a copy's Manager.shutdown() throws before it asks).
+    if (request.target === 0 && request.op === "shutdown" && connection.owner) {
       shutdown(connection.responses, request.id);
       return;
     }
-    const response = answer(request);
+    const response: Response = request.target === 0 && request.op === "shutdown"
+      ? {
+        id: request.id,
+        ok: false,
+        name: "TypeError",
+        message:
+          "Cannot shut down manager: only the isolate that made it can shut it down, not a copy",
+      }
+      : answer(request);
     count(connection, request, response);
-    send(connection.responses, response, request);
+    // A connection that does not take its answers is dropped (its counts stay in the stats).
+    if (!send(connection.responses, response, request, waitMs)) return;
   }
 }
 

@@ -10,6 +10,7 @@ import { Witness } from "../sandbox/witness.ts";
 import { answerOf, type CheckContext, type Outcome, show } from "./check.ts";
 import { leftRunning, workersOf } from "./_structures.ts";
 import { type ThreadSnapshots, verifiedOwners } from "./_thread_owners.ts";
+import { entriesDigest } from "../sandbox/manager_run.ts";
 
 const WORDS = ["the", "The", "pool", "POOL", "worker", "lock", "queue", "Queue", "value", "sum"];
 
@@ -99,31 +100,37 @@ export type ManagerSeen = NonNullable<NonNullable<Reply["trusted"]>["manager"]>;
  * `threadId` the writing thread reported; those ids must be the sandbox's worker threads (the OS's
  * names) that, together, ran longer during the call than any other worker thread (the calling
  * thread among them; the server, busy answering them, left out). The calling thread (a web Worker:
- * `threadId` 0) must write nothing, and a dict written from the workers must hold as many words as
- * the counts.
+ * `threadId` 0) must write nothing, no connection may write that names no worker thread of the
+ * sandbox, and a dict written from the workers must hold the counts (its contents' digest, read by
+ * the harness, is that of the right counts).
  *
  * @param seen What the harness read from its Manager.
  * @param expected The right counts.
+ * @param digest Their digest (`entriesDigest(Object.entries(expected))`).
  * @param around The sandbox's threads before and after the call (Linux), if read.
  * @returns A failed outcome, or `undefined` when the pool's workers wrote the counts.
  *
  * @example Usage
  * ```ts
  * import { managerUse } from "./_word_count.ts";
+ * import { entriesDigest } from "../sandbox/manager_run.ts";
  * import { equal } from "node:assert/strict";
  *
+ * const digest = await entriesDigest([["a", 1]]);
  * const owner = { threadId: 0, owner: true, calls: 1, writes: 0 };
  * const worker = { threadId: 7, owner: false, calls: 9, writes: 3 };
  * const caller = { threadId: 0, owner: false, calls: 4, writes: 2 };
- * const dicts = [{ size: 1, writes: 3 }];
- * equal(managerUse({ connections: [owner, worker], dicts }, { a: 1 }), undefined);
- * equal(managerUse({ connections: [owner, worker, caller], dicts }, { a: 1 })?.status, "failed");
- * equal(managerUse({ connections: [owner], dicts: [] }, { a: 1 })?.status, "failed");
+ * const dicts = [{ size: 1, writes: 3, digest }];
+ * equal(managerUse({ connections: [owner, worker], dicts }, { a: 1 }, digest), undefined);
+ * const both = { connections: [owner, worker, caller], dicts };
+ * equal(managerUse(both, { a: 1 }, digest)?.status, "failed");
+ * equal(managerUse({ connections: [owner], dicts: [] }, { a: 1 }, digest)?.status, "failed");
  * ```
  */
 export function managerUse(
   seen: ManagerSeen | undefined,
   expected: Record<string, number>,
+  digest: string | undefined,
   around?: ThreadSnapshots,
 ): Outcome | undefined {
   if (seen === undefined || seen.readError !== undefined) {
@@ -168,12 +175,19 @@ export function managerUse(
         `the Manager's own count shows no pool worker merging counts into a dict: ${why}; each task merges its text's counts into the shared dict itself`,
     };
   }
-  const size = Object.keys(expected).length;
-  if (!seen.dicts.some((dict) => dict.writes > 0 && dict.size === size)) {
+  if (verified.unknown > 0) {
     return {
       status: "failed",
       message:
-        `no dict of the Manager held the ${size} words at the end (the manager's own count): the tasks merge their counts into the Manager dict, and wordCount returns what it holds`,
+        `the Manager's own count shows writes into it from ${verified.unknown} connection(s) that named no worker thread of the sandbox: only the pool's tasks write the counts, each from its worker's own connection`,
+    };
+  }
+  const size = Object.keys(expected).length;
+  if (!seen.dicts.some((dict) => dict.writes > 0 && dict.digest === digest)) {
+    return {
+      status: "failed",
+      message:
+        `no dict of the Manager held the counts of the ${size} words at the end (read by the grader from the manager): the tasks merge their counts into the Manager dict, and wordCount returns what it holds`,
     };
   }
   return undefined;
@@ -235,7 +249,9 @@ export async function wordCountCheck(
       } (seed ${context.seed}: check --seed ${context.seed} replays these texts); a read-then-write on a manager dict is not atomic: count locally, merge under a lock`,
     };
   }
-  return poolRan(reply) ?? managerUse(reply.trusted?.manager, expected, [before, after]) ??
+  const digest = await entriesDigest(Object.entries(expected));
+  return poolRan(reply) ??
+    managerUse(reply.trusted?.manager, expected, digest, [before, after]) ??
     leftRunning(reply) ?? {
     status: "passed",
     message: `${

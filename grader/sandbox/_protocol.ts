@@ -154,7 +154,7 @@ export const TrustedSchema = z.object({
    * Exercise 3's word count: what the Manager the harness made for the call counted in its own
    * worker (`Manager.stats()`, read by the harness after the call): each connection's writes with
    * the `threadId` its thread reported (which the grader matches to the sandbox's OS threads), and
-   * each dict's size and writes; `threadId` is the manager worker's own. Capped: the connections
+   * each dict's size, writes and a digest of its contents; `threadId` is the manager worker's own. Capped: the connections
    * that wrote most and the dicts written most, 64 each; `readError` when it could not be read.
    */
   manager: z.object({
@@ -168,6 +168,8 @@ export const TrustedSchema = z.object({
     dicts: z.array(z.object({
       size: z.number().int().nonnegative(),
       writes: z.number().int().nonnegative(),
+      /** SHA-256 of its entries, read by the harness (`manager_run.ts` `entriesDigest`). */
+      digest: z.string().regex(/^[0-9a-f]{64}$/).optional(),
     })).max(64),
     readError: z.string().max(500).optional(),
   }).optional(),
