@@ -4,8 +4,8 @@
  *
  * This file is private to `lib/`.
  *
- * This file stays over 300 lines: it is one worker's whole loop (hello, dispatch, ops, shutdown)
- * over one table of served objects.
+ * The objects and their ops are `_manager_objects.ts`; what `Manager.stats()` counts is
+ * `_manager_record.ts`.
  *
  * @module
  */
@@ -19,14 +19,14 @@ import {
   type ManagerSetup,
   type Request,
   type Response,
-  type ServedKind,
   SHUT_DOWN,
   tooBigError,
 } from "./_manager_protocol.ts";
 import { ctxOf } from "./_mutex.ts";
 import { decodeItem, encodeItem, Ring } from "./_ring.ts";
 import { runAsync, runBlocking } from "./_wait.ts";
-import type { ManagerStats } from "./manager_stats.ts";
+import { type ConnectionCounts, ManagerRecord } from "./_manager_record.ts";
+import { callObject, create, kindOf, objectSizes } from "./_manager_objects.ts";
 
 const setup = workerData as ManagerSetup;
 if (isMainThread || typeof (setup as ManagerSetup | null)?.id !== "string") {
@@ -35,84 +35,16 @@ if (isMainThread || typeof (setup as ManagerSetup | null)?.id !== "string") {
   );
 }
 
-type Served =
-  | { kind: "dict"; data: Map<unknown, unknown> }
-  | { kind: "list"; data: unknown[] }
-  | { kind: "namespace"; data: Map<string, unknown> }
-  | { kind: "value"; data: { value: unknown } };
-
-/** One connection and what it did (`Manager.stats()`). */
+/** One connection: its rings and what it did (`Manager.stats()`). */
 interface Connection {
   readonly requests: Ring;
   readonly responses: Ring;
-  readonly threadId: number;
-  readonly owner: boolean;
-  calls: number;
-  writes: number;
+  readonly counts: ConnectionCounts;
 }
 
-const objects = new Map<number, Served>();
-/** How many calls changed each object, by id. */
-const objectWrites = new Map<number, number>();
-let nextObject = 1;
 const connections = new Map<number, Connection>();
+const record = new ManagerRecord();
 let stopping = false;
-
-/** The methods that write, by kind: a successful call of one counts in `Manager.stats()`. */
-const WRITES: Record<ServedKind, ReadonlySet<string>> = {
-  dict: new Set([
-    "set",
-    "delete",
-    "clear",
-    "update",
-    "pop",
-    "setDefault",
-    "increment",
-    "incrementMany",
-  ]),
-  list: new Set(["set", "append", "extend", "pop", "clear"]),
-  namespace: new Set(["set"]),
-  value: new Set(["set", "add"]),
-};
-
-function sizeOf(object: Served): number {
-  switch (object.kind) {
-    case "dict":
-    case "namespace":
-      return object.data.size;
-    case "list":
-      return object.data.length;
-    case "value":
-      return 1;
-  }
-}
-
-function stats(): ManagerStats {
-  return {
-    threadId,
-    connections: [...connections.values()].map(({ threadId, owner, calls, writes }) => ({
-      threadId,
-      owner,
-      calls,
-      writes,
-    })),
-    objects: [...objects].map(([id, object]) => ({
-      kind: object.kind,
-      size: sizeOf(object),
-      writes: objectWrites.get(id) ?? 0,
-    })),
-  };
-}
-
-/** Counts a call that succeeded on its connection and, when it wrote, on its object. */
-function count(connection: Connection, request: Request, response: Response): void {
-  if (request.target === 0 && request.op === "stats") return;
-  connection.calls++;
-  const kind = objects.get(request.target)?.kind;
-  if (!response.ok || kind === undefined || !WRITES[kind].has(request.op)) return;
-  connection.writes++;
-  objectWrites.set(request.target, (objectWrites.get(request.target) ?? 0) + 1);
-}
 
 /**
  * How long the server waits to put an answer in a connection's ring, in milliseconds, for any
@@ -144,7 +76,7 @@ function send(ring: Ring, response: Response, request?: Request, waitMs = Infini
   try {
     bytes = encodeItem(response, "answer");
     if (!ring.canHold(bytes.length)) {
-      const kind = request === undefined ? "manager" : objects.get(request.target)?.kind;
+      const kind = request === undefined ? "manager" : kindOf(request.target);
       throw tooBigError(
         `use ${kind ?? "manager"}.${request?.op ?? "answer"}()`,
         "answer",
@@ -160,180 +92,13 @@ function send(ring: Ring, response: Response, request?: Request, waitMs = Infini
   return runBlocking(ring.put(bytes, ctx, false), waitMs).ok;
 }
 
-function served(target: number, kind: ServedKind | undefined): Served {
-  const object = objects.get(target);
-  if (object === undefined) {
-    throw new RangeError(`Cannot use proxy: the manager holds no object ${target}`);
-  }
-  if (kind !== undefined && object.kind !== kind) {
-    throw new TypeError(`Cannot use proxy: object ${target} is a ${object.kind}, not a ${kind}`);
-  }
-  return object;
-}
-
-function listIndex(list: unknown[], index: unknown, op: string): number {
-  if (typeof index !== "number" || !Number.isInteger(index)) {
-    throw new TypeError(
-      `Cannot ${op} list item: index must be an integer: received ${String(index)}`,
-    );
-  }
-  const at = index < 0 ? list.length + index : index;
-  if (at < 0 || at >= list.length) {
-    throw new RangeError(
-      `Cannot ${op} list item: index ${index} is out of range for a list of ${list.length}`,
-    );
-  }
-  return at;
-}
-
-function addNumbers(current: unknown, by: unknown, key: unknown): number | bigint {
-  const base = current ?? (typeof by === "bigint" ? 0n : 0);
-  if (typeof base === "bigint" && typeof by === "bigint") return base + by;
-  if (typeof base === "number" && typeof by === "number") return base + by;
-  throw new TypeError(
-    `Cannot increment ${
-      JSON.stringify(String(key))
-    }: it holds ${typeof base}, and the increment is ${typeof by}`,
-  );
-}
-
-function create(kind: unknown, init: unknown): number {
-  let object: Served;
-  switch (kind) {
-    case "dict":
-      object = { kind, data: new Map(init as [unknown, unknown][]) };
-      break;
-    case "list":
-      object = { kind, data: [...((init ?? []) as unknown[])] };
-      break;
-    case "namespace":
-      object = { kind, data: new Map(Object.entries((init ?? {}) as Record<string, unknown>)) };
-      break;
-    case "value":
-      object = { kind, data: { value: init } };
-      break;
-    default:
-      throw new TypeError(`Cannot create: the manager serves no ${String(kind)}`);
-  }
-  const id = nextObject++;
-  objects.set(id, object);
-  return id;
-}
-
+/** The manager's own ops (target 0), or the object's. */
 function call(request: Request): unknown {
+  if (request.target !== 0) return callObject(request);
   const [a, b] = request.args;
-  if (request.target === 0) {
-    if (request.op === "create") return create(a, b);
-    if (request.op === "stats") return stats();
-    throw new TypeError(`Cannot call manager: unknown operation ${request.op}`);
-  }
-  const object = served(request.target, undefined);
-  switch (object.kind) {
-    case "dict": {
-      const d = object.data;
-      switch (request.op) {
-        case "get":
-          return d.has(a) ? d.get(a) : b;
-        case "set":
-          d.set(a, b);
-          return undefined;
-        case "has":
-          return d.has(a);
-        case "delete":
-          return d.delete(a);
-        case "len":
-          return d.size;
-        case "keys":
-          return [...d.keys()];
-        case "values":
-          return [...d.values()];
-        case "entries":
-          return [...d.entries()];
-        case "clear":
-          d.clear();
-          return undefined;
-        case "update":
-          for (const [key, value] of a as [unknown, unknown][]) d.set(key, value);
-          return undefined;
-        case "toObject":
-          return Object.fromEntries(d);
-        case "pop": {
-          if (!d.has(a)) return b;
-          const value = d.get(a);
-          d.delete(a);
-          return value;
-        }
-        case "setDefault":
-          if (!d.has(a)) d.set(a, b);
-          return d.get(a);
-        case "increment": {
-          const next = addNumbers(d.get(a), b, a);
-          d.set(a, next);
-          return next;
-        }
-        case "incrementMany":
-          for (const [key, by] of a as [unknown, unknown][]) {
-            d.set(key, addNumbers(d.get(key), by, key));
-          }
-          return undefined;
-      }
-      break;
-    }
-    case "list": {
-      const l = object.data;
-      switch (request.op) {
-        case "get":
-          return l[listIndex(l, a, "get")];
-        case "set":
-          l[listIndex(l, a, "set")] = b;
-          return undefined;
-        case "append":
-          l.push(a);
-          return undefined;
-        case "extend":
-          l.push(...(a as unknown[]));
-          return undefined;
-        case "pop":
-          return l.splice(listIndex(l, a ?? -1, "pop"), 1)[0];
-        case "len":
-          return l.length;
-        case "toArray":
-          return l;
-        case "clear":
-          l.length = 0;
-          return undefined;
-      }
-      break;
-    }
-    case "namespace": {
-      const n = object.data;
-      switch (request.op) {
-        case "get":
-          return n.get(a as string);
-        case "set":
-          n.set(a as string, b);
-          return undefined;
-        case "toObject":
-          return Object.fromEntries(n);
-      }
-      break;
-    }
-    case "value": {
-      const v = object.data;
-      switch (request.op) {
-        case "get":
-          return v.value;
-        case "set":
-          v.value = a;
-          return undefined;
-        case "add":
-          v.value = addNumbers(v.value, a, "value");
-          return v.value;
-      }
-      break;
-    }
-  }
-  throw new TypeError(`Cannot call ${object.kind} proxy: unknown operation ${request.op}`);
+  if (request.op === "create") return create(a, b);
+  if (request.op === "stats") return record.stats(threadId, objectSizes());
+  throw new TypeError(`Cannot call manager: unknown operation ${request.op}`);
 }
 
 function answer(request: Request): Response {
@@ -373,10 +138,7 @@ async function serve(
   const connection: Connection = {
     requests: new Ring(buffers.requests),
     responses: new Ring(buffers.responses),
-    threadId: Number.isSafeInteger(from.threadId) ? from.threadId as number : -1,
-    owner: from.owner,
-    calls: 0,
-    writes: 0,
+    counts: record.open(from.threadId, from.owner),
   };
   connections.set(client, connection);
   const waitMs = from.owner ? Infinity : ANSWER_WAIT_MS;
@@ -397,7 +159,7 @@ async function serve(
     }
     const request = decodeItem(bytes) as Request;
     // Only the owner shuts the manager down (a copy's Manager.shutdown() throws before it asks).
-    if (request.target === 0 && request.op === "shutdown" && connection.owner) {
+    if (request.target === 0 && request.op === "shutdown" && from.owner) {
       shutdown(connection.responses, request.id);
       return;
     }
@@ -410,7 +172,13 @@ async function serve(
           "Cannot shut down manager: only the isolate that made it can shut it down, not a copy",
       }
       : answer(request);
-    count(connection, request, response);
+    const { target, op } = request;
+    record.count(connection.counts, {
+      target,
+      kind: kindOf(target),
+      op,
+      ok: response.ok,
+    });
     // A connection that does not take its answers is dropped (its counts stay in the stats).
     if (!send(connection.responses, response, request, waitMs)) return;
   }
