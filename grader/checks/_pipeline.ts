@@ -3,8 +3,9 @@
  * shared Queue, joined; and with more items than a Queue holds, read before the join.
  *
  * What the verdict rests on: on Linux the operating system must have seen at least two Worker
- * threads that ran before the call end during it ({@linkcode processesEnded}: the producer's and
- * the consumer's, which took the sandbox's spare workers), and for the full call those threads must
+ * threads end during the call ({@linkcode processesEnded}: the producer's and the consumer's, which
+ * took the sandbox's spare workers or, with a heap limit, started afresh; the thread list is
+ * watched during the call, `sandbox/thread_watch.ts`), and for the full call those threads must
  * have used the CPU time that moving the items takes ({@linkcode processesMoved}). The driver's
  * counts, kept in the student's isolate ({@linkcode pipelineUse}), say which part is missing and
  * are all there is where there is no /proc (macOS, Windows).
@@ -14,6 +15,7 @@
 import { answerOf, type CheckContext, type Outcome, show } from "./check.ts";
 import { isCount, leftRunning } from "./_structures.ts";
 import { type CallUsage, Witness } from "../sandbox/witness.ts";
+import { WorkerThreadWatch } from "../sandbox/thread_watch.ts";
 
 /**
  * The items of the pipeline's second call: their squares take more than a Queue's 1 MiB buffer
@@ -70,8 +72,8 @@ export const PIPELINE_MIN_ENDED_WORKERS = 2;
 
 /**
  * Judges from the OS's thread list whether the pipeline's Processes ran: at least
- * {@linkcode PIPELINE_MIN_ENDED_WORKERS} Worker threads alive before the call must be gone after it
- * (Linux), whatever the driver's counts in the student's isolate claim. Where the OS does not say
+ * {@linkcode PIPELINE_MIN_ENDED_WORKERS} Worker threads seen before or during the call must be gone
+ * after it (Linux), whatever the driver's counts in the student's isolate claim. Where the OS does not say
  * (`endedWorkers` undefined: no /proc), it judges nothing.
  *
  * @param usage What the witness saw over the call.
@@ -232,7 +234,19 @@ async function callPipeline(context: CheckContext, items: number[], witness: Wit
       { op: "call", file: "pipeline.ts", name: "pipeline", args: [items] },
       { timeoutMs: context.timeoutMs },
     );
-  const { result: reply, usage } = await witness.around(sandbox.pid, call);
+  // The thread list is also watched during the call: a Process started afresh (with a heap limit
+  // it takes no spare) starts and ends between the witness's two looks.
+  const watch = new WorkerThreadWatch(sandbox.pid, witness.readers);
+  await watch.start();
+  let ended: number | undefined;
+  const { result: reply, usage } = await witness.around(sandbox.pid, async () => {
+    try {
+      return await call();
+    } finally {
+      ended = await watch.stop();
+    }
+  });
+  if (ended !== undefined) usage.endedWorkers = Math.max(ended, usage.endedWorkers ?? 0);
   return { reply, usage, answer: answerOf(reply) };
 }
 

@@ -228,6 +228,11 @@ export class Witness {
     this.#clock = clock ?? (() => performance.now() / 1000);
   }
 
+  /** How it reads the machine (for a watch that polls beside it, `thread_watch.ts`). */
+  get readers(): WitnessReaders {
+    return this.#readers;
+  }
+
   /**
    * Looks at the machine and at process `pid`'s threads.
    *
