@@ -3,10 +3,10 @@
  * shared Queue, joined; and with more items than a Queue holds, read before the join.
  *
  * What the verdict rests on: on Linux the operating system must have seen at least two Worker
- * threads end during the call ({@linkcode processesEnded}: the producer's and the consumer's, which
+ * threads end during the call (`_pipeline_witness.ts` `processesEnded`: the producer's and the consumer's, which
  * took the sandbox's spare workers or, with a heap limit, started afresh; the thread list is
  * watched during the call, `sandbox/thread_watch.ts`), and for the full call those threads must
- * have used the CPU time that moving the items takes ({@linkcode processesMoved}). The driver's
+ * have used the CPU time that moving the items takes (`processesMoved`). The driver's
  * counts, kept in the student's isolate ({@linkcode pipelineUse}), say which part is missing and
  * are all there is where there is no /proc (macOS, Windows).
  *
@@ -14,7 +14,8 @@
  */
 import { answerOf, type CheckContext, type Outcome, show } from "./check.ts";
 import { isCount, leftRunning } from "./_structures.ts";
-import { type CallUsage, Witness } from "../sandbox/witness.ts";
+import { Witness } from "../sandbox/witness.ts";
+import { processesEnded, processesMoved } from "./_pipeline_witness.ts";
 import { WorkerThreadWatch } from "../sandbox/thread_watch.ts";
 
 /**
@@ -25,82 +26,6 @@ import { WorkerThreadWatch } from "../sandbox/thread_watch.ts";
 export const PIPELINE_FULL_ITEMS = 100_000;
 
 /**
- * The least CPU time the threads that ended during the full pipeline call (its joined Processes)
- * must have used, in seconds: the producer putting {@linkcode PIPELINE_FULL_ITEMS} items on a Queue
- * and the consumer taking them off and putting their squares used 0.35–0.38 s here, two idle
- * Processes 0.03–0.06 s (the process's figure counts whole 10 ms ticks): a margin of 2 or more
- * either way.
- */
-export const PIPELINE_ENDED_MIN_SECONDS = 0.12;
-
-/**
- * Judges from the OS's accounting whether the pipeline's Processes did the moving: the threads
- * that ended during the call (Linux) must have used at least {@linkcode PIPELINE_ENDED_MIN_SECONDS}.
- * Where the OS does not say, it judges nothing.
- *
- * @param usage What the witness saw over the call.
- * @returns A failed outcome, or `undefined`.
- *
- * @example Usage
- * ```ts
- * import { processesMoved } from "./_pipeline.ts";
- * import { equal } from "node:assert/strict";
- *
- * const usage = { wallSeconds: 1, processWitness: "proc" as const, machineWitness: "none" as const };
- * equal(processesMoved({ ...usage, endedThreadSeconds: 0.34 }), undefined);
- * equal(processesMoved({ ...usage, endedThreadSeconds: 0.02 })?.status, "failed");
- * equal(processesMoved(usage), undefined);
- * ```
- */
-export function processesMoved(usage: CallUsage | undefined): Outcome | undefined {
-  const ended = usage?.endedThreadSeconds;
-  if (ended === undefined || ended >= PIPELINE_ENDED_MIN_SECONDS) return undefined;
-  return {
-    status: "failed",
-    message: `the Processes that ended during the call used ${
-      Math.round(ended * 1000)
-    } ms of CPU time in all (the operating system's accounting), too little to move ${PIPELINE_FULL_ITEMS} items: the producer Process puts every item on the Queue and the consumer Process takes each off and puts its square`,
-  };
-}
-
-/**
- * The fewest Worker threads the operating system must see end during a pipeline call: the producer
- * Process's and the consumer Process's (each takes one of the sandbox's spare workers, started
- * before the call, and ends when it is joined).
- */
-export const PIPELINE_MIN_ENDED_WORKERS = 2;
-
-/**
- * Judges from the OS's thread list whether the pipeline's Processes ran: at least
- * {@linkcode PIPELINE_MIN_ENDED_WORKERS} Worker threads seen before or during the call must be gone
- * after it (Linux), whatever the driver's counts in the student's isolate claim. Where the OS does not say
- * (`endedWorkers` undefined: no /proc), it judges nothing.
- *
- * @param usage What the witness saw over the call.
- * @returns A failed outcome, or `undefined`.
- *
- * @example Usage
- * ```ts
- * import { processesEnded } from "./_pipeline.ts";
- * import { equal } from "node:assert/strict";
- *
- * const usage = { wallSeconds: 1, processWitness: "proc" as const, machineWitness: "none" as const };
- * equal(processesEnded({ ...usage, endedWorkers: 2 }), undefined);
- * equal(processesEnded({ ...usage, endedWorkers: 0 })?.status, "failed");
- * equal(processesEnded(usage), undefined);
- * ```
- */
-export function processesEnded(usage: CallUsage | undefined): Outcome | undefined {
-  const ended = usage?.endedWorkers;
-  if (ended === undefined || ended >= PIPELINE_MIN_ENDED_WORKERS) return undefined;
-  return {
-    status: "failed",
-    message:
-      `the operating system saw ${ended} Worker thread(s) end during the call: run the producer and the consumer each in its own Process and join both`,
-  };
-}
-
-/**
  * Judges whether the pipeline's structure carried the items: at least two lib Processes started
  * and joined, and one Queue, shared by two of them, through which at least the items' bytes flowed
  * (read from the Queue's shared memory after the call). Two idle Processes handed an unused Queue
@@ -109,7 +34,7 @@ export function processesEnded(usage: CallUsage | undefined): Outcome | undefine
  * Every figure here is the driver's, counted in the student's isolate, so a student who rewrites
  * the driver's wrappers or the built-ins they call forges it: it names the missing part for an
  * honest student, and where there is no /proc it is the whole verdict. The OS's witnesses
- * ({@linkcode processesEnded}, {@linkcode processesMoved}) decide on Linux. The Queue's bytes
+ * (`_pipeline_witness.ts`: `processesEnded`, `processesMoved`) decide on Linux. The Queue's bytes
  * remain driver data on both calls (nothing outside the student's isolate reads the ring): they
  * stop idle Processes beside a caller that squares the items, not a caller that puts and takes
  * the items itself on a Queue it also hands to the driver's counts.
@@ -170,7 +95,7 @@ export function pipelineUse(observed: unknown, items: number): Outcome | undefin
 /**
  * Runs the pipeline check on 40 items drawn from the seed: their squares in order, through
  * Processes and a Queue, no process left running. The call runs between two looks of the witness:
- * on Linux two Worker threads must end during it ({@linkcode processesEnded}); 40 items are too
+ * on Linux two Worker threads must end during it (`processesEnded`); 40 items are too
  * few to weigh their CPU time.
  *
  * @param context The check's context.
@@ -303,7 +228,7 @@ export async function pipelineFullCheck(
   // The rings wrap at this size: their byte counters no longer say what went through (the
   // 40-item check read them); the Processes and the Queue they shared still count.
   return pipelineUse(reply.observed, 0) ?? processesEnded(usage) ?? leftRunning(reply) ??
-    processesMoved(usage) ?? {
+    processesMoved(usage, items.length) ?? {
     status: "passed",
     message:
       `${items.length} squares in order, more than a Queue's buffer holds: read while the processes ran, joined after`,

@@ -1,5 +1,6 @@
 import { equal, match } from "node:assert/strict";
-import { pipelineCheck, pipelineFullCheck, processesEnded } from "./_pipeline.ts";
+import { pipelineCheck, pipelineFullCheck } from "./_pipeline.ts";
+import { processesEnded } from "./_pipeline_witness.ts";
 import type { CheckContext } from "./check.ts";
 import { Witness, type WitnessReaders } from "../sandbox/witness.ts";
 import { checkExercise } from "../runner.ts";
