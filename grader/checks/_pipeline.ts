@@ -15,7 +15,7 @@
 import { answerOf, type CheckContext, type Outcome, show } from "./check.ts";
 import { isCount, leftRunning } from "./_structures.ts";
 import { Witness } from "../sandbox/witness.ts";
-import { processesEnded, processesMoved } from "./_pipeline_witness.ts";
+import { PIPELINE_MIN_ENDED_WORKERS, processesEnded, processesMoved } from "./_pipeline_witness.ts";
 import { WorkerThreadWatch } from "../sandbox/thread_watch.ts";
 
 /**
@@ -168,7 +168,8 @@ async function callPipeline(context: CheckContext, items: number[], witness: Wit
     try {
       return await call();
     } finally {
-      ended = await watch.stop();
+      // A joined Process's thread may still be exiting: wait for it (briefly) before the last look.
+      ended = await watch.stop({ want: PIPELINE_MIN_ENDED_WORKERS });
     }
   });
   if (ended !== undefined) usage.endedWorkers = Math.max(ended, usage.endedWorkers ?? 0);

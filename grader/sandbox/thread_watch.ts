@@ -74,8 +74,12 @@ export class WorkerThreadWatch {
   }
 
   /**
-   * Stops polling and reads the thread list a last time.
+   * Stops polling and reads the thread list a last time; while fewer than `want` of the Worker
+   * threads seen are gone, reads it again every {@linkcode THREAD_WATCH_MS} for up to `settleMs`: a
+   * joined Process's thread is still being torn down when its `join()` resolves.
    *
+   * @param options `want`: how many ended threads end the wait at once (default 0: no wait);
+   * `settleMs`: the longest wait (default 500).
    * @returns How many Worker threads seen during the watch are gone at its end (a thread id found
    * again under another name counts as gone); `undefined` where there is no thread list (not Linux).
    *
@@ -98,10 +102,22 @@ export class WorkerThreadWatch {
    * equal(await watch.stop(), 2);
    * ```
    */
-  async stop(): Promise<number | undefined> {
+  async stop(options: { want?: number; settleMs?: number } = {}): Promise<number | undefined> {
     clearInterval(this.#timer);
     await this.#polling;
     if (!this.#readable) return undefined;
+    const until = performance.now() + (options.settleMs ?? 500);
+    for (;;) {
+      const ended = await this.#ended();
+      if (ended === undefined || ended >= (options.want ?? 0) || performance.now() >= until) {
+        return ended;
+      }
+      await new Promise((resolve) => setTimeout(resolve, THREAD_WATCH_MS));
+    }
+  }
+
+  /** How many Worker threads seen are gone now; `undefined` when the list cannot be read. */
+  async #ended(): Promise<number | undefined> {
     let tids: string[];
     try {
       tids = await this.#readers.listDir(`/proc/${this.#pid}/task`);

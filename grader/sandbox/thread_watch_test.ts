@@ -48,3 +48,27 @@ Deno.test("WorkerThreadWatch says nothing where there is no thread list", async 
   await new Promise((resolve) => setTimeout(resolve, 12));
   equal(await watch.stop(), undefined);
 });
+
+Deno.test("WorkerThreadWatch.stop() waits for threads still being torn down, up to its limit", async () => {
+  const threads = {
+    now: { "1": "deno", "2": "worker-1", "3": "worker-2" } as Record<string, string>,
+  };
+  const readers = table(threads);
+  let lists = 0;
+  const counting: WitnessReaders = {
+    ...readers,
+    listDir: (path) => {
+      // The exiting thread leaves the list at the third read after start.
+      if (++lists === 4) threads.now = { "1": "deno", "2": "worker-1" };
+      return readers.listDir(path);
+    },
+  };
+  const watch = new WorkerThreadWatch(9, counting);
+  await watch.start(Infinity);
+  equal(await watch.stop({ want: 1, settleMs: 10_000 }), 1);
+  equal(lists, 4);
+  // Nothing more ends: the wait ends at its limit with what it saw.
+  const still = new WorkerThreadWatch(9, table({ now: { "2": "worker-1" } }));
+  await still.start(Infinity);
+  equal(await still.stop({ want: 1, settleMs: 30 }), 0);
+});
