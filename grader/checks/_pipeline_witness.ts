@@ -19,7 +19,8 @@ export const PIPELINE_ENDED_MIN_SECONDS = 0.12;
 
 /**
  * Judges from the OS's accounting whether the pipeline's Processes did the moving: the threads
- * that ended during the call (Linux) must have used at least {@linkcode PIPELINE_ENDED_MIN_SECONDS}.
+ * that ended during the call (Linux) must have used at least
+ * {@linkcode PIPELINE_ENDED_MIN_SECONDS}.
  * Where the OS does not say, it judges nothing.
  *
  * @param usage What the witness saw over the call.
@@ -31,7 +32,7 @@ export const PIPELINE_ENDED_MIN_SECONDS = 0.12;
  * import { processesMoved } from "./_pipeline_witness.ts";
  * import { equal } from "node:assert/strict";
  *
- * const usage = { wallSeconds: 1, processWitness: "proc" as const, machineWitness: "none" as const };
+ * const usage = { wallSeconds: 1, processWitness: "proc", machineWitness: "none" } as const;
  * equal(processesMoved({ ...usage, endedThreadSeconds: 0.34 }, 100_000), undefined);
  * equal(processesMoved({ ...usage, endedThreadSeconds: 0.02 }, 100_000)?.status, "failed");
  * equal(processesMoved(usage, 100_000), undefined);
@@ -58,8 +59,8 @@ export const PIPELINE_MIN_ENDED_WORKERS = 2;
 /**
  * Judges from the OS's thread list whether the pipeline's Processes ran: at least
  * {@linkcode PIPELINE_MIN_ENDED_WORKERS} Worker threads seen before or during the call must be gone
- * after it (Linux), whatever the driver's counts in the student's isolate claim. Where the OS does not say
- * (`endedWorkers` undefined: no /proc), it judges nothing.
+ * after it (Linux), whatever the driver's counts in the student's isolate claim. Where the OS does
+ * not say (`endedWorkers` undefined: no /proc), it judges nothing.
  *
  * @param usage What the witness saw over the call.
  * @returns A failed outcome, or `undefined`.
@@ -69,7 +70,7 @@ export const PIPELINE_MIN_ENDED_WORKERS = 2;
  * import { processesEnded } from "./_pipeline_witness.ts";
  * import { equal } from "node:assert/strict";
  *
- * const usage = { wallSeconds: 1, processWitness: "proc" as const, machineWitness: "none" as const };
+ * const usage = { wallSeconds: 1, processWitness: "proc", machineWitness: "none" } as const;
  * equal(processesEnded({ ...usage, endedWorkers: 2 }), undefined);
  * equal(processesEnded({ ...usage, endedWorkers: 0 })?.status, "failed");
  * equal(processesEnded(usage), undefined);

@@ -4,9 +4,10 @@
  * Worker and the grader's references in a trusted Worker, and answers the grader's requests one at a
  * time, timing each round trip with its own clock and reading the process's CPU time
  * (`cpuUsage()`) around it. For exercise 3's counter it makes the shared memory itself and starts a
- * trusted watcher thread on it; for the word count it makes the Manager (`manager_run.ts`). The student's code never sees the token, the channel, this
- * isolate's clock or the watcher; what the student Worker sends back is data, and the harness's own
- * observations travel apart from it (`Reply.trusted`).
+ * trusted watcher thread on it; for the word count it makes the Manager (`manager_run.ts`). The
+ * student's code never sees the token, the channel, this isolate's clock or the watcher; what the
+ * student Worker sends back is data, and the harness's own observations travel apart from it
+ * (`Reply.trusted`).
  *
  * Run only by `sandbox.ts` (started by `_subprocess.ts`), with narrow flags: `--allow-read` of the
  * workspace and the harness files, `--allow-net` of the channel's one port.

@@ -16,7 +16,7 @@ import type { StudentOp, Trusted } from "./_protocol.ts";
 /** The most connections and dicts the harness reports (the ones with the most writes). */
 const MAX_ENTRIES = 64;
 
-/** The biggest dict whose contents the harness reads to digest (the word count's has a few keys). */
+/** The biggest dict whose contents the harness digests (the word count's has a few keys). */
 const MAX_DIGEST_KEYS = 10_000;
 
 /** The manager of one call: made here, read and shut down here. */
@@ -125,12 +125,18 @@ async function dictDigests(
  *
  * const stats = {
  *   threadId: 3,
- *   connections: [{ threadId: 0, owner: true, calls: 0, writes: 0 }, { threadId: 5, owner: false, calls: 4, writes: 2 }],
+ *   connections: [
+ *     { threadId: 0, owner: true, calls: 0, writes: 0 },
+ *     { threadId: 5, owner: false, calls: 4, writes: 2 },
+ *   ],
  *   objects: [{ kind: "dict", size: 2, writes: 2 }, { kind: "list", size: 0, writes: 0 }],
  * };
  * deepEqual(summarizeStats(stats), {
  *   threadId: 3,
- *   connections: [{ threadId: 5, owner: false, calls: 4, writes: 2 }, { threadId: 0, owner: true, calls: 0, writes: 0 }],
+ *   connections: [
+ *     { threadId: 5, owner: false, calls: 4, writes: 2 },
+ *     { threadId: 0, owner: true, calls: 0, writes: 0 },
+ *   ],
  *   dicts: [{ size: 2, writes: 2 }],
  * });
  * ```

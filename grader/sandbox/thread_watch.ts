@@ -2,8 +2,8 @@
  * A watch of a sandbox's Worker threads during one call, read from the OS's thread list
  * (`/proc/PID/task`, each thread's `comm`: `worker-N`, a name the runtime gives and code cannot
  * change): which Worker threads ended during the call, whether they started before it (a lib
- * Process that took a spare worker) or during it (one started afresh, as a Process with a heap limit
- * is, which two looks around the call never see). Polled from the grader's process, where no
+ * Process that took a spare worker) or during it (one started afresh, as a Process with a heap
+ * limit is, which two looks around the call never see). Polled from the grader's process, where no
  * student code runs.
  *
  * @module
@@ -81,7 +81,8 @@ export class WorkerThreadWatch {
    * @param options `want`: how many ended threads end the wait at once (default 0: no wait);
    * `settleMs`: the longest wait (default 500).
    * @returns How many Worker threads seen during the watch are gone at its end (a thread id found
-   * again under another name counts as gone); `undefined` where there is no thread list (not Linux).
+   * again under another name counts as gone); `undefined` where there is no thread list (not
+   * Linux).
    *
    * @example Usage
    * ```ts
